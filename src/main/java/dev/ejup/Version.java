@@ -1,0 +1,22 @@
+package dev.ejup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** ejup's version, written into the jar by Maven resource filtering. */
+public final class Version {
+  private Version() {}
+
+  public static String get() {
+    Properties props = new Properties();
+    try (InputStream in = Version.class.getResourceAsStream("/ejup-version.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return props.getProperty("version", "unknown");
+  }
+}

@@ -1,0 +1,33 @@
+package dev.ejup.cli;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every command ejup has, in the order {@code --help} lists them. A group ({@code config},
+ * {@code docroot}) has subcommands; a plain entry ({@code check}) has none. The names come from
+ * each class's {@code @Parameters(commandNames = ...)}.
+ */
+public final class CommandTable {
+  private CommandTable() {}
+
+  /** A top-level name: either one command or a group of subcommands. */
+  public record Entry(String name, String description, Supplier<Command> command, List<Supplier<Command>> subcommands) {
+    public boolean isGroup() {
+      return command == null;
+    }
+  }
+
+  public static List<Entry> entries() {
+    return List.of(
+        new Entry("version", "Print ejup's version", VersionCommand::new, List.of()));
+  }
+
+  static Entry group(String name, String description, List<Supplier<Command>> subcommands) {
+    return new Entry(name, description, null, subcommands);
+  }
+
+  static Entry single(String name, String description, Supplier<Command> command) {
+    return new Entry(name, description, command, List.of());
+  }
+}
