@@ -1,0 +1,27 @@
+package dev.ejup.report;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+
+/** Durations as seconds with millisecond precision and no trailing zeros: "0.012", "1.5", "0". */
+final class Seconds {
+  private Seconds() {}
+
+  static String of(Duration duration) {
+    BigDecimal seconds = BigDecimal.valueOf(duration.toNanos(), 9).setScale(3, RoundingMode.HALF_UP);
+    return seconds.stripTrailingZeros().toPlainString();
+  }
+
+  static String of(double seconds) {
+    return BigDecimal.valueOf(seconds).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+  }
+
+  /** A metric value as Prometheus and JSON want it: integers without ".0". */
+  static String number(double value) {
+    if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}

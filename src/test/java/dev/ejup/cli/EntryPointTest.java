@@ -1,0 +1,56 @@
+package dev.ejup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EntryPointTest {
+  private static Ejup.Result run(String... args) {
+    return Ejup.runCaptured(Map.of(), args);
+  }
+
+  @Test
+  void helpListsCommandsAndExitCodes() {
+    Ejup.Result result = run("--help");
+    assertEquals(0, result.exitCode());
+    assertTrue(result.out().contains("Usage: ejup"), result.out());
+    assertTrue(result.out().contains("3 UNKNOWN"), result.out());
+  }
+
+  @Test
+  void noArgumentsIsAUsageError() {
+    assertEquals(3, run().exitCode());
+  }
+
+  @Test
+  void versionWorksAsFlagAndCommand() {
+    assertTrue(run("--version").out().startsWith("ejup "));
+    assertEquals(run("--version").out(), run("version").out());
+  }
+
+  @Test
+  void unknownCommandIsOneLineWithAHint() {
+    Ejup.Result result = run("frobnicate");
+    assertEquals(3, result.exitCode());
+    assertEquals(1, result.err().lines().count(), result.err());
+    assertTrue(result.err().startsWith("ejup: "), result.err());
+    assertTrue(result.err().contains("hint: see 'ejup --help'"), result.err());
+  }
+
+  @Test
+  void unknownOptionNamesTheCommandsHelp() {
+    Ejup.Result result = run("version", "--bogus");
+    assertEquals(3, result.exitCode());
+    assertTrue(result.err().contains("'ejup version --help'"), result.err());
+    assertFalse(result.err().contains("at dev.ejup"), "no stack trace: " + result.err());
+  }
+
+  @Test
+  void debugIsAcceptedAnywhere() {
+    assertEquals(0, run("version", "--debug").exitCode());
+  }
+}
