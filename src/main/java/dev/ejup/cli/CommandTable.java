@@ -20,7 +20,9 @@ public final class CommandTable {
 
   public static List<Entry> entries() {
     return List.of(
-        new Entry("version", "Print ejup's version", VersionCommand::new, List.of()));
+        group("config", "Generate, validate and apply the upload section of ejabberd.yml",
+            List.of(ConfigGenerateCommand::new, ConfigValidateCommand::new, ConfigApplyCommand::new)),
+        single("version", "Print ejup's version", VersionCommand::new));
   }
 
   static Entry group(String name, String description, List<Supplier<Command>> subcommands) {

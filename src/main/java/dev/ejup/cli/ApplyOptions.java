@@ -1,0 +1,18 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+
+/** How apply writes: shared by `config apply` and `config generate --into`. */
+final class ApplyOptions {
+  @Parameter(names = "--dry-run", description = "print the diff only; write nothing")
+  boolean dryRun;
+
+  @Parameter(names = "--no-backup", description = "do not keep a timestamped copy of the original")
+  boolean noBackup;
+
+  @Parameter(names = "--reload", description = "run 'ejabberdctl reload_config' after writing; restore the backup if ejabberd refuses it")
+  boolean reload;
+
+  @Parameter(names = "--ejabberdctl", description = "command used for --reload (e.g. 'ejabberdctl --node ejabberd@host')")
+  String ejabberdctl = "ejabberdctl";
+}

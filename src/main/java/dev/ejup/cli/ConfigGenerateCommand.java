@@ -1,0 +1,48 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.ejup.config.Generator;
+import dev.ejup.model.UserError;
+import java.nio.file.Path;
+
+@Parameters(commandNames = "generate", commandDescription = "Print the mod_http_upload section and its listener (from templates/)")
+final class ConfigGenerateCommand implements Command {
+  @ParametersDelegate
+  UploadOptions upload = new UploadOptions();
+
+  @ParametersDelegate
+  ApplyOptions apply = new ApplyOptions();
+
+  @Parameter(names = "--into", description = "splice into this ejabberd.yml instead of printing (same as config apply)")
+  String into;
+
+  @Parameter(names = "--full", description = "print a complete minimal ejabberd.yml (needs --host)")
+  boolean full;
+
+  @Parameter(names = "--certfile", description = "with --full: the certificate file (PEM with key)")
+  String certfile = "/etc/ejabberd/ejabberd.pem";
+
+  @Parameter(names = "--c2s-port", description = "with --full: the client port (default 5222)")
+  int c2sPort = 5222;
+
+  @Override
+  public int run(Io io) {
+    if (into != null) {
+      if (full) {
+        throw UserError.unusable("--full and --into do not go together", "use --into to change a file, --full to print a new one");
+      }
+      return ConfigWrite.apply(io, Path.of(into), upload.settings(), apply);
+    }
+    if (full) {
+      if (upload.host == null) {
+        throw UserError.unusable("--full needs --host", "e.g. ejup config generate --full --host example.org");
+      }
+      io.out().print(Generator.full(upload.settings(), certfile, c2sPort));
+    } else {
+      io.out().print(Generator.fragment(upload.settings()));
+    }
+    return 0;
+  }
+}

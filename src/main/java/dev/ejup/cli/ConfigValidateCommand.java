@@ -1,0 +1,41 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.ejup.config.ConfigTree;
+import dev.ejup.config.ConfigValidator;
+import dev.ejup.config.LocalFiles;
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.UserError;
+import dev.ejup.report.DiagnosticsRenderer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+@Parameters(commandNames = "validate", commandDescription = "Check an ejabberd.yml's upload setup like a compiler (file:line:col, rule, hint)")
+final class ConfigValidateCommand implements Command {
+  @Parameter(description = "[PATH]  (default /etc/ejabberd/ejabberd.yml)")
+  List<String> paths = new ArrayList<>();
+
+  @Parameter(names = "--format", description = "text or json")
+  String format = "text";
+
+  @Parameter(names = "--ignore", description = "rule ids to silence, comma-separated (e.g. upload.plain-http)")
+  List<String> ignore = new ArrayList<>();
+
+  @Override
+  public int run(Io io) {
+    if (paths.size() > 1) {
+      throw UserError.unusable("validate takes one file, got " + paths.size(), "run it once per file");
+    }
+    Path path = Path.of(paths.isEmpty() ? ConfigDefaults.PATH : paths.get(0));
+    List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(path, new LocalFiles())).stream()
+        .filter(d -> !ignore.contains(d.rule())).toList();
+    switch (format) {
+      case "text" -> io.out().print(DiagnosticsRenderer.text(path.toString(), found));
+      case "json" -> io.out().print(DiagnosticsRenderer.json(path.toString(), found));
+      default -> throw UserError.unusable("unknown format '" + format + "' for config validate", "use text or json");
+    }
+    return DiagnosticsRenderer.status(found).exitCode();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The config capability's entry for changing a file: plan the edit (pure: text in, text out,
+ * validated), then let the caller write it where the file lives (locally or over SFTP).
+ */
+public final class ConfigApply {
+  private ConfigApply() {}
+
+  /**
+   * @param changes one line per edit, for people
+   * @param problems what validation finds in the edited text; any error means: do not write
+   */
+  public record Plan(Path path, String original, String updated, List<String> changes, List<Diagnostic> problems) {
+    public boolean changed() {
+      return !original.equals(updated);
+    }
+
+    public boolean valid() {
+      return problems.stream().noneMatch(d -> d.severity() == Severity.ERROR);
+    }
+
+    public String diff() {
+      return UnifiedDiff.of(path + " (current)", path + " (with upload)", original, updated);
+    }
+  }
+
+  public static Plan plan(Path path, String original, ConfigTree.Source source, UploadSettings settings) {
+    ConfigTree before = ConfigTree.fromText(path, original, source);
+    List<Diagnostic> parse = before.parseDiagnostics().stream().filter(d -> d.severity() == Severity.ERROR).toList();
+    if (!parse.isEmpty()) {
+      return new Plan(path, original, original, List.of(), parse);
+    }
+    ConfigEditor.Result edited = ConfigEditor.edit(before, original, settings);
+    List<Diagnostic> after = ConfigValidator.validate(ConfigTree.fromText(path, edited.text(), source));
+    return new Plan(path, original, edited.text(), edited.changes(), after);
+  }
+}

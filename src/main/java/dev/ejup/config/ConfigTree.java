@@ -1,0 +1,175 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * An ejabberd.yml as ejabberd sees it: the main file plus every {@code include_config_file},
+ * with {@code define_macro} values substituted on reading. Each top-level option remembers the
+ * file its text is in, so a finding names that file and line.
+ */
+public final class ConfigTree {
+  static final int MAX_INCLUDE_DEPTH = 8;
+
+  /** A top-level option and where it is written. */
+  public record Option(String name, NodeTuple tuple, String file) {
+    public Node value() {
+      return tuple.getValueNode();
+    }
+  }
+
+  /** Reads a file by path; swapped for SFTP when the file lives on a server. */
+  public interface Source {
+    String read(Path path);
+  }
+
+  private final String mainFile;
+  private final Node mainRoot;
+  private final Map<String, Option> options = new LinkedHashMap<>();
+  private final Map<String, List<Option>> mergedLists = new LinkedHashMap<>();
+  private final Map<String, Node> macros = new LinkedHashMap<>();
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
+
+  private ConfigTree(String mainFile, Node mainRoot) {
+    this.mainFile = mainFile;
+    this.mainRoot = mainRoot;
+  }
+
+  public static ConfigTree load(Path path, Source source) {
+    return fromText(path, source.read(path), source);
+  }
+
+  /** Parses text as if it were the file at path (used to validate an edit before writing it). */
+  public static ConfigTree fromText(Path path, String text, Source source) {
+    YamlTree.Parsed parsed = YamlTree.parse(text, path.toString());
+    ConfigTree tree = new ConfigTree(path.toString(), parsed.root());
+    tree.diagnostics.addAll(parsed.diagnostics());
+    if (parsed.root() != null) {
+      tree.absorb(path, parsed.root(), source, 0, new java.util.HashSet<>(Set.of(path.toAbsolutePath().normalize())));
+    }
+    return tree;
+  }
+
+  private void absorb(Path file, Node root, Source source, int depth, Set<Path> chain) {
+    if (!(root instanceof MappingNode mapping)) {
+      diagnostics.add(new Diagnostic(file.toString(), Nodes.line(root), Nodes.column(root), Severity.ERROR,
+          "config.not-a-mapping", "the top level of an ejabberd config must be a mapping of options",
+          "start with options such as 'hosts:' and 'listen:'"));
+      return;
+    }
+    diagnostics.addAll(DuplicateKeys.find(mapping, file.toString()));
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = Nodes.key(tuple);
+      Option option = new Option(name, tuple, file.toString());
+      if (name.equals("include_config_file")) {
+        include(file, tuple, source, depth, chain);
+      } else if (name.equals("define_macro")) {
+        for (NodeTuple macro : Nodes.entries(tuple.getValueNode())) {
+          macros.putIfAbsent(Nodes.key(macro), macro.getValueNode());
+        }
+        options.putIfAbsent(name, option);
+      } else {
+        // the main file is absorbed first: its options win over included ones
+        options.putIfAbsent(name, option);
+        mergedLists.computeIfAbsent(name, n -> new ArrayList<>()).add(option);
+      }
+    }
+  }
+
+  private void include(Path from, NodeTuple tuple, Source source, int depth, Set<Path> chain) {
+    Node value = tuple.getValueNode();
+    List<Node> paths = new ArrayList<>();
+    if (value instanceof ScalarNode) {
+      paths.add(value);
+    } else {
+      paths.addAll(Nodes.items(value));
+      for (NodeTuple t : Nodes.entries(value)) {
+        paths.add(t.getKeyNode());
+      }
+    }
+    for (Node pathNode : paths) {
+      String name = Nodes.scalar(resolve(pathNode)).orElse("");
+      Path target = from.toAbsolutePath().getParent().resolve(name).normalize();
+      if (depth + 1 > MAX_INCLUDE_DEPTH || chain.contains(target)) {
+        diagnostics.add(at(from.toString(), pathNode, Severity.ERROR, "config.include-loop",
+            "include_config_file " + name + " includes itself (directly or through other files)",
+            "remove the include that closes the loop"));
+        continue;
+      }
+      String text;
+      try {
+        text = source.read(target);
+      } catch (dev.ejup.model.UserError e) {
+        diagnostics.add(at(from.toString(), pathNode, Severity.ERROR, "config.include-unreadable",
+            "cannot include " + name + ": " + e.getMessage(), "fix the path or the file; ejabberd will refuse to start"));
+        continue;
+      }
+      YamlTree.Parsed parsed = YamlTree.parse(text, target.toString());
+      diagnostics.addAll(parsed.diagnostics());
+      if (parsed.root() != null) {
+        Set<Path> deeper = new java.util.HashSet<>(chain);
+        deeper.add(target);
+        absorb(target, parsed.root(), source, depth + 1, deeper);
+      }
+    }
+  }
+
+  static Diagnostic at(String file, Node node, Severity severity, String rule, String message, String hint) {
+    return new Diagnostic(file, Nodes.line(node), Nodes.column(node), severity, rule, message, hint);
+  }
+
+  /** A macro name written as a plain value stands for the macro's value. */
+  public Node resolve(Node node) {
+    if (node instanceof ScalarNode s && macros.containsKey(s.getValue())) {
+      return macros.get(s.getValue());
+    }
+    return node;
+  }
+
+  public Optional<String> scalar(Node node) {
+    return node == null ? Optional.empty() : Nodes.scalar(resolve(node));
+  }
+
+  public Optional<Option> option(String name) {
+    return Optional.ofNullable(options.get(name));
+  }
+
+  /** Every definition of a top-level option over main file and includes, main file first. */
+  public List<Option> all(String name) {
+    return mergedLists.getOrDefault(name, List.of());
+  }
+
+  public Map<String, Option> options() {
+    return options;
+  }
+
+  public String mainFile() {
+    return mainFile;
+  }
+
+  public Node mainRoot() {
+    return mainRoot;
+  }
+
+  public List<Diagnostic> parseDiagnostics() {
+    return diagnostics;
+  }
+
+  /** The virtual hosts; ejabberd's default is [localhost]. */
+  public List<String> hosts() {
+    List<String> hosts = new ArrayList<>();
+    option("hosts").ifPresent(o -> Nodes.items(resolve(o.value())).forEach(n -> scalar(n).ifPresent(hosts::add)));
+    return hosts.isEmpty() ? List.of("localhost") : hosts;
+  }
+}

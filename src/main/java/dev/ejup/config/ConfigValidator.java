@@ -1,0 +1,33 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Every rule over one loaded config, findings in file and line order. */
+public final class ConfigValidator {
+  private ConfigValidator() {}
+
+  public static List<Diagnostic> validate(ConfigTree tree) {
+    List<Diagnostic> out = new ArrayList<>(tree.parseDiagnostics());
+    if (tree.mainRoot() != null) {
+      List<ModuleSite> uploads = ModuleSite.find(tree, "mod_http_upload");
+      for (ModuleSite site : uploads) {
+        OptionRules.check(tree, site, OptionRules.UPLOAD, "upload", out);
+      }
+      List<ModuleSite> quotas = ModuleSite.find(tree, "mod_http_upload_quota");
+      for (ModuleSite site : quotas) {
+        OptionRules.check(tree, site, OptionRules.QUOTA, "quota", out);
+        if (uploads.isEmpty()) {
+          out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Severity.WARNING, "quota.without-upload",
+              "mod_http_upload_quota is enabled but mod_http_upload is not", "enable mod_http_upload or remove the quota module"));
+        }
+      }
+      CrossChecks.check(tree, uploads, out);
+    }
+    out.sort(Comparator.comparing(Diagnostic::file).thenComparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+    return List.copyOf(new java.util.LinkedHashSet<>(out));
+  }
+}

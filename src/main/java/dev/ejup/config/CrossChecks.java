@@ -1,0 +1,175 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+/**
+ * What ejabberd accepts silently and then fails at upload time: URLs no listener serves, https
+ * on a listener without TLS, an access rule that does not exist, hosts that collide.
+ */
+final class CrossChecks {
+  static final String DEFAULT_PUT_URL = "https://@HOST@:5443/upload";
+  static final Set<String> BUILTIN_ACCESS = Set.of("all", "none");
+
+  /** Subdomains other modules register by default (ejabberd 23.01 mod_options/1). */
+  private static final Map<String, String> DEFAULT_HOSTS = Map.of(
+      "mod_muc", "conference.@HOST@", "mod_pubsub", "pubsub.@HOST@", "mod_proxy65", "proxy.@HOST@",
+      "mod_mix", "mix.@HOST@", "mod_multicast", "multicast.@HOST@", "mod_http_upload", "upload.@HOST@");
+
+  private CrossChecks() {}
+
+  static void check(ConfigTree tree, List<ModuleSite> uploads, List<Diagnostic> out) {
+    List<Listener> listeners = Listener.all(tree);
+    for (ModuleSite site : uploads) {
+      Node options = tree.resolve(site.options());
+      String vhost = site.vhost() != null ? site.vhost() : tree.hosts().get(0);
+      Optional<NodeTuple> put = Nodes.entry(options, "put_url");
+      String putUrl = put.flatMap(t -> tree.scalar(t.getValueNode())).orElse(DEFAULT_PUT_URL);
+      Node putAt = put.map(NodeTuple::getValueNode).orElse(site.tuple().getKeyNode());
+      String secret = Nodes.get(options, "external_secret").flatMap(tree::scalar).orElse("");
+      if (Nodes.get(options, "access").isEmpty()) {
+        requireAccessRule(tree, site, site.tuple().getKeyNode(), "local", out);
+      }
+      if (site.vhost() == null && tree.hosts().size() > 1 && !putUrl.contains("@HOST@")) {
+        out.add(ConfigTree.at(site.file(), putAt, Severity.ERROR, "upload.put-url-no-host",
+            "put_url " + putUrl + " has no @HOST@ but there are " + tree.hosts().size()
+                + " virtual hosts: ejabberd starts the module for the first host only",
+            "write @HOST@ where the domain goes, e.g. https://@HOST@:5443/upload"));
+      }
+      Optional<UploadUrl> putParsed = UploadUrl.parse(putUrl, vhost);
+      if (!secret.isEmpty()) {
+        putParsed.filter(url -> routedHere(listeners, url)).ifPresent(url ->
+            out.add(ConfigTree.at(site.file(), putAt, Severity.ERROR, "upload.external-secret-self",
+                "external_secret is set, so uploads go to an external server, but put_url points at ejabberd's own "
+                    + "mod_http_upload on port " + url.port(),
+                "point put_url at the external upload server, or remove external_secret")));
+        continue; // the external server serves both URLs; nothing of ejabberd's to route
+      }
+      putParsed.ifPresent(url -> route(tree, site, listeners, url, putAt, "put", out));
+      Optional<NodeTuple> get = Nodes.entry(options, "get_url");
+      get.ifPresent(t -> tree.scalar(t.getValueNode()).flatMap(raw -> UploadUrl.parse(raw, vhost))
+          .ifPresent(url -> route(tree, site, listeners, url, t.getValueNode(), "get", out)));
+    }
+    hostCollisions(tree, uploads, out);
+    if (uploads.isEmpty()) {
+      for (Listener listener : listeners) {
+        listener.uploadPath().ifPresent(path -> out.add(ConfigTree.at(listener.file(), listener.node(), Severity.WARNING,
+            "upload.module-disabled", "listener on port " + listener.port() + " routes " + path
+                + " to mod_http_upload, but the module is not enabled under modules",
+            "enable it: ejup config apply FILE --host DOMAIN")));
+      }
+    }
+  }
+
+  private static boolean routedHere(List<Listener> listeners, UploadUrl url) {
+    return listeners.stream().anyMatch(l -> l.isHttp() && l.port() == url.port()
+        && l.uploadPath().map(url::servedUnder).orElse(false));
+  }
+
+  private static void route(ConfigTree tree, ModuleSite site, List<Listener> listeners, UploadUrl url, Node at,
+      String which, List<Diagnostic> out) {
+    String rule = "upload." + which + "-url-unrouted";
+    List<Listener> onPort = listeners.stream().filter(l -> l.port() == url.port()).toList();
+    Optional<Listener> http = onPort.stream().filter(Listener::isHttp).findFirst();
+    if (http.isEmpty()) {
+      String what = onPort.isEmpty() ? "no listener" : "only " + onPort.get(0).module();
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, rule,
+          which + "_url " + url.raw() + " uses port " + url.port() + ", but " + what + " listens there",
+          "add an ejabberd_http listener on port " + url.port() + " with request_handlers: {" + url.path()
+              + ": mod_http_upload}, or run: ejup config apply FILE --port " + url.port()));
+      return;
+    }
+    Listener listener = http.get();
+    Optional<String> handler = listener.uploadPath();
+    if (handler.isEmpty() || !url.servedUnder(handler.get())) {
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, rule,
+          which + "_url path " + url.path() + " is not routed to mod_http_upload by the listener on port "
+              + url.port() + " (" + listener.file() + ":" + Nodes.line(listener.node()) + ")",
+          "add '" + url.path() + ": mod_http_upload' under that listener's request_handlers"));
+      return;
+    }
+    if (url.https() && !listener.tls()) {
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.https-without-tls",
+          which + "_url is https but the listener on port " + url.port() + " has no 'tls: true'",
+          "add 'tls: true' to the listener at " + listener.file() + ":" + Nodes.line(listener.node())));
+    } else if (url.https() && !listener.hasOwnCertfile() && !hasCertfiles(tree)) {
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.tls-no-certificate",
+          which + "_url is https but the config names no certificate (certfiles)",
+          "add 'certfiles: [\"/etc/ejabberd/ejabberd.pem\"]' at the top level"));
+    } else if (!url.https() && listener.tls()) {
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.http-on-tls-listener",
+          which + "_url is plain http but the listener on port " + url.port() + " speaks TLS",
+          "write https:// in the URL"));
+    }
+  }
+
+  private static boolean hasCertfiles(ConfigTree tree) {
+    return tree.option("certfiles").map(o -> !Nodes.items(tree.resolve(o.value())).isEmpty()).orElse(false);
+  }
+
+  static void requireAccessRule(ConfigTree tree, ModuleSite site, Node at, String name, List<Diagnostic> out) {
+    if (BUILTIN_ACCESS.contains(name)) {
+      return;
+    }
+    Set<String> defined = new HashSet<>();
+    tree.all("access_rules").forEach(o -> Nodes.entries(tree.resolve(o.value())).forEach(t -> defined.add(Nodes.key(t))));
+    if (!defined.contains(name)) {
+      String hint = DidYouMean.closest(name, defined).map(n -> "did you mean '" + n + "'? or add")
+          .orElse("add") + " under access_rules: " + name + ": {allow: local}";
+      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.access-undefined",
+          "access rule '" + name + "' of " + site.module() + " is not defined in access_rules: every slot request would be denied",
+          hint));
+    }
+  }
+
+  private static void hostCollisions(ConfigTree tree, List<ModuleSite> uploads, List<Diagnostic> out) {
+    Map<String, String> taken = new LinkedHashMap<>();
+    for (String vhost : tree.hosts()) {
+      taken.put(vhost, "virtual host " + vhost);
+    }
+    for (ModuleSite other : ModuleSite.everyModule(tree)) {
+      if (!other.module().equals("mod_http_upload")) {
+        for (String host : serviceHosts(tree, other)) {
+          for (String vhost : tree.hosts()) {
+            taken.putIfAbsent(host.replace("@HOST@", vhost), other.module());
+          }
+        }
+      }
+    }
+    for (ModuleSite site : uploads) {
+      for (String host : serviceHosts(tree, site)) {
+        for (String vhost : site.vhost() == null ? tree.hosts() : List.of(site.vhost())) {
+          String expanded = host.replace("@HOST@", vhost);
+          String owner = taken.get(expanded);
+          if (owner != null) {
+            out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Severity.ERROR, "upload.host-collision",
+                "upload service host " + expanded + " is already used by " + owner,
+                "give mod_http_upload its own subdomain: hosts: [\"upload.@HOST@\"]"));
+          }
+        }
+      }
+    }
+  }
+
+  private static List<String> serviceHosts(ConfigTree tree, ModuleSite site) {
+    Node options = tree.resolve(site.options());
+    List<String> hosts = new ArrayList<>();
+    Nodes.get(options, "hosts").ifPresent(h -> Nodes.items(tree.resolve(h)).forEach(n -> tree.scalar(n).ifPresent(hosts::add)));
+    if (hosts.isEmpty()) {
+      Nodes.get(options, "host").flatMap(tree::scalar).ifPresent(hosts::add);
+    }
+    if (hosts.isEmpty() && DEFAULT_HOSTS.containsKey(site.module())) {
+      hosts.add(DEFAULT_HOSTS.get(site.module()));
+    }
+    return hosts;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Status;
+import dev.ejup.model.Step;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs ejabberdctl on this machine and turns its answer into a step. */
+public final class Ejabberdctl {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private final List<String> command;
+
+  public Ejabberdctl(String command) {
+    this.command = List.of(command.trim().split("\\s+"));
+  }
+
+  public Step reloadConfig() {
+    return run("reload", List.of("reload_config"));
+  }
+
+  Step run(String name, List<String> args) {
+    List<String> full = new ArrayList<>(command);
+    full.addAll(args);
+    long start = System.nanoTime();
+    try {
+      Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      boolean done = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (!done) {
+        process.destroyForcibly();
+        return Step.of(name, Status.CRIT, took, String.join(" ", full) + " did not answer in " + TIMEOUT.toSeconds() + "s",
+            "check that ejabberd is running: ejabberdctl status");
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()
+          .replaceAll("\\s*\n\\s*", " ");
+      if (process.exitValue() == 0) {
+        return Step.ok(name, took, String.join(" ", full) + ": ok" + (output.isEmpty() ? "" : " (" + output + ")"));
+      }
+      return Step.of(name, Status.CRIT, took, String.join(" ", full) + " failed (exit " + process.exitValue() + "): " + output,
+          "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+    } catch (IOException e) {
+      return Step.of(name, Status.UNKNOWN, Duration.ofNanos(System.nanoTime() - start),
+          "cannot run " + String.join(" ", full) + ": " + e.getMessage(), "install ejabberd or pass --ejabberdctl with the right command");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Step.of(name, Status.UNKNOWN, Duration.ZERO, "interrupted", "");
+    }
+  }
+}

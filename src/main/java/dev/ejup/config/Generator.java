@@ -1,0 +1,78 @@
+package dev.ejup.config;
+
+import dev.ejup.Version;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Renders the files in templates/ from {@link UploadSettings}. */
+public final class Generator {
+  private Generator() {}
+
+  /** The mod_http_upload block, "mod_http_upload:" line first, unindented. */
+  static String module(UploadSettings s) {
+    return Template.render("mod_http_upload.yml", yamlValues(s.moduleOptions(true)));
+  }
+
+  static String quota(UploadSettings s) {
+    if (!s.wantsQuota()) {
+      return "";
+    }
+    Map<String, String> options = yamlValues(s.quotaOptions());
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("max_days", options.get("max_days"));
+    values.put("soft_rule", options.get("access_soft_quota"));
+    values.put("hard_rule", options.get("access_hard_quota"));
+    String text = Template.render("mod_http_upload_quota.yml", values);
+    return text.strip().equals("mod_http_upload_quota:") ? "mod_http_upload_quota: {}\n" : text;
+  }
+
+  static Map<String, String> yamlValues(Map<String, String> plain) {
+    Map<String, String> values = new LinkedHashMap<>();
+    plain.forEach((k, v) -> values.put(k, UploadSettings.yaml(k, v)));
+    return values;
+  }
+
+  /** The listener item, "-" line first, unindented. */
+  static String listener(UploadSettings s) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("port", Integer.toString(s.effectivePort()));
+    values.put("ip", Scalars.quote(s.ip() == null ? "::" : s.ip()));
+    values.put("tls", s.effectiveScheme().equals("https") ? "true" : "");
+    values.put("path", s.effectivePath());
+    return Template.render("upload-listener.yml", values);
+  }
+
+  private static String shaperRules(UploadSettings s) {
+    if (s.shaperRules().isEmpty()) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder("shaper_rules:\n");
+    s.shaperRules().forEach((name, value) -> text.append("  ").append(name).append(": ").append(value).append('\n'));
+    return text.toString();
+  }
+
+  /** The pieces to paste into an existing ejabberd.yml, as one YAML document. */
+  public static String fragment(UploadSettings s) {
+    return Template.render("fragment.yml", common(s));
+  }
+
+  /** A complete minimal ejabberd.yml serving uploads; c2s on c2sPort, bound like the listener. */
+  public static String full(UploadSettings s, String certfile, int c2sPort) {
+    Map<String, String> values = common(s);
+    values.put("host", Scalars.string(s.host()));
+    values.put("certfile", Scalars.quote(certfile));
+    values.put("c2s_port", Integer.toString(c2sPort));
+    values.put("ip", Scalars.quote(s.ip() == null ? "::" : s.ip()));
+    return Template.render("ejabberd-full.yml", values);
+  }
+
+  private static Map<String, String> common(UploadSettings s) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("version", Version.get());
+    values.put("listener", listener(s));
+    values.put("module", module(s));
+    values.put("quota", quota(s));
+    values.put("shaper_rules", shaperRules(s));
+    return values;
+  }
+}

@@ -1,0 +1,261 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The type and value rules ejabberd 23.01 applies to each option of mod_http_upload and
+ * mod_http_upload_quota (mod_opt_type/1 in their sources), with ejabberd's own wording where it
+ * has one, so a user who saw {@code reload_config} fail recognises the message.
+ */
+final class OptionRules {
+  /** Checks one value; reports through the context. */
+  private interface Check {
+    void check(Ctx ctx, Node value);
+  }
+
+  private record Ctx(ConfigTree tree, ModuleSite site, String option, List<Diagnostic> out) {
+    void report(Node at, Severity severity, String rule, String message, String hint) {
+      out.add(ConfigTree.at(site.file(), at, severity, rule,
+          "modules->" + site.module() + "->" + option + ": " + message, hint));
+    }
+
+    void invalid(Node at, String rule, String message, String hint) {
+      report(at, Severity.ERROR, rule, "Invalid value: " + message, hint);
+    }
+  }
+
+  static final Map<String, Check> UPLOAD = new LinkedHashMap<>();
+  static final Map<String, Check> QUOTA = new LinkedHashMap<>();
+  static final Map<String, String> DEPRECATED = Map.of(
+      "host", "use 'hosts: [...]' instead",
+      "service_url", "ejabberd warns it is deprecated: use 'external_secret' with an external upload server");
+
+  static {
+    UPLOAD.put("access", OptionRules::accessRule);
+    UPLOAD.put("custom_headers", OptionRules::stringMap);
+    UPLOAD.put("dir_mode", (c, v) -> octal(c, v, true));
+    UPLOAD.put("docroot", OptionRules::docroot);
+    UPLOAD.put("external_secret", OptionRules::string);
+    UPLOAD.put("file_mode", (c, v) -> octal(c, v, false));
+    UPLOAD.put("get_url", OptionRules::url);
+    UPLOAD.put("host", OptionRules::string);
+    UPLOAD.put("hosts", OptionRules::stringList);
+    UPLOAD.put("jid_in_url", (c, v) -> oneOf(c, v, "upload.jid-in-url", List.of("node", "sha1")));
+    UPLOAD.put("max_size", (c, v) -> positiveOrInfinity(c, v, "upload.max-size"));
+    UPLOAD.put("name", OptionRules::string);
+    UPLOAD.put("put_url", OptionRules::url);
+    UPLOAD.put("rm_on_unregister", OptionRules::bool);
+    UPLOAD.put("secret_length", OptionRules::secretLength);
+    UPLOAD.put("service_url", OptionRules::url);
+    UPLOAD.put("thumbnail", OptionRules::thumbnail);
+    UPLOAD.put("vcard", (c, v) -> { });
+    QUOTA.put("access_hard_quota", OptionRules::shaperRule);
+    QUOTA.put("access_soft_quota", OptionRules::shaperRule);
+    QUOTA.put("max_days", (c, v) -> positiveOrInfinity(c, v, "quota.max-days"));
+  }
+
+  private OptionRules() {}
+
+  static void check(ConfigTree tree, ModuleSite site, Map<String, Check> rules, String rulePrefix, List<Diagnostic> out) {
+    Node options = tree.resolve(site.options());
+    if (options instanceof ScalarNode s && s.getValue().isEmpty()) {
+      return; // "mod_http_upload:" with nothing after it: all defaults
+    }
+    if (!(options instanceof MappingNode mapping)) {
+      out.add(ConfigTree.at(site.file(), options, Severity.ERROR, rulePrefix + ".not-a-mapping",
+          site.module() + " must be a mapping of options", "write '" + site.module() + ": {}' for the defaults"));
+      return;
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = Nodes.key(tuple);
+      Ctx ctx = new Ctx(tree, site, name, out);
+      Check rule = rules.get(name);
+      if (rule == null) {
+        String hint = DidYouMean.closest(name, rules.keySet()).map(n -> "did you mean '" + n + "'?")
+            .orElse("known options: " + String.join(", ", rules.keySet()));
+        out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), Severity.ERROR, rulePrefix + ".unknown-option",
+            "unknown option '" + name + "' of " + site.module(), hint));
+        continue;
+      }
+      if (DEPRECATED.containsKey(name) && rules == UPLOAD) {
+        ctx.report(tuple.getKeyNode(), Severity.WARNING, "upload.deprecated-option", "option is deprecated",
+            DEPRECATED.get(name));
+      }
+      rule.check(ctx, tree.resolve(tuple.getValueNode()));
+    }
+  }
+
+  private static String text(Node v) {
+    return Nodes.scalar(v).orElse("a " + (v instanceof SequenceNode ? "list" : "mapping"));
+  }
+
+  private static void string(Ctx c, Node v) {
+    if (!(v instanceof ScalarNode)) {
+      c.invalid(v, "upload.type", "Expected string, got: " + text(v), "write a single value");
+    }
+  }
+
+  private static void bool(Ctx c, Node v) {
+    String s = text(v);
+    if (!(v instanceof ScalarNode) || !(s.equals("true") || s.equals("false"))) {
+      c.invalid(v, "upload.type", "Expected boolean, got: " + s, "write true or false");
+    }
+  }
+
+  private static void stringList(Ctx c, Node v) {
+    if (!(v instanceof SequenceNode seq) || seq.getValue().stream().anyMatch(i -> !(i instanceof ScalarNode))) {
+      c.invalid(v, "upload.type", "Expected list of strings, got: " + text(v), "write e.g. [\"upload.@HOST@\"]");
+    }
+  }
+
+  private static void stringMap(Ctx c, Node v) {
+    if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof ScalarNode))) {
+      c.invalid(v, "upload.type", "Expected mapping of header names to values, got: " + text(v),
+          "write e.g. \"Access-Control-Allow-Origin\": \"https://@HOST@\"");
+    }
+  }
+
+  private static void oneOf(Ctx c, Node v, String rule, List<String> allowed) {
+    String s = text(v);
+    if (!allowed.contains(s)) {
+      String guess = DidYouMean.closest(s, allowed).map(g -> " Did you mean " + g + "?").orElse("");
+      c.invalid(v, rule, "Unexpected value: " + s + "." + guess + " Possible values are: " + String.join(", ", allowed),
+          "write one of " + String.join(", ", allowed));
+    }
+  }
+
+  private static void positiveOrInfinity(Ctx c, Node v, String rule) {
+    String s = text(v);
+    if (s.equals("infinity")) {
+      return;
+    }
+    try {
+      if (Long.parseLong(s) > 0 && !Nodes.quoted(v)) {
+        return;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    c.invalid(v, rule, "Expected positive integer or 'infinity', got: " + s,
+        "write a number of bytes such as 104857600 (100 MiB), or infinity");
+  }
+
+  private static void secretLength(Ctx c, Node v) {
+    String s = text(v);
+    try {
+      long n = Long.parseLong(s);
+      if (n >= 8 && n <= 1000 && !Nodes.quoted(v)) {
+        return;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    c.invalid(v, "upload.secret-length", "Expected integer from 8 to 1000, got: " + s,
+        "leave it out for the default 40, or write a number from 8 to 1000");
+  }
+
+  private static void octal(Ctx c, Node v, boolean directory) {
+    String s = text(v);
+    if (!(v instanceof ScalarNode)) {
+      c.invalid(v, "upload.mode", "Expected octal string, got: " + s, "write e.g. \"0640\"");
+      return;
+    }
+    if (!s.matches("[0-7]{3,4}")) {
+      c.invalid(v, "upload.mode", "Expected octal string such as \"0640\", got: " + s,
+          "write the mode as four octal digits in quotes");
+      return;
+    }
+    if (!Nodes.quoted(v)) {
+      c.report(v, Severity.ERROR, "upload.mode-unquoted",
+          "mode " + s + " is not quoted: YAML may read it as a number and ejabberd then sets other bits",
+          "write it in quotes: \"" + s + "\"");
+      return;
+    }
+    int mode = Integer.parseInt(s, 8);
+    if (directory && (mode & 0700) != 0700) {
+      c.report(v, Severity.ERROR, "upload.mode-unusable",
+          "directory mode " + s + " does not give ejabberd's user read, write and search (0700)",
+          "write at least \"0750\"");
+    } else if (!directory && (mode & 0600) != 0600) {
+      c.report(v, Severity.ERROR, "upload.mode-unusable",
+          "file mode " + s + " does not let ejabberd's user read and write the files it stores",
+          "write at least \"0640\"");
+    } else if ((mode & 0002) != 0) {
+      c.report(v, Severity.WARNING, "upload.mode-world-writable",
+          "mode " + s + " makes uploads world-writable", "drop the write bit for others, e.g. \"0644\"");
+    }
+  }
+
+  private static void docroot(Ctx c, Node v) {
+    String s = text(v);
+    if (!(v instanceof ScalarNode) || s.isBlank()) {
+      c.invalid(v, "upload.docroot", "Expected a directory path, got: " + s, "write e.g. \"@HOME@/upload\"");
+    } else if (!s.startsWith("/") && !s.startsWith("@HOME@")) {
+      c.report(v, Severity.ERROR, "upload.docroot-relative",
+          "docroot '" + s + "' is relative: it resolves against ejabberd's working directory, which differs between init systems",
+          "write an absolute path or start it with @HOME@, e.g. \"@HOME@/upload\"");
+    }
+  }
+
+  private static void url(Ctx c, Node v) {
+    String s = text(v);
+    if (!(v instanceof ScalarNode)) {
+      c.invalid(v, "upload.url", "Expected URL, got: " + s, "write e.g. https://@HOST@:5443/upload");
+      return;
+    }
+    int colon = s.indexOf("://");
+    String scheme = colon > 0 ? s.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : "";
+    if (colon > 0 && !scheme.equals("http") && !scheme.equals("https")) {
+      c.invalid(v, "upload.url-scheme", "Unsupported scheme '" + scheme + "' in the URL: " + s,
+          "use https://, e.g. https://@HOST@:5443/upload");
+      return;
+    }
+    if (UploadUrl.parse(s, "example.org").isEmpty()) {
+      c.invalid(v, "upload.url", "Malformed URL: " + s, "write e.g. https://@HOST@:5443/upload");
+      return;
+    }
+    if (scheme.equals("http")) {
+      c.report(v, Severity.WARNING, "upload.plain-http",
+          "plain http URL: uploads travel unencrypted and clients such as Conversations refuse it on many setups",
+          "serve uploads over https (a listener with tls: true), e.g. https://@HOST@:5443/upload");
+    }
+  }
+
+  private static void thumbnail(Ctx c, Node v) {
+    bool(c, v);
+    if ("true".equals(text(v))) {
+      c.report(v, Severity.WARNING, "upload.thumbnail",
+          "thumbnails need ejabberd built with image support (eimp); without it ejabberd refuses the option",
+          "check 'ejabberdctl' logs after reload, or set thumbnail: false");
+    }
+  }
+
+  private static void accessRule(Ctx c, Node v) {
+    if (!(v instanceof ScalarNode)) {
+      return; // an inline rule (list of allow/deny) is checked by ejabberd's ACL code
+    }
+    CrossChecks.requireAccessRule(c.tree(), c.site(), v, Nodes.scalar(v).orElse(""), c.out());
+  }
+
+  private static void shaperRule(Ctx c, Node v) {
+    String name = text(v);
+    Set<String> defined = new java.util.HashSet<>();
+    c.tree().all("shaper_rules").forEach(o -> Nodes.entries(c.tree().resolve(o.value()))
+        .forEach(t -> defined.add(Nodes.key(t))));
+    if (!defined.contains(name)) {
+      c.report(v, Severity.WARNING, "quota.rule-undefined",
+          "shaper rule '" + name + "' is not defined in shaper_rules, so no quota applies",
+          "add under shaper_rules: " + name + ": {1000: all}  (MiB per user)");
+    }
+  }
+}
