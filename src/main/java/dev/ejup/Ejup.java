@@ -64,7 +64,8 @@ public final class Ejup implements ToolProvider {
       io.out().println("ejup " + Version.get());
       return 0;
     }
-    JCommander root = JCommander.newBuilder().programName("ejup").build();
+    // @HOME@ and @HOST@ are ejabberd keywords, not jcommander @file arguments
+    JCommander root = JCommander.newBuilder().programName("ejup").expandAtSign(false).build();
     for (CommandTable.Entry entry : CommandTable.entries()) {
       if (entry.isGroup()) {
         root.addCommand(entry.name(), new Group());

@@ -7,7 +7,16 @@ import java.util.Optional;
 public final class DidYouMean {
   private DidYouMean() {}
 
+  /** The nearest name however far (ejabberd's enum errors always suggest one). */
+  public static Optional<String> nearest(String word, Collection<String> known) {
+    return pick(word, known, Integer.MAX_VALUE);
+  }
+
   public static Optional<String> closest(String word, Collection<String> known) {
+    return pick(word, known, Math.max(2, word.length() / 3));
+  }
+
+  private static Optional<String> pick(String word, Collection<String> known, int allowed) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
@@ -17,7 +26,6 @@ public final class DidYouMean {
         bestDistance = d;
       }
     }
-    int allowed = Math.max(2, word.length() / 3);
     return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
   }
 

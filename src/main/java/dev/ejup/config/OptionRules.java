@@ -128,7 +128,7 @@ final class OptionRules {
   private static void oneOf(Ctx c, Node v, String rule, List<String> allowed) {
     String s = text(v);
     if (!allowed.contains(s)) {
-      String guess = DidYouMean.closest(s, allowed).map(g -> " Did you mean " + g + "?").orElse("");
+      String guess = DidYouMean.nearest(s, allowed).map(g -> " Did you mean " + g + "?").orElse("");
       c.invalid(v, rule, "Unexpected value: " + s + "." + guess + " Possible values are: " + String.join(", ", allowed),
           "write one of " + String.join(", ", allowed));
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,7 @@ final class Template {
     for (String line : load(name).split("\n", -1)) {
       Matcher alone = ALONE.matcher(line);
       if (alone.matches()) {
-        String value = values.getOrDefault(alone.group(2), "");
+        String value = Objects.toString(values.get(alone.group(2)), "");
         if (!value.isEmpty()) {
           out.append(Indent.by(value, alone.group(1).length()));
         }
@@ -47,7 +48,7 @@ final class Template {
       boolean empty = false;
       while (m.find()) {
         any = true;
-        String value = values.getOrDefault(m.group(1), "");
+        String value = Objects.toString(values.get(m.group(1)), "");
         empty |= value.isEmpty();
         m.appendReplacement(rendered, Matcher.quoteReplacement(value));
       }

@@ -61,7 +61,7 @@ public record UploadSettings(
       return port;
     }
     if (putUrl != null) {
-      return UploadUrl.parse(putUrl, host).map(UploadUrl::port).orElse(5443);
+      return UploadUrl.parse(putUrl, host == null ? "localhost" : host).map(UploadUrl::port).orElse(5443);
     }
     return effectiveScheme().equals("http") ? 5280 : 5443;
   }
@@ -70,7 +70,7 @@ public record UploadSettings(
     if (path != null) {
       return path;
     }
-    return putUrl == null ? "/upload" : UploadUrl.parse(putUrl, host).map(UploadUrl::path).orElse("/upload");
+    return putUrl == null ? "/upload" : UploadUrl.parse(putUrl, host == null ? "localhost" : host).map(UploadUrl::path).orElse("/upload");
   }
 
   public String effectivePutUrl() {

@@ -1,0 +1,120 @@
+package dev.ejup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ejup config validate` end to end, in-process: exit codes, formats, includes, macros. */
+class ValidateCommandTest {
+  static final Path STOCK = Path.of("src/test/resources/config/debian-stock-23.01.yml");
+  static final Path RULES = Path.of("src/test/resources/config/rules");
+
+  static Ejup.Result ejup(String... args) {
+    return Ejup.runCaptured(Map.of(), args);
+  }
+
+  @Test
+  void debiansStockConfigIsClean() {
+    Ejup.Result r = ejup("config", "validate", STOCK.toString());
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("OK, no problems found"));
+  }
+
+  @Test
+  void errorsExitTwoInCompilerFormat() {
+    Ejup.Result r = ejup("config", "validate", RULES.resolve("upload.secret-length.bad.yml").toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.out().startsWith(RULES.resolve("upload.secret-length.bad.yml") + ":53:20: error: modules->mod_http_upload->secret_length: "
+        + "Invalid value: Expected integer from 8 to 1000, got: 4 [upload.secret-length]\n    hint: "), r.out());
+  }
+
+  @Test
+  void warningsOnlyExitOne() {
+    assertEquals(1, ejup("config", "validate", RULES.resolve("upload.plain-http.bad.yml").toString()).exitCode());
+  }
+
+  @Test
+  void ignoringARuleSilencesIt() {
+    Ejup.Result r = ejup("config", "validate", "--ignore", "upload.plain-http", RULES.resolve("upload.plain-http.bad.yml").toString());
+    assertEquals(0, r.exitCode(), r.out());
+  }
+
+  @Test
+  void jsonListsDiagnosticsWithStableFields() {
+    Ejup.Result r = ejup("config", "validate", "--format", "json", RULES.resolve("upload.jid-in-url.bad.yml").toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.out().contains("\"rule\": \"upload.jid-in-url\""), r.out());
+    assertTrue(r.out().contains("\"line\": 53, \"column\": 17"), r.out());
+    assertTrue(r.out().contains("Did you mean"), r.out());
+    assertTrue(r.out().contains("\"exit_code\": 2"), r.out());
+  }
+
+  @Test
+  void includesAreFollowedAndFindingsNameTheIncludedFile(@TempDir Path dir) throws IOException {
+    Path main = dir.resolve("ejabberd.yml");
+    Path modules = dir.resolve("modules.yml");
+    String base = Files.readString(Path.of("src/test/resources/config/base.yml"));
+    String head = base.substring(0, base.indexOf("modules:"));
+    Files.writeString(main, head + "include_config_file:\n  - modules.yml\n");
+    Files.writeString(modules, "modules:\n  mod_disco: {}\n  mod_http_upload:\n    put_url: https://@HOST@:5443/upload\n    secret_length: 2\n");
+    Ejup.Result r = ejup("config", "validate", main.toString());
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.out().startsWith(modules + ":5:20: error:"), r.out());
+  }
+
+  @Test
+  void missingIncludeIsAnErrorAtTheIncludeLine(@TempDir Path dir) throws IOException {
+    Path main = dir.resolve("ejabberd.yml");
+    Files.writeString(main, Files.readString(Path.of("src/test/resources/config/base.yml")) + "include_config_file: nowhere.yml\n");
+    Ejup.Result r = ejup("config", "validate", main.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.out().contains("[config.include-unreadable]"), r.out());
+  }
+
+  @Test
+  void includeLoopIsReportedNotFollowedForever(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.yml"), "hosts: [localhost]\ninclude_config_file: b.yml\n");
+    Files.writeString(dir.resolve("b.yml"), "loglevel: info\ninclude_config_file: a.yml\n");
+    Ejup.Result r = ejup("config", "validate", dir.resolve("a.yml").toString());
+    assertTrue(r.out().contains("[config.include-loop]"), r.out());
+  }
+
+  @Test
+  void macrosAreSubstituted(@TempDir Path dir) throws IOException {
+    String base = Files.readString(Path.of("src/test/resources/config/base.yml"));
+    Path file = dir.resolve("ejabberd.yml");
+    Files.writeString(file, "define_macro:\n  UPLOAD_PORT: 5443\n  SECRET: 3\n"
+        + base.replace("port: 5443", "port: UPLOAD_PORT").replace("    put_url: https://@HOST@:5443/upload\n",
+            "    put_url: https://@HOST@:5443/upload\n    secret_length: SECRET\n"));
+    Ejup.Result r = ejup("config", "validate", file.toString());
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.out().contains("got: 3 [upload.secret-length]"), r.out());
+    assertFalse(r.out().contains("unrouted"), "the macro port must route: " + r.out());
+  }
+
+  @Test
+  void theDefaultPathIsEtcEjabberd() {
+    Ejup.Result r = ejup("config", "validate", "--format", "json", "/nonexistent/ejabberd.yml");
+    assertEquals(3, r.exitCode());
+    assertTrue(r.err().contains("/nonexistent/ejabberd.yml: no such file"), r.err());
+  }
+
+  @Test
+  void nonUtf8IsOneLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("latin1.yml");
+    Files.write(file, "hosts:\n  - \"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1));
+    Ejup.Result r = ejup("config", "validate", file.toString());
+    assertEquals(3, r.exitCode());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("is not UTF-8 (invalid byte 0xe9 on line 2)"), r.err());
+  }
+}
