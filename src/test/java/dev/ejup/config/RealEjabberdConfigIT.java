@@ -1,0 +1,81 @@
+package dev.ejup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import dev.ejup.testing.LocalEjabberd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ejabberd 23.01 itself is the reference: what ejup generates and applies, a real server loads;
+ * what ejabberd refuses, ejup refuses too, with the line.
+ */
+class RealEjabberdConfigIT {
+  private static LocalEjabberd server;
+
+  @BeforeAll
+  static void start() {
+    server = LocalEjabberd.up("cfgit", 16000);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.down();
+  }
+
+  @Test
+  void theServerRunsOnTheConfigThatGenerateAndApplyWrote() {
+    assertEquals(0, server.ctl("status").exit(), "ejabberdctl status must report it running");
+    assertEquals(0, server.ctl("reload_config").exit());
+    assertEquals(0, Ejup.runCaptured(Map.of(), "config", "validate", server.config().toString()).exitCode());
+  }
+
+  @Test
+  void debianStockConfigAfterApplyIsLoadedByEjabberd() throws IOException {
+    String stock = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
+        .replace("ip: \"::\"", "ip: \"127.0.0.1\"")
+        .replace("port: 5222", "port: 16000").replace("port: 5443", "port: 16001").replace("port: 5280", "port: 16002")
+        .replace("port: 5223", "port: 16003").replace("port: 5269", "port: 16004").replace("port: 3478", "port: 16005")
+        .replace("port: 1883", "port: 16006")
+        .replace("\"/etc/ejabberd/ejabberd.pem\"", "\"" + server.get("ROOT") + "/etc/ejabberd.pem\"");
+    Path file = Files.createTempFile("stock", ".yml");
+    Files.writeString(file, stock);
+    Ejup.Result applied = Ejup.runCaptured(Map.of(), "config", "apply", file.toString(), "--host", "localhost",
+        "--port", "16001", "--docroot", server.get("DOCROOT"), "--no-backup");
+    assertEquals(0, applied.exitCode(), applied.err());
+    try {
+      LocalEjabberd.Shell.Result reload = server.load(Files.readString(file));
+      assertEquals(0, reload.exit(), reload.out());
+    } finally {
+      server.reset();
+    }
+  }
+
+  @Test
+  void whatEjabberdRefusesEjupRefusesWithTheLine() throws IOException {
+    for (String rule : new String[] {"upload.secret-length", "upload.jid-in-url", "upload.max-size", "upload.url-scheme"}) {
+      String bad = Files.readString(Path.of("src/test/resources/config/rules/" + rule + ".bad.yml"))
+          .replace("\"/etc/ejabberd/ejabberd.pem\"", "\"" + server.get("ROOT") + "/etc/ejabberd.pem\"")
+          .replace("port: 5222", "port: 16000").replace("port: 5443", "port: 16001")
+          .replace(":5443/", ":16001/").replace("ip: \"::\"", "ip: \"127.0.0.1\"");
+      try {
+        LocalEjabberd.Shell.Result reload = server.load(bad);
+        assertNotEquals(0, reload.exit(), rule + ": ejabberd accepted it:\n" + reload.out());
+        assertTrue(reload.out().contains("Invalid value of option modules->mod_http_upload->"), reload.out());
+        Ejup.Result ours = Ejup.runCaptured(Map.of(), "config", "validate", server.config().toString());
+        assertEquals(2, ours.exitCode(), ours.out());
+        assertTrue(ours.out().contains("[" + rule + "]"), ours.out());
+      } finally {
+        server.reset();
+      }
+    }
+  }
+}

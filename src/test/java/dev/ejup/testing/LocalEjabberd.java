@@ -1,0 +1,128 @@
+package dev.ejup.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real ejabberd started by scripts/local-ejabberd (installs the Debian package if missing).
+ * Each test class names its own instance and port base so instances never collide.
+ */
+public final class LocalEjabberd {
+  private final String name;
+  private final int portBase;
+  private final Map<String, String> env = new LinkedHashMap<>();
+
+  private LocalEjabberd(String name, int portBase) {
+    this.name = name;
+    this.portBase = portBase;
+  }
+
+  public static LocalEjabberd up(String name, int portBase) {
+    LocalEjabberd server = new LocalEjabberd(name, portBase);
+    String out = server.script("up");
+    for (String line : out.split("\n")) {
+      int eq = line.indexOf('=');
+      if (line.startsWith("EJUP_TEST_") && eq > 0) {
+        server.env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return server;
+  }
+
+  public String script(String command) {
+    return Shell.run(List.of("scripts/local-ejabberd", command, "--name", name, "--port-base", Integer.toString(portBase)), 180)
+        .requireOk("scripts/local-ejabberd " + command).out();
+  }
+
+  public void down() {
+    script("down");
+  }
+
+  /** Puts the config the script wrote back and reloads it (a test may have changed it). */
+  public void reset() {
+    script("reset");
+  }
+
+  public String get(String key) {
+    String value = env.get("EJUP_TEST_" + key);
+    if (value == null) {
+      throw new IllegalStateException("scripts/local-ejabberd printed no EJUP_TEST_" + key + ": " + env);
+    }
+    return value;
+  }
+
+  public Path config() {
+    return Path.of(get("CONFIG"));
+  }
+
+  public String password() {
+    try {
+      return Files.readString(Path.of(get("PASSWORD_FILE"))).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Shell.Result ctl(String... args) {
+    List<String> command = new ArrayList<>(List.of(get("CTL")));
+    command.addAll(List.of(args));
+    return Shell.run(command, 120);
+  }
+
+  /** Writes a new config (as ejabberd's user can read it) and asks ejabberd to load it. */
+  public Shell.Result load(String yaml) {
+    try {
+      Files.writeString(config(), yaml, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Shell.run(List.of("chown", "ejabberd:ejabberd", config().toString()), 10).requireOk("chown");
+    return ctl("reload_config");
+  }
+
+  /** The small shell every integration test needs: run, wait with a bound, capture. */
+  public static final class Shell {
+    public record Result(int exit, String out) {
+      public Result requireOk(String what) {
+        if (exit != 0) {
+          throw new IllegalStateException(what + " failed (exit " + exit + "):\n" + out);
+        }
+        return this;
+      }
+    }
+
+    public static Result run(List<String> command, int timeoutSeconds) {
+      try {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[][] output = new byte[1][];
+        Thread reader = new Thread(() -> {
+          try {
+            output[0] = p.getInputStream().readAllBytes();
+          } catch (IOException e) {
+            output[0] = new byte[0];
+          }
+        });
+        reader.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeoutSeconds + "s");
+        }
+        reader.join(5000);
+        return new Result(p.exitValue(), new String(output[0] == null ? new byte[0] : output[0], StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + command + ": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
