@@ -60,6 +60,25 @@ public record Report(String kind, String target, List<Step> steps, Map<String, D
     return new Report(kind, target, more, metrics);
   }
 
+  /**
+   * Adds a "total-time" step judged against Monitoring-Plugins style thresholds (seconds), when
+   * any is given: over critical is CRITICAL, over warning is WARNING.
+   */
+  public Report withTimeThresholds(Double warningSeconds, Double criticalSeconds) {
+    if (warningSeconds == null && criticalSeconds == null) {
+      return this;
+    }
+    double seconds = total().toNanos() / 1e9;
+    Status status = criticalSeconds != null && seconds > criticalSeconds ? Status.CRIT
+        : warningSeconds != null && seconds > warningSeconds ? Status.WARN : Status.OK;
+    String limits = (warningSeconds == null ? "" : "warning above " + warningSeconds + "s")
+        + (warningSeconds != null && criticalSeconds != null ? ", " : "")
+        + (criticalSeconds == null ? "" : "critical above " + criticalSeconds + "s");
+    String detail = String.format(java.util.Locale.ROOT, "%.3fs in all (%s)", seconds, limits);
+    return with(new Step("total-time", status, Duration.ZERO, detail,
+        status == Status.OK ? "" : "the server is slow: check its load, disk and network"));
+  }
+
   /** The worst status over several reports (a fleet); OK for none. */
   public static Status worst(List<Report> reports) {
     Status worst = Status.OK;

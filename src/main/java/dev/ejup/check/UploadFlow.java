@@ -1,0 +1,294 @@
+package dev.ejup.check;
+
+import dev.ejup.model.Report;
+import dev.ejup.model.Status;
+import dev.ejup.model.Step;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smackx.httpfileupload.element.Slot;
+import org.jxmpp.jid.Jid;
+
+/**
+ * The XEP-0363 flow as a client runs it, one {@link Step} per stage with its time: connect, login,
+ * disco#items, disco#info, slot, PUT, GET, then the negative probes. The first failing stage ends
+ * the run; the whole run is bounded by the deadline, whatever the server does.
+ */
+public final class UploadFlow {
+  private final CheckOptions options;
+  private final Progress progress;
+  private final List<Step> steps = new ArrayList<>();
+  private final Map<String, Double> metrics = new LinkedHashMap<>();
+  private volatile String running = "connect";
+  private volatile long runningSince = System.nanoTime();
+
+  public UploadFlow(CheckOptions options, Progress progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Runs the check; returns when it is done or the deadline has passed, whichever is first. */
+  public Report run() {
+    Tls tls = new Tls(options.insecure());
+    HttpTransfer http = new HttpTransfer(tls, options.stepTimeout());
+    XmppSession[] session = new XmppSession[1];
+    CountDownLatch done = new CountDownLatch(1);
+    Thread worker = new Thread(() -> {
+      try {
+        flow(tls, http, session);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        done.countDown();
+      }
+    }, "ejup-check");
+    worker.setDaemon(true);
+    worker.start();
+    boolean finished;
+    try {
+      finished = done.await(options.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    }
+    List<Step> result;
+    synchronized (steps) {
+      result = new ArrayList<>(steps);
+      if (!finished) {
+        result.add(Step.of(running, Status.CRIT, Duration.ofNanos(System.nanoTime() - runningSince),
+            "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
+            "the server accepted the connection but stopped answering; check ejabberd and anything in front of it"));
+      }
+    }
+    http.cancel();
+    if (session[0] != null) {
+      session[0].close();
+    }
+    http.close();
+    return new Report("check", options.domain(), result, metrics);
+  }
+
+  private void record(Step step) {
+    synchronized (steps) {
+      steps.add(step);
+    }
+  }
+
+  private interface Action<T> {
+    T run() throws StepFailure, InterruptedException, IOException;
+  }
+
+  /** Runs one stage; returns its value, or null after recording why it failed. */
+  private <T> T stage(String name, Action<T> action, java.util.function.Function<T, String> detail) throws InterruptedException {
+    running = name;
+    runningSince = System.nanoTime();
+    try {
+      T value = action.run();
+      record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
+      return value;
+    } catch (StepFailure f) {
+      record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
+      return null;
+    } catch (IOException e) {
+      StepFailure f = Diagnose.network(e, name.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener");
+      record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
+      return null;
+    }
+  }
+
+  private void flow(Tls tls, HttpTransfer http, XmppSession[] session) throws InterruptedException {
+    XmppSession xmpp;
+    try {
+      xmpp = new XmppSession(options, tls);
+    } catch (StepFailure f) {
+      record(Step.of("connect", f.status, Duration.ZERO, f.getMessage(), f.hint));
+      return;
+    }
+    session[0] = xmpp;
+    if (stage("connect", xmpp::connect, d -> d) == null) {
+      return;
+    }
+    if (tls.overridden() != null) {
+      replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
+          "install a certificate clients trust; many XMPP clients refuse this one");
+    }
+    if (stage("login", xmpp::login, d -> d) == null) {
+      return;
+    }
+    Jid serviceJid = findService(xmpp);
+    if (serviceJid == null) {
+      return;
+    }
+    XmppSession.Service service = stage("disco-info", () -> requireUploadService(xmpp.discoInfo(serviceJid)), this::describe);
+    if (service == null) {
+      return;
+    }
+    if (service.maxFileSize() != null) {
+      metrics.put("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
+    }
+    long now = System.currentTimeMillis() / 1000;
+    TestFile file = new TestFile(options.size(), now, new java.security.SecureRandom().nextLong());
+    Slot slot = stage("slot", () -> {
+      Slot s = xmpp.slot(service.jid(), file.name, file.size, options.contentType());
+      requireScheme(s);
+      return s;
+    }, s -> "PUT " + s.getPutUrl());
+    if (slot == null) {
+      return;
+    }
+    HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
+        options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+    if (put == null) {
+      return;
+    }
+    if (put.status() == 200) {
+      replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
+    }
+    metrics.put("upload_size_bytes", (double) file.size);
+    HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file.size, progress), put),
+        o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes, sha256 " + o.sha256().substring(0, 16) + "… matches");
+    if (get == null || !options.probes()) {
+      return;
+    }
+    probes(xmpp, http, service, slot, file);
+  }
+
+  private Jid findService(XmppSession xmpp) throws InterruptedException {
+    if (options.service() != null) {
+      try {
+        return org.jxmpp.jid.impl.JidCreate.from(options.service());
+      } catch (org.jxmpp.stringprep.XmppStringprepException e) {
+        record(Step.of("disco-items", Status.UNKNOWN, Duration.ZERO, "--service " + options.service() + " is not a JID", "write e.g. upload.example.org"));
+        return null;
+      }
+    }
+    return stage("disco-items", () -> {
+      List<Jid> items = xmpp.discoItems();
+      for (Jid item : items) {
+        XmppSession.Service candidate = xmpp.discoInfo(item);
+        if (!candidate.namespaces().isEmpty()) {
+          return item;
+        }
+      }
+      throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items",
+          "enable mod_http_upload (ejup config apply /etc/ejabberd/ejabberd.yml --host " + options.domain() + " --reload)");
+    }, jid -> "upload service " + jid);
+  }
+
+  private XmppSession.Service requireUploadService(XmppSession.Service service) throws StepFailure {
+    if (!service.namespaces().contains(XmppSession.NS_UPLOAD)) {
+      throw StepFailure.crit(service.jid() + " does not announce " + XmppSession.NS_UPLOAD
+          + (service.namespaces().isEmpty() ? "" : " (only " + String.join(", ", service.namespaces()) + ")"),
+          "use ejabberd's mod_http_upload, which announces XEP-0363 version 0.3+");
+    }
+    if (service.maxFileSize() != null && options.size() > service.maxFileSize()) {
+      throw new StepFailure(Status.UNKNOWN, "--size " + options.size() + " is larger than the service's max-file-size "
+          + service.maxFileSize(), "check with a smaller --size");
+    }
+    return service;
+  }
+
+  private String describe(XmppSession.Service s) {
+    return s.jid() + ": " + (s.storeFile() ? "store/file, " : "no store/file identity, ") + String.join(" ", s.namespaces())
+        + ", max-file-size " + (s.maxFileSize() == null ? "not announced" : s.maxFileSize() + " bytes");
+  }
+
+  private void requireScheme(Slot slot) throws StepFailure {
+    for (java.net.URL url : List.of(slot.getPutUrl(), slot.getGetUrl())) {
+      if (!"https".equals(url.getProtocol()) && !options.allowHttp()) {
+        throw StepFailure.crit("slot URL is not https: " + url,
+            "serve uploads over https (ejup config apply --scheme https), or pass --allow-http to accept it");
+      }
+    }
+  }
+
+  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put) throws StepFailure {
+    if (put.status() == 201 || put.status() == 200) {
+      return put;
+    }
+    String got = "PUT answered HTTP " + put.status() + " " + put.message();
+    throw switch (put.status()) {
+      case 500, 403 -> StepFailure.crit(got,
+          "ejabberd could not store the file: the docroot is probably not writable by the user ejabberd runs as "
+              + "(error.log: 'Cannot store file'); run: ejup docroot check --ssh root@SERVER");
+      case 404 -> StepFailure.crit(got, "the URL reaches an HTTP listener that does not route it to mod_http_upload "
+          + "for this host; run: ejup config validate");
+      case 413 -> StepFailure.crit(got, "the server expected another size than the slot's; a proxy may alter the body");
+      default -> StepFailure.crit(got, "check the upload listener and any proxy in front of it");
+    };
+  }
+
+  private static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, HttpTransfer.Outcome put) throws StepFailure {
+    if (get.status() != 200) {
+      throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
+          get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
+              : "check the download listener (get_url) and any proxy in front of it");
+    }
+    if (get.bytes() != put.bytes() || !get.sha256().equals(put.sha256())) {
+      throw StepFailure.crit("GET returned other bytes than were PUT (" + get.bytes() + " bytes, sha256 "
+          + get.sha256().substring(0, 16) + "… instead of " + put.bytes() + " bytes, " + put.sha256().substring(0, 16) + "…)",
+          "something between the client and the docroot changes files: check get_url, proxies and the disk");
+    }
+    return get;
+  }
+
+  private void probes(XmppSession xmpp, HttpTransfer http, XmppSession.Service service, Slot slot, TestFile file)
+      throws InterruptedException {
+    if (service.maxFileSize() == null) {
+      record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, "skipped: the service announces no max-file-size",
+          "set mod_http_upload's max_size so clients know the limit"));
+    } else {
+      long tooLarge = service.maxFileSize() + 1;
+      stage("probe-too-large", () -> {
+        try {
+          xmpp.slot(service.jid(), file.name + ".big", tooLarge, options.contentType());
+        } catch (StepFailure refused) {
+          if (XmppSession.isTooLarge(refused)) {
+            return "a slot of " + tooLarge + " bytes was refused with file-too-large";
+          }
+          throw StepFailure.crit("a slot above max-file-size was refused, but without file-too-large: " + refused.getMessage(),
+              "clients cannot tell the user why; check the server version");
+        }
+        throw StepFailure.crit("the service granted a slot of " + tooLarge + " bytes, above its own max-file-size",
+            "check mod_http_upload's max_size");
+      }, d -> d);
+    }
+    TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL);
+    stage("probe-overwrite", () -> {
+      HttpTransfer.Outcome second = http.put(slot.getPutUrl().toString(), slot.getHeaders(), other, options.contentType(), Progress.NONE);
+      if (second.status() >= 200 && second.status() < 300) {
+        throw StepFailure.crit("a second PUT to a used slot was accepted (HTTP " + second.status() + "): uploads can be overwritten",
+            "the upload server must refuse reuse of a slot; check it is ejabberd's mod_http_upload");
+      }
+      return "a second PUT to the used slot was refused with HTTP " + second.status();
+    }, d -> d);
+    String missing = slot.getGetUrl().toString().replaceAll("/[^/]+/[^/]+/[^/]+$", "/ejup-missing/" + Long.toHexString(file.seed) + "/none.bin");
+    stage("probe-missing", () -> {
+      HttpTransfer.Outcome absent = http.get(missing, 0, Progress.NONE);
+      if (absent.status() != 404) {
+        throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,
+            "GET of a never-issued path answered HTTP " + absent.status() + " instead of 404",
+            "check what serves get_url: it should answer 404 for unknown files");
+      }
+      return "GET of a never-issued path answered 404";
+    }, d -> d);
+  }
+
+  private void replaceLast(Status status, String detail, String hint) {
+    synchronized (steps) {
+      Step last = steps.remove(steps.size() - 1);
+      steps.add(Step.of(last.name(), status, last.duration(), last.detail() + "; " + detail, hint));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "UploadFlow[" + Objects.toString(options.jid()) + "]";
+  }
+}

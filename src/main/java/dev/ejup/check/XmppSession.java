@@ -1,0 +1,218 @@
+package dev.ejup.check;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.ReconnectionManager;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
+import org.jivesoftware.smackx.disco.packet.DiscoverItems;
+import org.jivesoftware.smackx.httpfileupload.element.Slot;
+import org.jivesoftware.smackx.httpfileupload.element.SlotRequest;
+import org.jivesoftware.smackx.xdata.FormField;
+import org.jivesoftware.smackx.xdata.packet.DataForm;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+
+/** The XMPP side of the check, on Smack: connect, log in, discover, ask for slots. */
+final class XmppSession implements AutoCloseable {
+  static final String NS_UPLOAD = "urn:xmpp:http:upload:0";
+  static final List<String> OLD_NAMESPACES = List.of("urn:xmpp:http:upload", "eu:siacs:conversations:http:upload");
+
+  static {
+    // what a one-shot check never needs: fetching the roster, resuming streams, reconnecting
+    Roster.setRosterLoadedAtLoginDefault(false);
+    XMPPTCPConnection.setUseStreamManagementDefault(false);
+    ReconnectionManager.setEnabledPerDefault(false);
+  }
+
+  private final XMPPTCPConnection connection;
+  private final CheckOptions options;
+
+  /** An upload service as disco#info describes it. */
+  record Service(DomainBareJid jid, boolean storeFile, List<String> namespaces, Long maxFileSize) {}
+
+  XmppSession(CheckOptions options, Tls tls) throws StepFailure {
+    this.options = options;
+    try {
+      XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
+          .setXmppDomain(options.domain())
+          .setUsernameAndPassword(options.localpart(), options.password())
+          .setResource("ejup")
+          .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+          .setCustomX509TrustManager(tls.trustManager)
+          .setHostnameVerifier(tls.hostnameVerifier)
+          .setSocketFactory(new NoDelaySockets())
+          .setConnectTimeout((int) options.stepTimeout().toMillis())
+          .setSendPresence(false)
+          .setCompressionEnabled(false);
+      if (options.server() != null) {
+        HostPort server = HostPort.parse(options.server(), 5222);
+        config.setHost(server.host()).setPort(server.port());
+      } else {
+        org.jivesoftware.smack.util.dns.javax.JavaxResolver.setup();
+      }
+      this.connection = new XMPPTCPConnection(config.build());
+      this.connection.setReplyTimeout(options.stepTimeout().toMillis());
+    } catch (XmppStringprepException e) {
+      throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + e.getMessage(),
+          "write it as user@domain");
+    }
+  }
+
+  String where() {
+    return options.server() != null ? HostPort.parse(options.server(), 5222).toString() : options.domain() + " (SRV/A)";
+  }
+
+  /** TCP, stream, STARTTLS and certificate check. */
+  String connect() throws StepFailure, InterruptedException {
+    try {
+      connection.connect();
+    } catch (SmackException.EndpointConnectionException e) {
+      throw Diagnose.network(firstCause(e), where(), "ejabberd");
+    } catch (SmackException | IOException | XMPPException e) {
+      throw Diagnose.network(e, where(), "ejabberd");
+    }
+    return where() + " " + (connection.isSecureConnection() ? "STARTTLS, certificate verified" : "without TLS");
+  }
+
+  private static Throwable firstCause(SmackException.EndpointConnectionException e) {
+    var failures = e.getConnectionExceptions();
+    if (failures != null && !failures.isEmpty() && failures.get(0).getException() != null) {
+      return failures.get(0).getException();
+    }
+    return e;
+  }
+
+  String login() throws StepFailure, InterruptedException {
+    try {
+      connection.login();
+      return connection.getUser() + " via " + connection.getUsedSaslMechansism();
+    } catch (SASLErrorException e) {
+      throw StepFailure.crit("authentication failed for " + options.jid() + " (" + e.getSASLFailure().getSASLErrorString() + ")",
+          "check the account and its password (ejabberdctl check_password USER HOST PASSWORD)");
+    } catch (SmackException | IOException | XMPPException e) {
+      throw Diagnose.network(e, where(), "ejabberd");
+    }
+  }
+
+  List<Jid> discoItems() throws StepFailure, InterruptedException {
+    try {
+      DiscoverItems items = ServiceDiscoveryManager.getInstanceFor(connection).discoverItems(JidCreate.domainBareFrom(options.domain()));
+      List<Jid> jids = new ArrayList<>();
+      for (DiscoverItems.Item item : items.getItems()) {
+        jids.add(item.getEntityID());
+      }
+      return jids;
+    } catch (XMPPException.XMPPErrorException e) {
+      throw StepFailure.crit("disco#items on " + options.domain() + " failed: " + e.getStanzaError().getCondition(),
+          "enable mod_disco under modules");
+    } catch (SmackException | XmppStringprepException e) {
+      throw StepFailure.crit("disco#items on " + options.domain() + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)");
+    }
+  }
+
+  Service discoInfo(Jid jid) throws StepFailure, InterruptedException {
+    try {
+      DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(jid);
+      boolean store = info.getIdentities().stream().anyMatch(i -> "store".equals(i.getCategory()) && "file".equals(i.getType()));
+      List<String> namespaces = new ArrayList<>();
+      if (info.containsFeature(NS_UPLOAD)) {
+        namespaces.add(NS_UPLOAD);
+      }
+      OLD_NAMESPACES.stream().filter(info::containsFeature).forEach(namespaces::add);
+      Long max = null;
+      for (ExtensionElement element : info.getExtensions(DataForm.ELEMENT, DataForm.NAMESPACE)) {
+        if (element instanceof DataForm form && NS_UPLOAD.equals(form.getFormType())) {
+          FormField field = form.getField("max-file-size");
+          if (field != null && field.getFirstValue() != null) {
+            max = Long.parseLong(field.getFirstValue().trim());
+          }
+        }
+      }
+      return new Service(jid.asDomainBareJid(), store, namespaces, max);
+    } catch (XMPPException.XMPPErrorException e) {
+      throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
+          "check that " + jid + " is the upload service (mod_http_upload's hosts option)");
+    } catch (SmackException e) {
+      throw StepFailure.crit("disco#info on " + jid + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)");
+    } catch (NumberFormatException e) {
+      throw StepFailure.crit("disco#info on " + jid + ": max-file-size is not a number", "check mod_http_upload's max_size");
+    }
+  }
+
+  /** A slot, or the refusal as a failure (file-too-large named as such). */
+  Slot slot(DomainBareJid service, String name, long size, String contentType) throws StepFailure, InterruptedException {
+    try {
+      return connection.createStanzaCollectorAndSend(new SlotRequest(service, name, size, contentType))
+          .nextResultOrThrow(options.stepTimeout().toMillis());
+    } catch (XMPPException.XMPPErrorException e) {
+      throw refusal(e.getStanzaError(), size);
+    } catch (SmackException e) {
+      throw StepFailure.crit("slot request to " + service + ": " + e.getMessage(), "check ejabberd's error.log");
+    }
+  }
+
+  static boolean isTooLarge(StepFailure f) {
+    return f.getMessage().contains("file-too-large");
+  }
+
+  private static StepFailure refusal(StanzaError error, long size) {
+    String condition = error.getCondition().toString();
+    boolean tooLarge = error.getExtension("file-too-large", NS_UPLOAD) != null;
+    if (tooLarge) {
+      return StepFailure.crit("slot refused: file-too-large (" + size + " bytes)",
+          "upload less, or raise mod_http_upload's max_size");
+    }
+    if (condition.toLowerCase(Locale.ROOT).contains("forbidden") || condition.contains("not_allowed")) {
+      return StepFailure.crit("slot refused: " + condition + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")"),
+          "the account is not allowed by mod_http_upload's access rule (default: local)");
+    }
+    return StepFailure.crit("slot refused: " + condition + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")"),
+        "check ejabberd's error.log");
+  }
+
+  @Override
+  public void close() {
+    connection.instantShutdown();
+  }
+
+  /** host[:port], IPv6 in brackets. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String text, int defaultPort) {
+      String t = text.trim();
+      if (t.startsWith("[")) {
+        int end = t.indexOf(']');
+        String host = t.substring(1, end);
+        return new HostPort(host, t.length() > end + 2 ? Integer.parseInt(t.substring(end + 2)) : defaultPort);
+      }
+      int colon = t.lastIndexOf(':');
+      if (colon > 0 && t.indexOf(':') == colon) {
+        return new HostPort(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)));
+      }
+      return new HostPort(t, defaultPort);
+    }
+
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  Duration replyTimeout() {
+    return Duration.ofMillis(connection.getReplyTimeout());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.ejup.check.CheckOptions;
+import dev.ejup.check.Progress;
+import dev.ejup.check.UploadFlow;
+import dev.ejup.model.Report;
+import dev.ejup.model.UserError;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+@Parameters(commandNames = "check", commandDescription = "Run the whole XEP-0363 upload flow as a client and report each step")
+final class CheckCommand implements Command {
+  @Parameter(names = "--jid", description = "account to log in with, e.g. monitor@example.org", required = true)
+  String jid;
+
+  @Parameter(names = "--password-file", description = "file whose first line is the password (else $EJUP_PASSWORD)")
+  String passwordFile;
+
+  @Parameter(names = "--server", description = "HOST[:PORT] to connect to instead of resolving the domain")
+  String server;
+
+  @Parameter(names = "--service", description = "upload service JID instead of finding it with disco#items")
+  String service;
+
+  @Parameter(names = "--size", description = "bytes to upload: 1024, 64K, 10M (default 1K)")
+  String size = "1K";
+
+  @Parameter(names = "--content-type", description = "content type of the test file")
+  String contentType = "application/octet-stream";
+
+  @Parameter(names = "--insecure", description = "accept a certificate that does not verify (reported as WARNING)")
+  boolean insecure;
+
+  @Parameter(names = "--allow-http", description = "accept plain http slot URLs")
+  boolean allowHttp;
+
+  @Parameter(names = "--no-probes", description = "skip the negative probes (oversized slot, overwrite, missing file)")
+  boolean noProbes;
+
+  @Parameter(names = "--deadline", description = "seconds the whole check may take")
+  double deadline = 30;
+
+  @Parameter(names = "--step-timeout", description = "seconds each network step may take")
+  double stepTimeout = 10;
+
+  @ParametersDelegate
+  ReportOptions report = new ReportOptions();
+
+  @Override
+  public int run(Io io) {
+    CheckOptions options = new CheckOptions(jid, PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"), server, service,
+        parseSize(size), contentType, insecure, allowHttp, !noProbes, seconds("--deadline", deadline),
+        seconds("--step-timeout", Math.min(stepTimeout, deadline)));
+    if (!jid.contains("@")) {
+      throw UserError.unusable("--jid " + jid + " has no domain", "write it as user@domain");
+    }
+    Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
+    Report result = report.judge(new UploadFlow(options, progress).run());
+    return report.emit(io, List.of(result));
+  }
+
+  static Duration seconds(String option, double value) {
+    if (value <= 0) {
+      throw UserError.unusable(option + " must be more than 0 seconds", "e.g. " + option + " 30");
+    }
+    return Duration.ofMillis((long) (value * 1000));
+  }
+
+  static long parseSize(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("K")) {
+      unit = 1024;
+    } else if (t.endsWith("M")) {
+      unit = 1024 * 1024;
+    } else if (t.endsWith("G")) {
+      unit = 1024L * 1024 * 1024;
+    }
+    try {
+      long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw UserError.unusable("--size " + text + " is not a size", "write bytes or with K, M, G: 1024, 64K, 100M");
+    }
+  }
+}
