@@ -117,6 +117,8 @@ public final class UploadFlow {
     if (tls.overridden() != null) {
       replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
           "install a certificate clients trust; many XMPP clients refuse this one");
+    } else {
+      replaceLast(Status.OK, "certificate verified", "");
     }
     if (stage("login", xmpp::login, d -> d) == null) {
       return;
@@ -186,10 +188,6 @@ public final class UploadFlow {
       throw StepFailure.crit(service.jid() + " does not announce " + XmppSession.NS_UPLOAD
           + (service.namespaces().isEmpty() ? "" : " (only " + String.join(", ", service.namespaces()) + ")"),
           "use ejabberd's mod_http_upload, which announces XEP-0363 version 0.3+");
-    }
-    if (service.maxFileSize() != null && options.size() > service.maxFileSize()) {
-      throw new StepFailure(Status.UNKNOWN, "--size " + options.size() + " is larger than the service's max-file-size "
-          + service.maxFileSize(), "check with a smaller --size");
     }
     return service;
   }
@@ -283,7 +281,7 @@ public final class UploadFlow {
   private void replaceLast(Status status, String detail, String hint) {
     synchronized (steps) {
       Step last = steps.remove(steps.size() - 1);
-      steps.add(Step.of(last.name(), status, last.duration(), last.detail() + "; " + detail, hint));
+      steps.add(Step.of(last.name(), status, last.duration(), last.detail() + (status == Status.OK ? ", " : "; ") + detail, hint));
     }
   }
 

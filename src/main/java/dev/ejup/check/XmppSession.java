@@ -86,7 +86,7 @@ final class XmppSession implements AutoCloseable {
     } catch (SmackException | IOException | XMPPException e) {
       throw Diagnose.network(e, where(), "ejabberd");
     }
-    return where() + " " + (connection.isSecureConnection() ? "STARTTLS, certificate verified" : "without TLS");
+    return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS");
   }
 
   private static Throwable firstCause(SmackException.EndpointConnectionException e) {

@@ -1,0 +1,285 @@
+package dev.ejup.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ejup.Ejup;
+import dev.ejup.testing.LocalEjabberd;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `ejup check` against a real ejabberd 23.01: the happy path and every failure path, each
+ * asserting the step that fails, its status and its message, never a stack trace.
+ */
+class CheckIT {
+  private static LocalEjabberd server;
+  private static String pristine;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = LocalEjabberd.up("checkit", 17000);
+    pristine = Files.readString(server.config());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.down();
+  }
+
+  @AfterEach
+  void restore() {
+    server.reset();
+  }
+
+  private static Ejup.Result checkAs(String password, String... extra) {
+    List<String> args = new ArrayList<>(List.of("check", "--jid", server.get("JID"),
+        "--server", "127.0.0.1:" + server.get("XMPP_PORT")));
+    args.addAll(List.of(extra));
+    return Ejup.runCaptured(Map.of("EJUP_PASSWORD", password), args.toArray(String[]::new));
+  }
+
+  private static Ejup.Result check(String... extra) {
+    return checkAs(server.password(), extra);
+  }
+
+  /** The text line of one step: "  STATUS  0.012s  name  detail". */
+  private static String line(Ejup.Result r, String step) {
+    return r.out().lines().filter(l -> l.matches("\\s+\\S+\\s+[0-9.]+s\\s+" + step + "\\s.*")).findFirst()
+        .orElseThrow(() -> new AssertionError("no step " + step + " in:\n" + r.out() + r.err()));
+  }
+
+  private static void assertNoStackTrace(Ejup.Result r) {
+    assertFalse((r.out() + r.err()).contains("\tat "), r.out() + r.err());
+    assertFalse(r.err().contains("internal error"), r.err());
+  }
+
+  private static void load(String yaml) {
+    LocalEjabberd.Shell.Result reload = server.load(yaml);
+    assertEquals(0, reload.exit(), "ejabberd refused the test config: " + reload.out());
+  }
+
+  @Test
+  void everyStepPassesAgainstAWorkingServer() {
+    Ejup.Result r = check();
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    for (String step : List.of("connect", "login", "disco-items", "disco-info", "slot", "put", "get",
+        "probe-too-large", "probe-overwrite", "probe-missing")) {
+      assertTrue(line(r, step).trim().startsWith("OK"), line(r, step));
+    }
+    assertTrue(line(r, "connect").contains("STARTTLS, certificate verified"), line(r, "connect"));
+    assertTrue(line(r, "disco-info").contains("store/file, urn:xmpp:http:upload:0 urn:xmpp:http:upload eu:siacs:conversations:http:upload, max-file-size 10485760"), r.out());
+    assertTrue(line(r, "put").contains("HTTP 201 Created, 1024 bytes"), r.out());
+    assertTrue(line(r, "probe-overwrite").contains("refused with HTTP 403"), r.out());
+    assertTrue(line(r, "slot").contains("/ejup-check-"), r.out());
+  }
+
+  @Test
+  void machineFormatsCarryTheSameResult(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Ejup.Result json = check("--format", "json", "--no-probes");
+    assertEquals(0, json.exitCode(), json.out());
+    assertTrue(json.out().contains("\"status\": \"OK\""), json.out());
+    assertTrue(json.out().contains("\"upload_max_file_size_bytes\": 10485760"), json.out());
+    Ejup.Result nagios = check("--format", "nagios", "--no-probes", "--warning", "5", "--critical", "10");
+    assertTrue(nagios.out().startsWith("EJUP CHECK OK - localhost: 8 steps OK"), nagios.out());
+    assertTrue(nagios.out().lines().findFirst().orElseThrow().matches(".*'put'=[0-9.]+s;;;0 .*'total'=[0-9.]+s;5;10;0.*"), nagios.out());
+    Path prom = dir.resolve("ejup.prom");
+    Ejup.Result prometheus = check("--format", "prometheus", "--output", prom.toString(), "--no-probes");
+    assertEquals("", prometheus.out());
+    String text = Files.readString(prom);
+    assertTrue(text.contains("ejup_check_success{target=\"localhost\"} 1\n"), text);
+    assertTrue(text.contains("ejup_check_step_seconds{target=\"localhost\",step=\"put\"} "), text);
+    assertTrue(text.contains("ejup_upload_max_file_size_bytes{target=\"localhost\"} 10485760\n"), text);
+  }
+
+  @Test
+  void serverDown() {
+    Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:17090");
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "connect").contains("CRITICAL") && line(r, "connect").contains("connection to 127.0.0.1:17090 refused"), r.out());
+    assertTrue(r.out().contains("hint: nothing listens there"), r.out());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void wrongPassword() {
+    Ejup.Result r = checkAs("not-the-password");
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "login").contains("authentication failed for hc@localhost (not-authorized)"), r.out());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void uploadModuleDisabled() {
+    load(pristine.replaceAll("  mod_http_upload:\n(    [^\n]*\n)+", ""));
+    Ejup.Result r = check();
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "disco-items").contains("no upload service among the"), r.out());
+    assertTrue(r.out().contains("hint: enable mod_http_upload"), r.out());
+  }
+
+  @Test
+  void docrootNotWritableByEjabberd() throws IOException {
+    Path docroot = Path.of(server.get("DOCROOT"));
+    // as on a server where the docroot was created by root: nothing in it is ejabberd's
+    LocalEjabberd.Shell.run(List.of("chown", "-R", "root:root", docroot.toString()), 10).requireOk("chown");
+    LocalEjabberd.Shell.run(List.of("chmod", "0755", docroot.toString()), 10).requireOk("chmod");
+    Ejup.Result r = check();
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "put").contains("CRITICAL") && line(r, "put").contains("PUT answered HTTP 500"), r.out());
+    assertTrue(r.out().contains("docroot is probably not writable by the user ejabberd runs as"), r.out());
+    assertTrue(r.out().contains("ejup docroot check"), r.out());
+    assertTrue(r.out().startsWith("check localhost: CRITICAL"), r.out());
+  }
+
+  @Test
+  void slotLargerThanMaxSize() {
+    Ejup.Result r = check("--size", "11M");
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "slot").contains("slot refused: file-too-large (11534336 bytes)"), r.out());
+    assertTrue(r.out().contains("raise mod_http_upload's max_size"), r.out());
+  }
+
+  @Test
+  void httpListenerMissing() {
+    String https = server.get("HTTPS_PORT");
+    load(pristine.replaceAll("  -\n    port: " + https + "\n(    [^\n]*\n)+", ""));
+    Ejup.Result r = check();
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "put").contains("connection to the PUT URL refused"), r.out());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void selfSignedCertificateNeedsInsecure() throws Exception {
+    Path dir = Path.of(server.get("ROOT"), "selfsigned");
+    Files.createDirectories(dir);
+    LocalEjabberd.Shell.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+        + "-subj /CN=localhost -addext subjectAltName=DNS:localhost,DNS:upload.localhost -keyout k.pem -out c.pem 2>/dev/null "
+        + "&& cat c.pem k.pem > self.pem && chown -R ejabberd:ejabberd ."), 60).requireOk("openssl");
+    Path pem = Path.of(server.get("ROOT"), "etc", "ejabberd.pem");
+    Path kept = dir.resolve("kept.pem");
+    // write in place: the file keeps its owner and mode, which ejabberd's user needs to read it
+    Files.write(kept, Files.readAllBytes(pem));
+    try {
+      Files.write(pem, Files.readAllBytes(dir.resolve("self.pem")));
+      restart();
+      Ejup.Result strict = check("--no-probes");
+      assertEquals(2, strict.exitCode(), strict.out());
+      assertTrue(line(strict, "connect").contains("is not trusted (self-signed or unknown CA)"), strict.out());
+      Ejup.Result insecure = check("--no-probes", "--insecure");
+      assertEquals(1, insecure.exitCode(), insecure.out());
+      assertTrue(line(insecure, "connect").contains("WARNING") && line(insecure, "connect").contains("accepted because of --insecure"), insecure.out());
+      assertTrue(line(insecure, "get").trim().startsWith("OK"), insecure.out());
+    } finally {
+      Files.write(pem, Files.readAllBytes(kept));
+      restart();
+    }
+  }
+
+  /** ejabberd keeps certificates it has loaded across reload_config; a new one needs a restart. */
+  private static void restart() {
+    server.ctl("stop");
+    for (int i = 0; i < 80 && server.ctl("status").exit() == 0; i++) {
+      sleep(250);
+    }
+    server.ctl("start").requireOk("ejabberdctl start");
+    for (int i = 0; i < 120 && server.ctl("status").exit() != 0; i++) {
+      sleep(250);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aStalledUploadEndpointCannotOutlastTheDeadline() throws Exception {
+    try (ServerSocket stall = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new ArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(stall.accept()); // accept and never answer
+          }
+        } catch (IOException closed) {
+          // test over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      load(pristine.replace("put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload",
+          "put_url: https://@HOST@:" + stall.getLocalPort() + "/upload"));
+      long start = System.nanoTime();
+      Ejup.Result r = check("--deadline", "4", "--no-probes");
+      double took = (System.nanoTime() - start) / 1e9;
+      assertEquals(2, r.exitCode(), r.out() + r.err());
+      assertTrue(took < 6.5, "the deadline of 4s held: took " + took + "s");
+      assertTrue(line(r, "put").contains("did not finish within the deadline of 4s"), r.out());
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aGetThatReturnsOtherBytes() throws Exception {
+    HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    liar.createContext("/", exchange -> {
+      byte[] other = new byte[1024];
+      new java.util.Random().nextBytes(other);
+      exchange.sendResponseHeaders(200, other.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(other);
+      }
+    });
+    liar.start();
+    try {
+      load(pristine.replace("    put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload\n",
+          "    put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload\n    get_url: http://127.0.0.1:"
+              + liar.getAddress().getPort() + "/upload\n"));
+      Ejup.Result r = check("--allow-http", "--no-probes");
+      assertEquals(2, r.exitCode(), r.out());
+      assertTrue(line(r, "get").contains("GET returned other bytes than were PUT"), r.out());
+    } finally {
+      liar.stop(0);
+    }
+  }
+
+  @Test
+  void plainHttpSlotIsRefusedWithoutAllowHttp() {
+    load(pristine.replace("put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload",
+        "put_url: http://@HOST@:" + server.get("HTTP_PORT") + "/upload"));
+    Ejup.Result r = check("--no-probes");
+    assertEquals(2, r.exitCode());
+    assertTrue(line(r, "slot").contains("slot URL is not https"), r.out());
+    Ejup.Result allowed = check("--no-probes", "--allow-http");
+    assertEquals(0, allowed.exitCode(), allowed.out());
+  }
+
+  @Test
+  void missingPasswordIsAUsageError() {
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "check", "--jid", "hc@localhost");
+    assertEquals(3, r.exitCode());
+    assertEquals("ejup: no password given (hint: use --password-file FILE or set EJUP_PASSWORD)\n", r.err());
+  }
+}
