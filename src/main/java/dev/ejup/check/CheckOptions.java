@@ -14,10 +14,14 @@ import java.time.Duration;
  * @param probes also run the negative probes (too large, overwrite, missing file)
  * @param deadline bound on the whole run
  * @param stepTimeout bound on each network step
+ * @param stopAfter the step after which to stop (e.g. "slot", to hand the URLs to curl), or null
  */
 public record CheckOptions(
     String jid, String password, String server, String service, long size, String contentType,
-    boolean insecure, boolean allowHttp, boolean probes, Duration deadline, Duration stepTimeout) {
+    boolean insecure, boolean allowHttp, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {
+
+  public static final java.util.List<String> STEPS = java.util.List.of(
+      "connect", "login", "disco-items", "disco-info", "slot", "put", "get");
 
   public String domain() {
     int at = jid.indexOf('@');

@@ -36,12 +36,18 @@ public final class UploadFlow {
   /** Runs the check; returns when it is done or the deadline has passed, whichever is first. */
   public Report run() {
     Tls tls = new Tls(options.insecure());
-    HttpTransfer http = new HttpTransfer(tls, options.stepTimeout());
+    // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
+    java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
+    Thread warmer = new Thread(() -> warm.complete(HttpTransfer.warm(tls, options.stepTimeout())), "ejup-http-warmup");
+    warmer.setDaemon(true);
+    warmer.start();
     XmppSession[] session = new XmppSession[1];
     CountDownLatch done = new CountDownLatch(1);
     Thread worker = new Thread(() -> {
       try {
-        flow(tls, http, session);
+        flow(tls, warm, session);
+      } catch (StopHere stop) {
+        // --stop-after: the steps so far are the result
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
@@ -66,17 +72,27 @@ public final class UploadFlow {
             "the server accepted the connection but stopped answering; check ejabberd and anything in front of it"));
       }
     }
-    http.cancel();
     if (session[0] != null) {
       session[0].close();
     }
-    http.close();
+    HttpTransfer http = warm.getNow(null);
+    if (http != null) {
+      http.cancel();
+      http.close();
+    }
     return new Report("check", options.domain(), result, metrics);
   }
 
   private void record(Step step) {
     synchronized (steps) {
       steps.add(step);
+    }
+  }
+
+  /** Ends the flow early, as asked with --stop-after; not a failure. */
+  private static final class StopHere extends RuntimeException {
+    StopHere() {
+      super(null, null, false, false);
     }
   }
 
@@ -91,6 +107,9 @@ public final class UploadFlow {
     try {
       T value = action.run();
       record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
+      if (name.equals(options.stopAfter())) {
+        throw new StopHere();
+      }
       return value;
     } catch (StepFailure f) {
       record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
@@ -102,7 +121,8 @@ public final class UploadFlow {
     }
   }
 
-  private void flow(Tls tls, HttpTransfer http, XmppSession[] session) throws InterruptedException {
+  private void flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
+      throws InterruptedException {
     XmppSession xmpp;
     try {
       xmpp = new XmppSession(options, tls);
@@ -140,10 +160,11 @@ public final class UploadFlow {
       Slot s = xmpp.slot(service.jid(), file.name, file.size, options.contentType());
       requireScheme(s);
       return s;
-    }, s -> "PUT " + s.getPutUrl());
+    }, s -> "PUT " + s.getPutUrl() + (s.getGetUrl().equals(s.getPutUrl()) ? "" : " GET " + s.getGetUrl()));
     if (slot == null) {
       return;
     }
+    HttpTransfer http = warm.join();
     HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
@@ -153,8 +174,8 @@ public final class UploadFlow {
       replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
     }
     metrics.put("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file.size, progress), put),
-        o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes, sha256 " + o.sha256().substring(0, 16) + "… matches");
+    HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
+        o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null || !options.probes()) {
       return;
     }
@@ -222,15 +243,15 @@ public final class UploadFlow {
     };
   }
 
-  private static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, HttpTransfer.Outcome put) throws StepFailure {
+  private static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, TestFile file) throws StepFailure {
     if (get.status() != 200) {
       throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
           get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
               : "check the download listener (get_url) and any proxy in front of it");
     }
-    if (get.bytes() != put.bytes() || !get.sha256().equals(put.sha256())) {
-      throw StepFailure.crit("GET returned other bytes than were PUT (" + get.bytes() + " bytes, sha256 "
-          + get.sha256().substring(0, 16) + "… instead of " + put.bytes() + " bytes, " + put.sha256().substring(0, 16) + "…)",
+    if (get.bytes() != file.size || get.firstDifference() >= 0) {
+      throw StepFailure.crit("GET returned other bytes than were PUT (" + get.bytes() + " of " + file.size + " bytes"
+          + (get.firstDifference() >= 0 ? ", first difference at byte " + get.firstDifference() : "") + ")",
           "something between the client and the docroot changes files: check get_url, proxies and the disk");
     }
     return get;
@@ -268,7 +289,7 @@ public final class UploadFlow {
     }, d -> d);
     String missing = slot.getGetUrl().toString().replaceAll("/[^/]+/[^/]+/[^/]+$", "/ejup-missing/" + Long.toHexString(file.seed) + "/none.bin");
     stage("probe-missing", () -> {
-      HttpTransfer.Outcome absent = http.get(missing, 0, Progress.NONE);
+      HttpTransfer.Outcome absent = http.get(missing, null, Progress.NONE);
       if (absent.status() != 404) {
         throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,
             "GET of a never-issued path answered HTTP " + absent.status() + " instead of 404",

@@ -6,12 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jivesoftware.smack.ConnectionConfiguration;
-import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
@@ -32,13 +30,6 @@ final class XmppSession implements AutoCloseable {
   static final String NS_UPLOAD = "urn:xmpp:http:upload:0";
   static final List<String> OLD_NAMESPACES = List.of("urn:xmpp:http:upload", "eu:siacs:conversations:http:upload");
 
-  static {
-    // what a one-shot check never needs: fetching the roster, resuming streams, reconnecting
-    Roster.setRosterLoadedAtLoginDefault(false);
-    XMPPTCPConnection.setUseStreamManagementDefault(false);
-    ReconnectionManager.setEnabledPerDefault(false);
-  }
-
   private final XMPPTCPConnection connection;
   private final CheckOptions options;
 
@@ -47,6 +38,7 @@ final class XmppSession implements AutoCloseable {
 
   XmppSession(CheckOptions options, Tls tls) throws StepFailure {
     this.options = options;
+    SmackSetup.ensure();
     try {
       XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
           .setXmppDomain(options.domain())

@@ -47,6 +47,9 @@ final class CheckCommand implements Command {
   @Parameter(names = "--step-timeout", description = "seconds each network step may take")
   double stepTimeout = 10;
 
+  @Parameter(names = "--stop-after", description = "stop after this step (connect, login, disco-items, disco-info, slot, put): e.g. 'slot' to get URLs for curl")
+  String stopAfter;
+
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
@@ -54,7 +57,10 @@ final class CheckCommand implements Command {
   public int run(Io io) {
     CheckOptions options = new CheckOptions(jid, PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"), server, service,
         parseSize(size), contentType, insecure, allowHttp, !noProbes, seconds("--deadline", deadline),
-        seconds("--step-timeout", Math.min(stepTimeout, deadline)));
+        seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
+    if (stopAfter != null && !CheckOptions.STEPS.contains(stopAfter)) {
+      throw UserError.unusable("--stop-after " + stopAfter + " is not a step", "use one of " + String.join(", ", CheckOptions.STEPS));
+    }
     if (!jid.contains("@")) {
       throw UserError.unusable("--jid " + jid + " has no domain", "write it as user@domain");
     }
