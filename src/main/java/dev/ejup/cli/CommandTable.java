@@ -22,6 +22,8 @@ public final class CommandTable {
     return List.of(
         group("config", "Generate, validate and apply the upload section of ejabberd.yml",
             List.of(ConfigGenerateCommand::new, ConfigValidateCommand::new, ConfigApplyCommand::new)),
+        group("docroot", "Check and fix the upload docroot's owner and modes, on this machine or over SSH",
+            List.of(DocrootCheckCommand::new, DocrootFixCommand::new, DocrootPruneCommand::new)),
         single("check", "Run the whole XEP-0363 upload flow as a client and report each step", CheckCommand::new),
         single("version", "Print ejup's version", VersionCommand::new));
   }

@@ -26,13 +26,7 @@ public final class LocalEjabberd {
 
   public static LocalEjabberd up(String name, int portBase) {
     LocalEjabberd server = new LocalEjabberd(name, portBase);
-    String out = server.script("up");
-    for (String line : out.split("\n")) {
-      int eq = line.indexOf('=');
-      if (line.startsWith("EJUP_TEST_") && eq > 0) {
-        server.env.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
+    server.env.putAll(Shell.envLines(server.script("up"), "EJUP_TEST_"));
     return server;
   }
 
@@ -96,6 +90,18 @@ public final class LocalEjabberd {
         }
         return this;
       }
+    }
+
+    /** The KEY=VALUE lines a script printed whose key starts with prefix. */
+    public static Map<String, String> envLines(String out, String prefix) {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (String line : out.split("\n")) {
+        int eq = line.indexOf('=');
+        if (line.startsWith(prefix) && eq > 0) {
+          env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      return env;
     }
 
     public static Result run(List<String> command, int timeoutSeconds) {

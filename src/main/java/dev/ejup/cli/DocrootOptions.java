@@ -1,0 +1,31 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParametersDelegate;
+import dev.ejup.docroot.Docroot;
+import dev.ejup.model.Report;
+import dev.ejup.ssh.RemoteShell;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** What the docroot subcommands share: where, which config, which user, how to report. */
+final class DocrootOptions {
+  @ParametersDelegate
+  SshCliOptions ssh = new SshCliOptions();
+
+  @Parameter(names = "--config", description = "ejabberd.yml on the server (default: the usual places)")
+  String config;
+
+  @Parameter(names = "--owner", description = "user ejabberd runs as, when it is not running and is not 'ejabberd'")
+  String owner;
+
+  @ParametersDelegate
+  ReportOptions report = new ReportOptions();
+
+  int run(Io io, boolean dryRun, BiFunction<RemoteShell, Docroot.Options, Report> action) {
+    try (RemoteShell shell = ssh.open(io)) {
+      Report result = action.apply(shell, new Docroot.Options(config, owner, dryRun));
+      return report.emit(io, List.of(report.judge(result)));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.Parameter;
+import dev.ejup.ssh.LocalShell;
+import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.SshConnection;
+import dev.ejup.ssh.SshOptions;
+import dev.ejup.ssh.SshTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** How a command reaches the ejabberd server: --ssh and friends, or this machine without --ssh. */
+final class SshCliOptions {
+  @Parameter(names = "--ssh", description = "[user@]host[:port] of the ejabberd server (default: this machine, no SSH)")
+  String ssh;
+
+  @Parameter(names = "--identity", description = "private key file (default: ~/.ssh/config's IdentityFile, an ssh-agent, ~/.ssh/id_*)")
+  String identity;
+
+  @Parameter(names = "--known-hosts", description = "known_hosts file (default ~/.ssh/known_hosts)")
+  String knownHosts;
+
+  @Parameter(names = "--accept-new-host-key", description = "trust and record a host key seen for the first time (a changed key is still refused)")
+  boolean acceptNewHostKey;
+
+  @Parameter(names = "--ssh-password-file", description = "file with the SSH password (else $EJUP_SSH_PASSWORD; keys are preferred)")
+  String passwordFile;
+
+  @Parameter(names = "--ssh-timeout", description = "seconds for connecting and for each remote command")
+  int timeout = 30;
+
+  RemoteShell open(Io io) {
+    if (ssh == null) {
+      return new LocalShell();
+    }
+    String password = passwordFile != null || io.env("EJUP_SSH_PASSWORD") != null
+        ? PasswordSource.read(io, passwordFile, "EJUP_SSH_PASSWORD") : null;
+    String home = io.env("HOME") != null ? io.env("HOME") : System.getProperty("user.home");
+    return SshConnection.open(new SshOptions(SshTarget.parse(ssh), identity == null ? null : Path.of(identity),
+        knownHosts == null ? null : Path.of(knownHosts), acceptNewHostKey, password, Duration.ofSeconds(timeout), Path.of(home)));
+  }
+}

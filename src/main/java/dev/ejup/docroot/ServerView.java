@@ -1,0 +1,70 @@
+package dev.ejup.docroot;
+
+import dev.ejup.config.ConfigTree;
+import dev.ejup.config.ConfigValidator;
+import dev.ejup.config.UploadDirs;
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
+import dev.ejup.model.UserError;
+import dev.ejup.ssh.RemoteShell;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What ejup learns about the server before judging its docroot: the config and the user. */
+record ServerView(String configPath, List<UploadDirs> dirs, String user, String group, List<String> groups, String home,
+    String userSource) {
+
+  static final List<String> USUAL_CONFIGS = List.of("/etc/ejabberd/ejabberd.yml", "/opt/ejabberd/conf/ejabberd.yml",
+      "/usr/local/etc/ejabberd/ejabberd.yml");
+
+  static ServerView read(RemoteShell shell, String config, String owner) {
+    String path = config != null ? config : USUAL_CONFIGS.stream()
+        .filter(p -> shell.run(List.of("test", "-f", p), true).ok()).findFirst()
+        .orElseThrow(() -> UserError.critical("no ejabberd.yml on " + shell.where() + " at " + String.join(", ", USUAL_CONFIGS),
+            "give its path with --config"));
+    ConfigTree.Source remote = p -> {
+      RemoteShell.Result r = shell.run(List.of("cat", "--", p.toString()), true);
+      if (!r.ok()) {
+        throw UserError.unusable(p + " on " + shell.where() + ": " + r.err().strip(), "check the path with --config");
+      }
+      return r.out();
+    };
+    ConfigTree tree = ConfigTree.load(Path.of(path), remote);
+    List<Diagnostic> errors = ConfigValidator.validate(tree).stream()
+        .filter(d -> d.severity() == Severity.ERROR && d.rule().startsWith("yaml.")).toList();
+    if (!errors.isEmpty()) {
+      throw UserError.critical(path + " on " + shell.where() + " does not parse: " + errors.get(0).location() + ": "
+          + errors.get(0).message(), "fix it first: ejup config validate");
+    }
+    List<UploadDirs> dirs = UploadDirs.of(tree);
+    if (dirs.isEmpty()) {
+      throw UserError.critical("mod_http_upload is not enabled in " + path + " on " + shell.where(),
+          "enable it first: ejup config apply " + path + " --host DOMAIN");
+    }
+    String user;
+    String source;
+    String running = shell.run(List.of("ps", "-eo", "user:32=,args="), false).out().lines()
+        .filter(l -> l.contains("beam") && l.contains("ejabberd")).map(l -> l.strip().split("\\s+")[0]).findFirst().orElse(null);
+    if (running != null) {
+      user = running;
+      source = "the running ejabberd process";
+    } else if (owner != null) {
+      user = owner;
+      source = "--owner";
+    } else if (shell.run(List.of("getent", "passwd", "ejabberd"), false).ok()) {
+      user = "ejabberd";
+      source = "the package's user (ejabberd is not running)";
+    } else {
+      throw UserError.critical("cannot tell which user ejabberd runs as on " + shell.where() + ": it is not running and there is no user 'ejabberd'",
+          "start ejabberd, or name the user with --owner");
+    }
+    RemoteShell.Result passwd = shell.run(List.of("getent", "passwd", user), false);
+    String[] fields = passwd.out().strip().split(":");
+    if (!passwd.ok() || fields.length < 6) {
+      throw UserError.critical("user " + user + " does not exist on " + shell.where(), "check --owner");
+    }
+    String group = shell.run(List.of("id", "-gn", "--", user), false).out().strip();
+    List<String> groups = List.of(shell.run(List.of("id", "-Gn", "--", user), false).out().strip().split("\\s+"));
+    return new ServerView(path, dirs, user, group, groups, fields[5], source);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.ejup.ssh;
+
+import dev.ejup.model.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the same commands on this machine, for when ejup runs on the ejabberd server itself. */
+public final class LocalShell implements RemoteShell {
+  private final boolean root = "root".equals(System.getProperty("user.name"));
+
+  @Override
+  public Result run(List<String> argv, boolean asRoot) {
+    boolean sudo = asRoot && !root;
+    List<String> full = Sudo.wrap(argv, sudo);
+    try {
+      Process p = new ProcessBuilder(full).start();
+      p.getOutputStream().close();
+      // stderr on its own thread, so a chatty command cannot fill one pipe while ejup reads the other
+      java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return p.getErrorStream().readAllBytes();
+        } catch (IOException e) {
+          return new byte[0];
+        }
+      });
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw UserError.critical("`" + Quote.command(full) + "` did not finish in 60 s", "check the machine's load and disks");
+      }
+      Result result = new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8));
+      Sudo.requireAllowed(result, argv, sudo, where(), System.getProperty("user.name"));
+      return result;
+    } catch (IOException e) {
+      throw UserError.critical("cannot run " + argv.get(0) + ": " + e.getMessage(), "install it, or run ejup where it exists");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw UserError.critical("interrupted", "");
+    }
+  }
+
+  @Override
+  public String where() {
+    return "localhost";
+  }
+
+  @Override
+  public void close() {
+    // nothing held
+  }
+}

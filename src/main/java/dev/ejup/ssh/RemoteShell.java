@@ -1,0 +1,25 @@
+package dev.ejup.ssh;
+
+import java.util.List;
+
+/**
+ * Runs commands on a server. The docroot rules talk to this, so they can be tested on plain
+ * values; {@link SshConnection} is the real one.
+ */
+public interface RemoteShell extends AutoCloseable {
+  /** @param exit the command's exit status */
+  record Result(int exit, String out, String err) {
+    public boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  /** Runs argv (each element quoted); as root through {@code sudo -n} when the login is not root. */
+  Result run(List<String> argv, boolean asRoot);
+
+  /** Where the commands run, for messages: user@host:port. */
+  String where();
+
+  @Override
+  void close();
+}
