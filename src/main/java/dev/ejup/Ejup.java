@@ -155,7 +155,7 @@ public final class Ejup implements ToolProvider {
     int code = new Ejup().run(out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();
-    dev.ejup.check.SmackSetup.quietReactorForExit();
+    dev.ejup.check.SmackExit.quietReactor();
     // halt, not exit: nothing left to clean up, and exit would wait on library threads
     Runtime.getRuntime().halt(code);
   }

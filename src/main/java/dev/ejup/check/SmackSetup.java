@@ -1,8 +1,5 @@
 package dev.ejup.check;
 
-import java.lang.reflect.Field;
-import java.nio.channels.Selector;
-import java.util.concurrent.locks.Lock;
 import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
@@ -19,7 +16,7 @@ import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
  * registers the five elements the upload flow reads. It also never fetches the roster, resumes
  * streams or reconnects.
  */
-public final class SmackSetup {
+final class SmackSetup {
   private static final String DISABLED = String.join(",",
       "org.jivesoftware.smack.experimental.ExperimentalInitializer",
       "org.jivesoftware.smack.extensions.ExtensionsInitializer",
@@ -28,9 +25,12 @@ public final class SmackSetup {
       "org.jivesoftware.smack.ReconnectionManager",
       "org.jivesoftware.smack.util.dns.javax.JavaxResolver");
 
-  private static volatile boolean used;
+  /** Held so the setting survives: java.util.logging keeps loggers weakly. */
+  private static final java.util.logging.Logger SMACK_LOG = java.util.logging.Logger.getLogger("org.jivesoftware");
 
   static {
+    // ejup reports what matters itself; Smack's INFO lines ("Consider adding SRV records") are noise on stderr
+    SMACK_LOG.setLevel(java.util.logging.Level.OFF);
     if (System.getProperty("smack.disabledClasses") == null) {
       System.setProperty("smack.disabledClasses", DISABLED);
     }
@@ -48,40 +48,7 @@ public final class SmackSetup {
 
   /** Runs the static set-up once, before the first connection. */
   static void ensure() {
-    used = true;
+    SmackExit.used = true;
   }
 
-  /**
-   * Called once just before the process ends. Smack's reactor thread sits in the native
-   * epoll_wait for the life of the JVM, and HotSpot waits up to 300 ms at exit for threads in
-   * native code. Holding the reactor's registration lock and waking its selector parks the thread
-   * in Java instead. Never call this in a JVM that will still use Smack.
-   */
-  public static void quietReactorForExit() {
-    if (!used) {
-      return;
-    }
-    try {
-      Class<?> reactorClass = Class.forName("org.jivesoftware.smack.SmackReactor");
-      Field instance = reactorClass.getDeclaredField("INSTANCE");
-      instance.setAccessible(true);
-      Object reactor = instance.get(null);
-      if (reactor == null) {
-        return;
-      }
-      Field lockField = reactorClass.getDeclaredField("registrationLock");
-      Field selectorField = reactorClass.getDeclaredField("selector");
-      lockField.setAccessible(true);
-      selectorField.setAccessible(true);
-      Lock lock = (Lock) lockField.get(reactor);
-      if (lock.tryLock()) {
-        ((Selector) selectorField.get(reactor)).wakeup();
-        Thread.sleep(2); // let the reactor thread get back into Java and park on the lock
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // another Smack version: exit merely takes longer
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

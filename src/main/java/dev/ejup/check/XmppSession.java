@@ -81,10 +81,15 @@ final class XmppSession implements AutoCloseable {
     return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS");
   }
 
+  /** Smack wraps every endpoint's failure; the first real one says what went wrong. */
   private static Throwable firstCause(SmackException.EndpointConnectionException e) {
     var failures = e.getConnectionExceptions();
     if (failures != null && !failures.isEmpty() && failures.get(0).getException() != null) {
       return failures.get(0).getException();
+    }
+    var lookups = e.getLookupFailures();
+    if (lookups != null && !lookups.isEmpty() && lookups.get(0).getException() != null) {
+      return lookups.get(0).getException();
     }
     return e;
   }

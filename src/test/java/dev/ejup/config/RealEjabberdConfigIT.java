@@ -60,6 +60,36 @@ class RealEjabberdConfigIT {
   }
 
   @Test
+  void applyWithReloadReachesTheRunningServer() throws IOException {
+    try {
+      String before = Files.readString(server.config());
+      Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "apply", server.config().toString(), "--max-size", "2048",
+          "--reload", "--ejabberdctl", server.get("CTL"), "--no-backup");
+      assertEquals(0, r.exitCode(), r.out() + r.err());
+      assertTrue(r.err().contains("reload_config: ok"), r.err());
+      assertTrue(Files.readString(server.config()).contains("max_size: 2048"));
+      assertNotEquals(before, Files.readString(server.config()));
+    } finally {
+      server.reset();
+    }
+  }
+
+  @Test
+  void aFailedReloadPutsThePreviousFileBack() throws IOException {
+    try {
+      String before = Files.readString(server.config());
+      // a node that does not exist: ejabberdctl cannot reach it and fails, as with a stopped server
+      Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "apply", server.config().toString(), "--max-size", "4096",
+          "--reload", "--ejabberdctl", server.get("CTL") + " --node nosuchnode@localhost");
+      assertEquals(2, r.exitCode(), r.out() + r.err());
+      assertTrue(r.err().contains("restored the previous " + server.config()), r.err());
+      assertEquals(before, Files.readString(server.config()), "byte for byte");
+    } finally {
+      server.reset();
+    }
+  }
+
+  @Test
   void whatEjabberdRefusesEjupRefusesWithTheLine() throws IOException {
     for (String rule : new String[] {"upload.secret-length", "upload.jid-in-url", "upload.max-size", "upload.url-scheme"}) {
       String bad = Files.readString(Path.of("src/test/resources/config/rules/" + rule + ".bad.yml"))

@@ -216,6 +216,21 @@ class DocrootIT {
   }
 
   @Test
+  void sshConfigSuppliesHostNameUserPortAndKey() throws IOException {
+    Path home = Files.createTempDirectory(work, "home");
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/config"), "Host upload-server\n  HostName 127.0.0.1\n  User root\n  Port "
+        + sshd.get("PORT") + "\n  IdentityFile " + sshd.get("KEY") + "\n");
+    Files.copy(Path.of(sshd.get("KNOWN_HOSTS")), home.resolve(".ssh/known_hosts"));
+    Path docroot = Files.createDirectories(work.resolve("via-ssh-config"));
+    Ejup.Result r = Ejup.runCaptured(Map.of("HOME", home.toString()), "docroot", "fix", "--ssh", "upload-server",
+        "--config", config(docroot.toString(), "").toString());
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().startsWith("docroot root@127.0.0.1:" + sshd.get("PORT") + ": OK"), r.out());
+    assertEquals("ejabberd", owner(docroot));
+  }
+
+  @Test
   void aConnectionThatDropsMidCommandSaysSo() {
     try (RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse("root@127.0.0.1:" + sshd.get("PORT")),
         Path.of(sshd.get("KEY")), Path.of(sshd.get("KNOWN_HOSTS")), false, null, Duration.ofSeconds(10), Path.of("/nonexistent")))) {
