@@ -17,10 +17,22 @@ final class TestFile {
   final long size;
   final long seed;
 
-  TestFile(long size, long epochSeconds, long seed) {
+  TestFile(long size, long epochSeconds, long seed, String contentType) {
     this.size = size;
     this.seed = seed;
-    this.name = PREFIX + epochSeconds + "-" + String.format("%08x", (int) seed) + ".bin";
+    this.name = PREFIX + epochSeconds + "-" + String.format("%08x", (int) seed) + extension(contentType);
+  }
+
+  /** ejabberd serves a file with the type its name suggests, so the name follows the type. */
+  static String extension(String contentType) {
+    return switch (contentType.toLowerCase(java.util.Locale.ROOT).replaceAll(";.*", "").trim()) {
+      case "image/png" -> ".png";
+      case "image/jpeg" -> ".jpg";
+      case "image/gif" -> ".gif";
+      case "text/plain" -> ".txt";
+      case "application/pdf" -> ".pdf";
+      default -> ".bin";
+    };
   }
 
   /**

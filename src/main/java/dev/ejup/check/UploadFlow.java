@@ -155,7 +155,7 @@ public final class UploadFlow {
       metrics.put("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
     }
     long now = System.currentTimeMillis() / 1000;
-    TestFile file = new TestFile(options.size(), now, new java.security.SecureRandom().nextLong());
+    TestFile file = new TestFile(options.size(), now, new java.security.SecureRandom().nextLong(), options.contentType());
     Slot slot = stage("slot", () -> {
       Slot s = xmpp.slot(service.jid(), file.name, file.size, options.contentType());
       requireScheme(s);
@@ -176,7 +176,15 @@ public final class UploadFlow {
     metrics.put("upload_size_bytes", (double) file.size);
     HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
-    if (get == null || !options.probes()) {
+    if (get == null) {
+      return;
+    }
+    String served = get.contentType().replaceAll(";.*", "").trim();
+    if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
+      replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
+          "clients may not show the file; check what sets Content-Type on the GET URL (a proxy, or the file name's extension)");
+    }
+    if (!options.probes()) {
       return;
     }
     probes(xmpp, http, service, slot, file);
@@ -278,7 +286,7 @@ public final class UploadFlow {
             "check mod_http_upload's max_size");
       }, d -> d);
     }
-    TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL);
+    TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL, options.contentType());
     stage("probe-overwrite", () -> {
       HttpTransfer.Outcome second = http.put(slot.getPutUrl().toString(), slot.getHeaders(), other, options.contentType(), Progress.NONE);
       if (second.status() >= 200 && second.status() < 300) {

@@ -108,6 +108,14 @@ class CheckIT {
   }
 
   @Test
+  void aContentTypeTheServerDoesNotKeepIsAWarning() {
+    Ejup.Result r = check("--no-probes", "--content-type", "application/x-ejup-test");
+    assertEquals(1, r.exitCode(), r.out());
+    assertTrue(line(r, "get").contains("served as 'application/octet-stream' but uploaded as 'application/x-ejup-test'"), r.out());
+    assertEquals(0, check("--no-probes", "--content-type", "image/png").exitCode(), "a type ejabberd knows comes back as sent");
+  }
+
+  @Test
   void serverDown() {
     Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:17090");
     assertEquals(2, r.exitCode());
