@@ -1,0 +1,81 @@
+package dev.ejup.playbook;
+
+import dev.ejup.model.Report;
+import dev.ejup.model.Status;
+import dev.ejup.model.Step;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs one job per target on a pool of {@code parallel} daemon threads. Each target has its own
+ * deadline counted from when it starts; one that overruns is interrupted and reported UNKNOWN, one
+ * that throws is reported CRITICAL, and neither holds the others back.
+ */
+public final class Fleet {
+  private Fleet() {}
+
+  public static List<Report> run(List<Target> targets, int parallel, Duration deadline, Function<Target, Report> job) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
+      Thread t = new Thread(r, "ejup-target");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "ejup-deadline");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Report>> results = new ArrayList<>();
+      for (Target target : targets) {
+        results.add(watchers.submit(() -> guarded(pool, target, deadline, job)));
+      }
+      List<Report> reports = new ArrayList<>();
+      for (Future<Report> f : results) {
+        reports.add(f.get());
+      }
+      return reports;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+      watchers.shutdownNow();
+    }
+  }
+
+  /** Waits for the target's slot, then gives it {@code deadline} from the moment it really starts. */
+  private static Report guarded(ExecutorService pool, Target target, Duration deadline, Function<Target, Report> job)
+      throws InterruptedException {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    Future<Report> f = pool.submit(() -> {
+      started.countDown();
+      return job.apply(target);
+    });
+    started.await();
+    try {
+      return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return failure(target, Status.UNKNOWN, "no answer within the deadline of " + deadline.toSeconds() + "s",
+          "the server or the SSH connection hangs; raise --deadline if it is only slow");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return failure(target, Status.CRIT, String.valueOf(cause.getMessage()), "run again with --debug for details");
+    }
+  }
+
+  static Report failure(Target target, Status status, String detail, String hint) {
+    return new Report("playbook", target.name(), List.of(Step.of("target", status, Duration.ZERO, detail, hint)));
+  }
+}

@@ -1,0 +1,7 @@
+package dev.ejup.playbook;
+
+import java.util.List;
+import java.util.Map;
+
+/** A loaded, validated playbook: variable defaults (null = required) and ordered steps. */
+public record Playbook(String name, String file, Map<String, String> defaults, String lock, List<PlayStep> steps) {}
