@@ -1,0 +1,61 @@
+package dev.ejup.playbook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.model.Diagnostic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PlaybookLoaderTest {
+  private static List<String> errors(String text) {
+    return PlaybookLoader.load("p.yml", text, Set.of()).diagnostics().stream()
+        .map(d -> d.location() + " " + d.rule() + " " + d.hint()).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"setup.yml", "post-deploy.yml", "healthcheck.yml"})
+  void shippedPlaybooksValidate(String name) throws Exception {
+    Path file = Path.of("playbooks", name);
+    PlaybookLoader.Result r = PlaybookLoader.load(file.toString(), Files.readString(file), null);
+    assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
+    assertTrue(r.playbook().steps().size() >= 2);
+  }
+
+  @Test
+  void notYaml() {
+    assertEquals(List.of("p.yml:3:1 yaml.syntax fix the YAML syntax at this place"),
+        errors("name: x\n\"unclosed: [\n"));
+  }
+
+  @Test
+  void unknownStepSuggestsTheNearest() {
+    assertEquals(List.of("p.yml:3:5 playbook.unknown-step did you mean 'check'?"),
+        errors("name: x\nsteps:\n  - chek: {}\n"));
+  }
+
+  @Test
+  void undeclaredVariableAtItsScalar() {
+    assertEquals(List.of("p.yml:4:21 playbook.missing-variable did you mean 'domain'?"),
+        errors("name: x\nvars: {domain: a}\nsteps:\n  - check: {domain: \"${domian}\"}\n"));
+  }
+
+  @Test
+  void requiredVariableNotGiven() {
+    assertEquals(List.of("p.yml:2:8 playbook.missing-variable add -e jid=VALUE (or set it in the inventory)"),
+        errors("name: x\nvars: {jid: ~}\nsteps:\n  - check: {jid: \"${jid}\"}\n"));
+  }
+
+  @Test
+  void wrongTypeAndUnknownOption() {
+    assertEquals(List.of("p.yml:4:17 playbook.wrong-type write on_failure: stop or on_failure: continue",
+            "p.yml:5:12 playbook.unknown-option did you mean 'timeout'?",
+            "p.yml:6:5 playbook.wrong-type one action key, then optional when: and on_failure:"),
+        errors("name: x\nsteps:\n  - check: {}\n    on_failure: maybe\n  - wait: {timout: 3}\n  - [a]\n"));
+  }
+}
