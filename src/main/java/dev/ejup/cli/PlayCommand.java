@@ -87,7 +87,7 @@ final class PlayCommand implements Command {
     try {
       Engine engine = new Engine(new Unbound(), new TcpWaiter());
       List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
-          t -> report.judge(engine.run(loaded.playbook(), t, dryRun)));
+          t -> Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun))));
       return report.emit(io, reports);
     } finally {
       if (lock.isPresent()) {

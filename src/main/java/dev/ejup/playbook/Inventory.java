@@ -33,6 +33,8 @@ public final class Inventory {
   static final class Parsed {
     final Map<String, Group> groups = new LinkedHashMap<>();
     final Map<String, Map<String, String>> hosts = new LinkedHashMap<>();
+    /** Ansible host names are machines to resolve; ejup list names are only labels. */
+    boolean ansible = true;
 
     Group group(String name) {
       return groups.computeIfAbsent(name, n -> new Group());
@@ -79,7 +81,9 @@ public final class Inventory {
         vars.put("ssh", vars.getOrDefault("ansible_user", "root") + "@" + h
             + (vars.containsKey("ansible_port") ? ":" + vars.get("ansible_port") : ""));
       }
-      vars.putIfAbsent("host", vars.getOrDefault("ansible_host", host));
+      if (parsed.ansible) {
+        vars.putIfAbsent("host", vars.getOrDefault("ansible_host", host));
+      }
       out.add(new Target(host, vars));
     }
     if (out.isEmpty()) {
@@ -190,6 +194,7 @@ public final class Inventory {
     }
     Parsed parsed = new Parsed();
     if (root instanceof List<?> list) {
+      parsed.ansible = false;
       for (Object item : list) {
         if (!(item instanceof Map<?, ?> m) || m.get("name") == null) {
           throw UserError.unusable("inventory " + file + ": each target needs a name", "- name: xmpp1\n  domain: example.org");
@@ -231,6 +236,21 @@ public final class Inventory {
         group.children.add(String.valueOf(c));
         yamlGroup(parsed, String.valueOf(c), (Map<String, Object>) cb);
       });
+    }
+  }
+
+  /** A CRITICAL report when the target's host name does not resolve, so it fails in one line before any step. */
+  public static java.util.Optional<dev.ejup.model.Report> unresolved(Target target) {
+    String host = target.vars().get("host");
+    if (host == null || host.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      java.net.InetAddress.getByName(host);
+      return java.util.Optional.empty();
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Optional.of(Fleet.failure(target, dev.ejup.model.Status.CRIT,
+          "host " + host + " does not resolve", "fix ansible_host for " + target.name() + " in the inventory, or DNS"));
     }
   }
 
