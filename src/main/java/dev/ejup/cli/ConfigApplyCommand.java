@@ -19,11 +19,16 @@ final class ConfigApplyCommand implements Command {
   @ParametersDelegate
   ApplyOptions apply = new ApplyOptions();
 
+  @ParametersDelegate
+  SshCliOptions ssh = new SshCliOptions();
+
   @Override
   public int run(Io io) {
     if (paths.size() != 1) {
       throw UserError.unusable("config apply takes exactly one file", "e.g. ejup config apply /etc/ejabberd/ejabberd.yml --host example.org");
     }
-    return ConfigWrite.apply(io, Path.of(paths.get(0)), upload.settings(), apply);
+    try (var store = ssh.store(io)) {
+      return ConfigWrite.apply(io, store.store(), Path.of(paths.get(0)), upload.settings(), apply);
+    }
   }
 }

@@ -15,6 +15,9 @@ final class ConfigGenerateCommand implements Command {
   @ParametersDelegate
   ApplyOptions apply = new ApplyOptions();
 
+  @ParametersDelegate
+  SshCliOptions ssh = new SshCliOptions();
+
   @Parameter(names = "--into", description = "splice into this ejabberd.yml instead of printing (same as config apply)")
   String into;
 
@@ -33,7 +36,9 @@ final class ConfigGenerateCommand implements Command {
       if (full) {
         throw UserError.unusable("--full and --into do not go together", "use --into to change a file, --full to print a new one");
       }
-      return ConfigWrite.apply(io, Path.of(into), upload.settings(), apply);
+      try (var store = ssh.store(io)) {
+        return ConfigWrite.apply(io, store.store(), Path.of(into), upload.settings(), apply);
+      }
     }
     if (full) {
       if (upload.host == null) {

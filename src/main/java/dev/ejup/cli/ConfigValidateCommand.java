@@ -2,9 +2,9 @@ package dev.ejup.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import dev.ejup.config.ConfigTree;
 import dev.ejup.config.ConfigValidator;
-import dev.ejup.config.LocalFiles;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.UserError;
 import dev.ejup.report.DiagnosticsRenderer;
@@ -23,17 +23,25 @@ final class ConfigValidateCommand implements Command {
   @Parameter(names = "--ignore", description = "rule ids to silence, comma-separated (e.g. upload.plain-http)")
   List<String> ignore = new ArrayList<>();
 
+  @ParametersDelegate
+  SshCliOptions ssh = new SshCliOptions();
+
   @Override
   public int run(Io io) {
     if (paths.size() > 1) {
       throw UserError.unusable("validate takes one file, got " + paths.size(), "run it once per file");
     }
     Path path = Path.of(paths.isEmpty() ? ConfigDefaults.PATH : paths.get(0));
-    List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(path, new LocalFiles())).stream()
-        .filter(d -> !ignore.contains(d.rule())).toList();
+    List<Diagnostic> found;
+    String where;
+    try (var store = ssh.store(io)) {
+      where = store.store().describe(path);
+      found = ConfigValidator.validate(ConfigTree.load(path, store.store())).stream()
+          .filter(d -> !ignore.contains(d.rule())).toList();
+    }
     switch (format) {
-      case "text" -> io.out().print(DiagnosticsRenderer.text(path.toString(), found));
-      case "json" -> io.out().print(DiagnosticsRenderer.json(path.toString(), found));
+      case "text" -> io.out().print(DiagnosticsRenderer.text(where, found));
+      case "json" -> io.out().print(DiagnosticsRenderer.json(where, found));
       default -> throw UserError.unusable("unknown format '" + format + "' for config validate", "use text or json");
     }
     return DiagnosticsRenderer.status(found).exitCode();

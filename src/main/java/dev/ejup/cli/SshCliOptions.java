@@ -29,6 +29,24 @@ final class SshCliOptions {
   @Parameter(names = "--ssh-timeout", description = "seconds for connecting and for each remote command")
   int timeout = 30;
 
+  /** The store for ejabberd.yml and the connection it holds, closed together. */
+  record Store(dev.ejup.config.ConfigStore store, RemoteShell shell) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (shell != null) {
+        shell.close();
+      }
+    }
+  }
+
+  Store store(Io io) {
+    if (ssh == null) {
+      return new Store(new dev.ejup.config.LocalStore(), null);
+    }
+    RemoteShell shell = open(io);
+    return new Store(new dev.ejup.config.RemoteStore(shell), shell);
+  }
+
   RemoteShell open(Io io) {
     if (ssh == null) {
       return new LocalShell();

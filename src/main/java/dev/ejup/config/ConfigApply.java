@@ -25,8 +25,9 @@ public final class ConfigApply {
       return problems.stream().noneMatch(d -> d.severity() == Severity.ERROR);
     }
 
-    public String diff() {
-      return UnifiedDiff.of(path + " (current)", path + " (with upload)", original, updated);
+    /** A unified diff naming the file as the caller shows it (a local path, or user@host:path). */
+    public String diff(String name) {
+      return UnifiedDiff.of(name + " (current)", name + " (with upload)", original, updated);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ejup.docroot;
 
 import dev.ejup.config.ConfigTree;
 import dev.ejup.config.ConfigValidator;
+import dev.ejup.config.RemoteStore;
 import dev.ejup.config.UploadDirs;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.Severity;
@@ -22,14 +23,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
         .filter(p -> shell.run(List.of("test", "-f", p), true).ok()).findFirst()
         .orElseThrow(() -> UserError.critical("no ejabberd.yml on " + shell.where() + " at " + String.join(", ", USUAL_CONFIGS),
             "give its path with --config"));
-    ConfigTree.Source remote = p -> {
-      RemoteShell.Result r = shell.run(List.of("cat", "--", p.toString()), true);
-      if (!r.ok()) {
-        throw UserError.unusable(p + " on " + shell.where() + ": " + r.err().strip(), "check the path with --config");
-      }
-      return r.out();
-    };
-    ConfigTree tree = ConfigTree.load(Path.of(path), remote);
+    ConfigTree tree = ConfigTree.load(Path.of(path), new RemoteStore(shell));
     List<Diagnostic> errors = ConfigValidator.validate(tree).stream()
         .filter(d -> d.severity() == Severity.ERROR && d.rule().startsWith("yaml.")).toList();
     if (!errors.isEmpty()) {

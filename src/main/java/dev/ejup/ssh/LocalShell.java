@@ -11,12 +11,16 @@ public final class LocalShell implements RemoteShell {
   private final boolean root = "root".equals(System.getProperty("user.name"));
 
   @Override
-  public Result run(List<String> argv, boolean asRoot) {
+  public Result run(List<String> argv, boolean asRoot, byte[] stdin) {
     boolean sudo = asRoot && !root;
     List<String> full = Sudo.wrap(argv, sudo);
     try {
       Process p = new ProcessBuilder(full).start();
-      p.getOutputStream().close();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin);
+        }
+      }
       // stderr on its own thread, so a chatty command cannot fill one pipe while ejup reads the other
       java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {

@@ -15,7 +15,12 @@ public interface RemoteShell extends AutoCloseable {
   }
 
   /** Runs argv (each element quoted); as root through {@code sudo -n} when the login is not root. */
-  Result run(List<String> argv, boolean asRoot);
+  default Result run(List<String> argv, boolean asRoot) {
+    return run(argv, asRoot, null);
+  }
+
+  /** Likewise, with bytes on the command's standard input (null for none). */
+  Result run(List<String> argv, boolean asRoot, byte[] stdin);
 
   /** Where the commands run, for messages: user@host:port. */
   String where();

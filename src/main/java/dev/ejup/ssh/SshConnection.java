@@ -179,19 +179,19 @@ public final class SshConnection implements RemoteShell {
   }
 
   @Override
-  public Result run(List<String> argv, boolean asRoot) {
+  public Result run(List<String> argv, boolean asRoot, byte[] stdin) {
     boolean sudo = asRoot && !root;
-    Result result = exec(Quote.command(Sudo.wrap(argv, sudo)));
+    Result result = exec(Quote.command(Sudo.wrap(argv, sudo)), stdin);
     Sudo.requireAllowed(result, argv, sudo, where, session.getUserName());
     return result;
   }
 
-  private Result exec(String command) {
+  private Result exec(String command, byte[] stdin) {
     ChannelExec channel = null;
     try {
       channel = (ChannelExec) session.openChannel("exec");
       channel.setCommand(command);
-      channel.setInputStream(null);
+      channel.setInputStream(stdin == null ? null : new java.io.ByteArrayInputStream(stdin));
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       channel.setErrStream(err);
       InputStream in = channel.getInputStream();

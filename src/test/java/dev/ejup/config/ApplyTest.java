@@ -60,7 +60,7 @@ class ApplyTest {
     assertEquals(old.subList(module + 6, old.size()), now.subList(module + 2, now.size()));
     assertTrue(after.endsWith("\n") == before.endsWith("\n"));
 
-    assertEquals(0, ConfigValidator.validate(ConfigTree.load(file, new LocalFiles())).size());
+    assertEquals(0, ConfigValidator.validate(ConfigTree.load(file, new LocalStore())).size());
     assertTrue(r.out().contains("-      ## /upload: mod_http_upload\n+      /upload: mod_http_upload\n"), r.out());
     assertEquals(1, backups().size());
     assertEquals(before, Files.readString(backups().get(0)));
@@ -175,7 +175,7 @@ class ApplyTest {
     assertTrue(after.contains("  s2s_shaper: fast\n  soft_upload_quota: {500: all}\n  hard_upload_quota: {1000: all}\n"), after);
     assertTrue(after.contains("  mod_http_upload_quota:\n    max_days: 30\n    access_soft_quota: soft_upload_quota\n"
         + "    access_hard_quota: hard_upload_quota\n"), after);
-    List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(file, new LocalFiles()));
+    List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(file, new LocalStore()));
     assertEquals(List.of(), found);
   }
 
@@ -193,7 +193,7 @@ class ApplyTest {
         "--file-mode", "0640", "--dir-mode", "0750", "--docroot", "@HOME@/upload", "--quota-soft", "10");
     assertEquals(0, full.exitCode(), full.err());
     Path file = Files.writeString(dir.resolve("full.yml"), full.out());
-    assertEquals(List.of(), ConfigValidator.validate(ConfigTree.load(file, new LocalFiles())));
+    assertEquals(List.of(), ConfigValidator.validate(ConfigTree.load(file, new LocalStore())));
     Ejup.Result fragment = ejup("config", "generate", "--scheme", "http");
     assertTrue(fragment.out().contains("    port: 5280\n"), fragment.out());
     assertFalse(fragment.out().contains("tls:"), fragment.out());

@@ -33,7 +33,7 @@ class RuleFixturesTest {
   }
 
   static List<Diagnostic> validate(Path file) {
-    return ConfigValidator.validate(ConfigTree.load(file, new LocalFiles()));
+    return ConfigValidator.validate(ConfigTree.load(file, new LocalStore()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,109 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Status;
+import dev.ejup.model.Step;
+import dev.ejup.model.UserError;
+import dev.ejup.ssh.RemoteShell;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ejabberd.yml on a server, through a {@link RemoteShell}: read with cat, written with the same
+ * care as locally (dd into a temp file beside it with fsync, owner and mode copied with
+ * --reference, one mv), every step as root through sudo -n when the login is not root. The
+ * original is untouched until the final rename, so a dropped connection changes nothing.
+ */
+public final class RemoteStore implements ConfigStore {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private final RemoteShell shell;
+
+  public RemoteStore(RemoteShell shell) {
+    this.shell = shell;
+  }
+
+  @Override
+  public String read(Path path) {
+    RemoteShell.Result r = shell.run(List.of("cat", "--", path.toString()), true);
+    if (!r.ok()) {
+      String why = r.err().strip();
+      if (why.contains("No such file")) {
+        throw UserError.unusable(describe(path) + ": no such file", "give the path of ejabberd.yml on the server");
+      }
+      if (why.contains("Is a directory")) {
+        throw UserError.unusable(describe(path) + ": is a directory, not a file", "give the file itself");
+      }
+      throw UserError.unusable(describe(path) + ": cannot read: " + why, "check the path and permissions on the server");
+    }
+    byte[] bytes = r.out().getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > ConfigFile.MAX_BYTES) {
+      throw UserError.unusable(describe(path) + ": too large for an ejabberd.yml", "check that this is the right file");
+    }
+    return ConfigFile.decode(describe(path), bytes);
+  }
+
+  @Override
+  public String describe(Path path) {
+    return shell.where() + ":" + path;
+  }
+
+  @Override
+  public Path replace(Path path, String text, boolean backup) {
+    String target = path.toString();
+    String dir = path.getParent() == null ? "/" : path.getParent().toString();
+    String temp = dir + "/." + path.getFileName() + ".ejup-" + Long.toHexString(System.nanoTime()) + ".tmp";
+    Path backupPath = null;
+    try {
+      if (backup) {
+        backupPath = freeBackupName(path);
+        must(List.of("cp", "-p", "--", target, backupPath.toString()), null, "keep a backup");
+      }
+      must(List.of("dd", "of=" + temp, "conv=fsync", "status=none"), text.getBytes(StandardCharsets.UTF_8), "write the new file");
+      must(List.of("chown", "--reference=" + target, "--", temp), null, "give it the original's owner");
+      must(List.of("chmod", "--reference=" + target, "--", temp), null, "give it the original's mode");
+      must(List.of("mv", "-f", "--", temp, target), null, "move it into place");
+      temp = null;
+      return backupPath;
+    } finally {
+      if (temp != null) {
+        shell.run(List.of("rm", "-f", "--", temp), true);
+      }
+    }
+  }
+
+  private Path freeBackupName(Path path) {
+    String base = path.getFileName() + ".ejup-" + LocalDateTime.now().format(STAMP);
+    Path candidate = path.resolveSibling(base + ".bak");
+    for (int i = 1; shell.run(List.of("test", "-e", candidate.toString()), true).ok(); i++) {
+      candidate = path.resolveSibling(base + "-" + i + ".bak");
+    }
+    return candidate;
+  }
+
+  private void must(List<String> argv, byte[] stdin, String what) {
+    RemoteShell.Result r = shell.run(argv, true, stdin);
+    if (!r.ok()) {
+      throw UserError.critical("could not " + what + " on " + shell.where() + ": " + r.err().strip()
+          + "; the original file is unchanged", "check free space and permissions in that folder");
+    }
+  }
+
+  @Override
+  public Step reload(String ejabberdctl) {
+    List<String> argv = new ArrayList<>(List.of(ejabberdctl.trim().split("\\s+")));
+    argv.add("reload_config");
+    long start = System.nanoTime();
+    RemoteShell.Result r = shell.run(argv, true);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    String answer = (r.out() + " " + r.err()).strip().replaceAll("\\s*\n\\s*", " ");
+    String command = String.join(" ", argv) + " on " + shell.where();
+    return r.ok()
+        ? Step.ok("reload", took, command + ": ok" + (answer.isEmpty() ? "" : " (" + answer + ")"))
+        : Step.of("reload", Status.CRIT, took, command + " failed (exit " + r.exit() + "): " + answer,
+            "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+  }
+}
