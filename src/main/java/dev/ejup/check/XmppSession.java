@@ -43,7 +43,8 @@ final class XmppSession implements AutoCloseable {
       XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
           .setXmppDomain(options.domain())
           .setUsernameAndPassword(options.localpart(), options.password())
-          .setResource("ejup")
+          // a resource of its own per run: parallel checks with one account must not kick each other out
+          .setResource("ejup-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL))
           .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
           .setCustomX509TrustManager(tls.trustManager)
           .setHostnameVerifier(tls.hostnameVerifier)

@@ -13,7 +13,7 @@ import dev.ejup.playbook.PlaybookLoader;
 import dev.ejup.playbook.RunLock;
 import dev.ejup.playbook.Target;
 import dev.ejup.playbook.TcpWaiter;
-import dev.ejup.playbook.Unbound;
+import dev.ejup.playbook.Bound;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,7 +85,7 @@ final class PlayCommand implements Command {
       return Status.UNKNOWN.exitCode();
     }
     try {
-      Engine engine = new Engine(new Unbound(), new TcpWaiter());
+      Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
       List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
           t -> Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun))));
       return report.emit(io, reports);

@@ -23,7 +23,7 @@ public record Listener(
         .map(Map.Entry::getKey).findFirst();
   }
 
-  static List<Listener> all(ConfigTree tree) {
+  public static List<Listener> all(ConfigTree tree) {
     List<Listener> listeners = new ArrayList<>();
     for (ConfigTree.Option option : tree.all("listen")) {
       for (Node item : Nodes.items(tree.resolve(option.value()))) {

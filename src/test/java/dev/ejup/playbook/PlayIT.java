@@ -1,0 +1,125 @@
+package dev.ejup.playbook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import dev.ejup.testing.LocalEjabberd;
+import dev.ejup.testing.LocalSshd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped playbooks against a real ejabberd running Debian's stock ejabberd.yml (rebound to
+ * 127.0.0.1 and other ports) and a real sshd: first setup from upload disabled and a root-owned
+ * docroot, a second run that changes nothing, a rollback, and a small fleet.
+ */
+class PlayIT {
+  private static LocalSshd sshd;
+  private static LocalEjabberd server;
+  private static String stock;
+  private static final Path DOCROOT = Path.of("/var/lib/ejabberd/upload"); // stock docroot: @HOME@/upload
+
+  @BeforeAll
+  static void start() throws IOException {
+    sshd = LocalSshd.up();
+    server = LocalEjabberd.up("playit", 21000);
+    stock = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
+        .replace("ip: \"::\"", "ip: \"127.0.0.1\"")
+        .replace("port: 5222", "port: 21000").replace("port: 5443", "port: 21001").replace("port: 5280", "port: 21002")
+        .replace("port: 5223", "port: 21003").replace("port: 5269", "port: 21004").replace("port: 3478", "port: 21005")
+        .replace("port: 1883", "port: 21006")
+        .replace("\"/etc/ejabberd/ejabberd.pem\"", "\"" + server.get("ROOT") + "/etc/ejabberd.pem\"");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.down();
+  }
+
+  /** Upload disabled, the docroot owned by root: the state a first setup starts from. */
+  private static void stockWithRootDocroot() {
+    LocalEjabberd.Shell.run(List.of("sh", "-c", "mkdir -p " + DOCROOT + " && chown -R root:root " + DOCROOT + " && chmod 0755 " + DOCROOT), 10)
+        .requireOk("docroot");
+    assertEquals(0, server.load(stock).exit(), "ejabberd runs Debian's stock config");
+  }
+
+  private static Ejup.Result play(String playbook, String... extra) {
+    List<String> args = new ArrayList<>(List.of("play", "playbooks/" + playbook,
+        "-e", "domain=localhost", "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"), "-e", "identity=" + sshd.get("KEY"),
+        "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config(), "-e", "ejabberdctl=" + server.get("CTL"),
+        "-e", "jid=" + server.get("JID"), "-e", "password_file=" + server.get("PASSWORD_FILE"),
+        "-e", "server=127.0.0.1:" + server.get("XMPP_PORT")));
+    args.addAll(List.of(extra));
+    return Ejup.runCaptured(Map.of(), args.toArray(String[]::new));
+  }
+
+  @Test
+  void setupFromDebiansStockConfigThenASecondRunChangesNothing() throws IOException {
+    stockWithRootDocroot();
+    Ejup.Result first = play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload");
+    assertEquals(0, first.exitCode(), first.out() + first.err());
+    assertTrue(first.out().contains("uncommented '/upload: mod_http_upload' in the listener on port 21001"), first.out());
+    assertTrue(first.out().contains("ran: chown -R -P -- ejabberd:ejabberd " + DOCROOT), first.out());
+    assertTrue(first.out().contains("check-put") && first.out().contains("HTTP 201 Created"), first.out());
+    assertEquals("ejabberd", Files.getOwner(DOCROOT).getName());
+
+    String configured = Files.readString(server.config());
+    Ejup.Result second = play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload");
+    assertEquals(0, second.exitCode(), second.out() + second.err());
+    assertTrue(second.out().contains("upload is already set up as asked; nothing to change"), second.out());
+    assertTrue(second.out().contains("docroot-fix") && second.out().contains("nothing to change"), second.out());
+    assertEquals(configured, Files.readString(server.config()), "the second run wrote nothing");
+  }
+
+  @Test
+  void aFailingCheckAfterApplyRollsTheFileBackByteForByte() throws IOException {
+    stockWithRootDocroot();
+    String before = Files.readString(server.config());
+    // 127.0.0.2 is loopback, but the listener binds 127.0.0.1 only: the PUT is refused
+    Ejup.Result r = play("setup.yml", "-e", "put_url=https://127.0.0.2:21001/upload");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("check-put") && r.out().contains("refused"), r.out());
+    assertTrue(r.out().contains("rollback") && r.out().contains("restored"), r.out());
+    assertEquals(before, Files.readString(server.config()), "the original file is back, byte for byte");
+    assertEquals(0, server.ctl("reload_config").exit(), "and ejabberd runs it");
+  }
+
+  @Test
+  void aFleetRunsInParallelAndTheDownTargetDoesNotHoldTheOthers() throws IOException {
+    stockWithRootDocroot();
+    assertEquals(0, play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload").exitCode());
+    Path inventory = Files.createTempFile("fleet", ".yml");
+    Files.writeString(inventory, "- name: upload-a\n  server: 127.0.0.1:21000\n"
+        + "- name: upload-b\n  server: 127.0.0.1:21000\n"
+        + "- name: down\n  server: 127.0.0.1:21099\n");
+    long start = System.nanoTime();
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/post-deploy.yml", "-i", inventory.toString(),
+        "--parallel", "3", "--deadline", "20", "-e", "domain=localhost", "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"),
+        "-e", "identity=" + sshd.get("KEY"), "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config(),
+        "-e", "jid=" + server.get("JID"), "-e", "password_file=" + server.get("PASSWORD_FILE"));
+    double took = (System.nanoTime() - start) / 1e9;
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("Summary: CRITICAL"), r.out());
+    assertTrue(r.out().matches("(?s).*\\n  OK .*upload-a.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\n  OK .*upload-b.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\n  CRITICAL .*down .*check-connect.*"), r.out());
+    assertTrue(took < 20, "bounded by the deadline, not the sum: " + took + "s");
+  }
+
+  @Test
+  void aPlaybookThatIsNotYamlOrNamesAnUnknownStepIsRefusedBeforeAnythingRuns() throws IOException {
+    Path bad = Files.createTempFile("bad", ".yml");
+    Files.writeString(bad, "name: x\nsteps:\n  - chek: {}\n");
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "play", bad.toString());
+    assertEquals(3, r.exitCode());
+    assertTrue(r.err().contains(bad + ":3:5: error:") && r.err().contains("did you mean 'check'"), r.err());
+  }
+}
