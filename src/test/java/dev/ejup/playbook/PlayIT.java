@@ -61,11 +61,25 @@ class PlayIT {
     return Ejup.runCaptured(Map.of(), args.toArray(String[]::new));
   }
 
+  /**
+   * A setup that works: OK, or WARNING only because ejabberd 23.01 lost the changed listener on
+   * reload and ejup's second reload brought it back (it happens in some runs, not others).
+   */
+  private static void assertSetUp(Ejup.Result r) {
+    String all = r.out() + r.err();
+    if (r.exitCode() == 1) {
+      assertTrue(r.out().contains("a second reload opened them"), all);
+      assertEquals(1, r.out().lines().filter(l -> l.trim().startsWith("WARNING")).count(), all);
+    } else {
+      assertEquals(0, r.exitCode(), all);
+    }
+  }
+
   @Test
   void setupFromDebiansStockConfigThenASecondRunChangesNothing() throws IOException {
     stockWithRootDocroot();
     Ejup.Result first = play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload");
-    assertEquals(0, first.exitCode(), first.out() + first.err());
+    assertSetUp(first);
     assertTrue(first.out().contains("uncommented '/upload: mod_http_upload' in the listener on port 21001"), first.out());
     assertTrue(first.out().contains("ran: chown -R -P -- ejabberd:ejabberd " + DOCROOT), first.out());
     assertTrue(first.out().contains("check-put") && first.out().contains("HTTP 201 Created"), first.out());
@@ -95,7 +109,7 @@ class PlayIT {
   @Test
   void aFleetRunsInParallelAndTheDownTargetDoesNotHoldTheOthers() throws IOException {
     stockWithRootDocroot();
-    assertEquals(0, play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload").exitCode());
+    assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
     Path inventory = Files.createTempFile("fleet", ".yml");
     Files.writeString(inventory, "- name: upload-a\n  server: 127.0.0.1:21000\n"
         + "- name: upload-b\n  server: 127.0.0.1:21000\n"
