@@ -55,13 +55,6 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  /** The default lock of a playbook that names none: one per playbook name, under /run when writable. */
-  public static Path defaultPath(String playbookName) {
-    Path run = Path.of("/run");
-    Path dir = Files.isWritable(run) ? run : Path.of(System.getProperty("java.io.tmpdir"));
-    return dir.resolve("ejup-" + playbookName.replaceAll("[^A-Za-z0-9_-]", "_") + ".lock");
-  }
-
   @Override
   public void close() throws IOException {
     lock.release();
