@@ -102,6 +102,22 @@ public final class Docroot {
     return docroot.report();
   }
 
+  /** An age as sysadmins write it: 30m, 1h, 2d. */
+  public static Duration age(String text) {
+    String t = text == null ? "" : text.trim();
+    try {
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> throw new NumberFormatException();
+      };
+    } catch (RuntimeException e) {
+      throw UserError.unusable("age '" + text + "' is not an age", "write e.g. 30m, 1h or 2d");
+    }
+  }
+
   private Report report() {
     return new Report("docroot", shell.where(), steps);
   }

@@ -240,11 +240,8 @@ public final class Bound implements Capabilities {
 
   @Override
   public Step docrootPrune(Target target, Map<String, String> o, boolean dryRun) {
-    String age = o.getOrDefault("older_than", "1h");
-    Duration olderThan = age.endsWith("m") ? Duration.ofMinutes(Long.parseLong(age.substring(0, age.length() - 1)))
-        : age.endsWith("d") ? Duration.ofDays(Long.parseLong(age.substring(0, age.length() - 1)))
-        : Duration.ofHours(Long.parseLong(age.replaceAll("h$", "")));
-    return docroot("docroot-prune", o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*", olderThan));
+    return docroot("docroot-prune", o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
+        Docroot.age(o.getOrDefault("older_than", "1h"))));
   }
 
   @Override
