@@ -31,6 +31,8 @@ public final class SshConnection implements RemoteShell {
   private final String where;
   private final boolean root;
   private final SshOptions options;
+  private CommandChannel commands;
+  private boolean commandsTried;
 
   private SshConnection(Session session, String where, SshOptions options) {
     this.session = session;
@@ -179,11 +181,32 @@ public final class SshConnection implements RemoteShell {
   }
 
   @Override
-  public Result run(List<String> argv, boolean asRoot, byte[] stdin) {
+  public synchronized Result run(List<String> argv, boolean asRoot, byte[] stdin) {
     boolean sudo = asRoot && !root;
-    Result result = exec(Quote.command(Sudo.wrap(argv, sudo)), stdin);
+    String command = Quote.command(Sudo.wrap(argv, sudo));
+    Result result = stdin == null && commands() != null ? overCommandChannel(command) : exec(command, stdin);
     Sudo.requireAllowed(result, argv, sudo, where, session.getUserName());
     return result;
+  }
+
+  private CommandChannel commands() {
+    if (!commandsTried) {
+      commandsTried = true;
+      commands = CommandChannel.open(session, (int) options.timeout().toMillis());
+    }
+    return commands;
+  }
+
+  private Result overCommandChannel(String command) {
+    try {
+      return commands.run(command);
+    } catch (java.io.EOFException e) {
+      throw UserError.critical("the connection to " + where + " dropped while running `" + command + "`",
+          "check the server; whatever ejup reported as done before this was done");
+    } catch (IOException | RuntimeException e) {
+      throw UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + e.getMessage(),
+          "check the server; whatever ejup reported as done before this was done");
+    }
   }
 
   private Result exec(String command, byte[] stdin) {
@@ -227,6 +250,9 @@ public final class SshConnection implements RemoteShell {
 
   @Override
   public void close() {
+    if (commands != null) {
+      commands.close();
+    }
     session.disconnect();
   }
 }

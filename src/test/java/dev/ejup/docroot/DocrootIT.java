@@ -235,7 +235,9 @@ class DocrootIT {
     try (RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse("root@127.0.0.1:" + sshd.get("PORT")),
         Path.of(sshd.get("KEY")), Path.of(sshd.get("KNOWN_HOSTS")), false, null, Duration.ofSeconds(10), Path.of("/nonexistent")))) {
       UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
-          () -> shell.run(List.of("sh", "-c", "kill -9 $PPID"), false));
+          // the session's own sshd process dies, as when a server reboots or a link drops
+          () -> shell.run(List.of("sh", "-c", "p=$$; while [ \"$p\" -gt 1 ]; do case $(ps -o comm= -p \"$p\") in sshd*) kill -9 \"$p\"; exit;; esac;"
+              + " p=$(ps -o ppid= -p \"$p\" | tr -d ' '); done"), false));
       assertTrue(e.getMessage().contains("dropped while running") || e.getMessage().contains("failed while running"), e.getMessage());
     }
   }
