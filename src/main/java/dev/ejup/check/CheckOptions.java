@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param size bytes of the generated test file
  * @param insecure accept a certificate that does not verify (reported as WARNING, never silently)
  * @param allowHttp accept plain http slot URLs
+ * @param directTls XEP-0368: TLS from the first byte (port 5223, SRV _xmpps-client) instead of STARTTLS
  * @param probes also run the negative probes (too large, overwrite, missing file)
  * @param deadline bound on the whole run
  * @param stepTimeout bound on each network step
@@ -18,7 +19,7 @@ import java.time.Duration;
  */
 public record CheckOptions(
     String jid, String password, String server, String service, long size, String contentType,
-    boolean insecure, boolean allowHttp, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {
+    boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {
 
   public static final java.util.List<String> STEPS = java.util.List.of(
       "connect", "login", "disco-items", "disco-info", "slot", "put", "get");

@@ -22,7 +22,8 @@ final class Diagnose {
         break;
       }
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    // a report line is one line: parsers and TLS stacks put line breaks in their messages
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
     if (root instanceof ConnectException) {
       return StepFailure.crit("connection to " + where + " refused",
           "nothing listens there: is " + what + " running, and is the port right? (ejabberdctl status; ejup config validate)");
@@ -47,5 +48,34 @@ final class Diagnose {
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
     }
     return StepFailure.crit(where + ": " + message, "run again with --debug for details");
+  }
+
+  /**
+   * A direct TLS handshake against a STARTTLS port gets XML back instead of a ServerHello; a
+   * STARTTLS stream against a direct TLS port is dropped without a word. Both look like generic
+   * faults unless the report says which way in the port expects.
+   */
+  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, String where) {
+    String message = failure.getMessage();
+    if (message.contains("refused") || message.contains("cannot resolve") || message.contains("certificate")) {
+      return failure;
+    }
+    if (directTls) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        String m = String.valueOf(t.getMessage());
+        if (t instanceof java.io.EOFException || m.contains("unrecognized SSL message") || m.contains("terminated the handshake")
+            || m.contains("plaintext")) {
+          return StepFailure.crit(where + " does not speak TLS from the first byte (a STARTTLS port?)",
+              "drop --direct-tls, or connect to the direct TLS port (5223 by default; in ejabberd a c2s listener with tls: true)");
+        }
+      }
+      return failure;
+    }
+    if (message.contains("Premature end of file") || message.contains("ParseError") || message.contains("closed")) {
+      return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
+          "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
+    }
+    return new StepFailure(failure.status, message,
+        failure.hint + "; if " + where + " is a direct TLS port (5223, a listener with tls: true), add --direct-tls");
   }
 }

@@ -28,6 +28,7 @@ final class HttpTransfer {
   HttpTransfer(Tls tls, Duration stepTimeout) {
     this.client = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySockets())
+        .dns(LocalhostDns.INSTANCE)
         .sslSocketFactory(tls.context.getSocketFactory(), tls.trustManager)
         .hostnameVerifier(tls.hostnameVerifier)
         .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -30,8 +30,13 @@ final class XmppSession implements AutoCloseable {
   static final String NS_UPLOAD = "urn:xmpp:http:upload:0";
   static final List<String> OLD_NAMESPACES = List.of("urn:xmpp:http:upload", "eu:siacs:conversations:http:upload");
 
+  static final int PORT_STARTTLS = 5222;
+  static final int PORT_DIRECT_TLS = 5223;
+
   private final XMPPTCPConnection connection;
   private final CheckOptions options;
+  private final DirectTlsSockets directTls;
+  private final HostPort endpoint;
 
   /** An upload service as disco#info describes it. */
   record Service(DomainBareJid jid, boolean storeFile, List<String> namespaces, Long maxFileSize) {}
@@ -45,18 +50,26 @@ final class XmppSession implements AutoCloseable {
           .setUsernameAndPassword(options.localpart(), options.password())
           // a resource of its own per run: parallel checks with one account must not kick each other out
           .setResource("ejup-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL))
-          .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
           .setCustomX509TrustManager(tls.trustManager)
           .setHostnameVerifier(tls.hostnameVerifier)
-          .setSocketFactory(new NoDelaySockets())
           .setConnectTimeout((int) options.stepTimeout().toMillis())
           .setSendPresence(false)
           .setCompressionEnabled(false);
-      if (options.server() != null) {
-        HostPort server = HostPort.parse(options.server(), 5222);
-        config.setHost(server.host()).setPort(server.port());
-      } else {
+      if (options.server() == null) {
         org.jivesoftware.smack.util.dns.javax.JavaxResolver.setup();
+      }
+      if (options.directTls()) {
+        // the socket is TLS before the stream starts; Smack must not look for STARTTLS on it
+        directTls = new DirectTlsSockets(tls, options.domain(), (int) options.stepTimeout().toMillis());
+        endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_DIRECT_TLS) : DirectTlsEndpoint.lookup(options.domain());
+        config.setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).setSocketFactory(directTls);
+      } else {
+        directTls = null;
+        endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_STARTTLS) : null;
+        config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(new NoDelaySockets());
+      }
+      if (endpoint != null) {
+        config.setHost(endpoint.host()).setPort(endpoint.port());
       }
       this.connection = new XMPPTCPConnection(config.build());
       this.connection.setReplyTimeout(options.stepTimeout().toMillis());
@@ -67,17 +80,20 @@ final class XmppSession implements AutoCloseable {
   }
 
   String where() {
-    return options.server() != null ? HostPort.parse(options.server(), 5222).toString() : options.domain() + " (SRV/A)";
+    return endpoint != null ? endpoint.toString() : options.domain() + " (SRV/A)";
   }
 
-  /** TCP, stream, STARTTLS and certificate check. */
+  /** TCP, stream, STARTTLS or direct TLS, and the certificate check. */
   String connect() throws StepFailure, InterruptedException {
     try {
       connection.connect();
     } catch (SmackException.EndpointConnectionException e) {
-      throw Diagnose.network(firstCause(e), where(), "ejabberd");
+      throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, where());
     } catch (SmackException | IOException | XMPPException e) {
-      throw Diagnose.network(e, where(), "ejabberd");
+      throw Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where());
+    }
+    if (directTls != null) {
+      return where() + " direct TLS (" + directTls.protocol() + ")";
     }
     return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS");
   }

@@ -38,6 +38,9 @@ final class CheckCommand implements Command {
   @Parameter(names = "--allow-http", description = "accept plain http slot URLs")
   boolean allowHttp;
 
+  @Parameter(names = "--direct-tls", description = "TLS from the first byte (XEP-0368, port 5223) instead of STARTTLS")
+  boolean directTls;
+
   @Parameter(names = "--no-probes", description = "skip the negative probes (oversized slot, overwrite, missing file)")
   boolean noProbes;
 
@@ -56,7 +59,7 @@ final class CheckCommand implements Command {
   @Override
   public int run(Io io) {
     CheckOptions options = new CheckOptions(jid, PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"), server, service,
-        parseSize(size), contentType, insecure, allowHttp, !noProbes, seconds("--deadline", deadline),
+        parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes, seconds("--deadline", deadline),
         seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
     if (stopAfter != null && !CheckOptions.STEPS.contains(stopAfter)) {
       throw UserError.unusable("--stop-after " + stopAfter + " is not a step", "use one of " + String.join(", ", CheckOptions.STEPS));

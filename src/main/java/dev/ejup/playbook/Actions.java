@@ -20,7 +20,7 @@ final class Actions {
     all.put("docroot check", union(SSH, "config", "docroot", "user"));
     all.put("docroot fix", union(SSH, "config", "docroot", "user"));
     all.put("docroot prune", union(SSH, "config", "docroot", "older_than"));
-    all.put("check", Set.of("domain", "jid", "password_file", "server", "insecure", "probes", "timeout"));
+    all.put("check", Set.of("domain", "jid", "password_file", "server", "insecure", "direct_tls", "probes", "timeout"));
     all.put("wait", Set.of("server", "timeout"));
     return all;
   }

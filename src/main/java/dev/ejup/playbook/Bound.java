@@ -256,7 +256,8 @@ public final class Bound implements Capabilities {
     }
     double timeout = Engine.seconds(o.get("timeout"), 30).toMillis() / 1000.0;
     CheckOptions options = new CheckOptions(jid, password, blankToNull(o.get("server")), null, 1024, "application/octet-stream",
-        Condition.truthy(o.getOrDefault("insecure", "false")), false, Condition.truthy(o.getOrDefault("probes", "true")),
+        Condition.truthy(o.getOrDefault("insecure", "false")), false, Condition.truthy(o.getOrDefault("direct_tls", "false")),
+        Condition.truthy(o.getOrDefault("probes", "true")),
         Duration.ofMillis((long) (timeout * 1000)), Duration.ofMillis((long) (Math.min(10, timeout) * 1000)), null);
     return new UploadFlow(options, Progress.NONE).run();
   }

@@ -33,7 +33,7 @@ class CheckIT {
 
   @BeforeAll
   static void start() throws IOException {
-    server = LocalEjabberd.up("checkit", 17000);
+    server = LocalEjabberd.up("checkit", 17000, 1);
     pristine = Files.readString(server.config());
   }
 
@@ -52,6 +52,13 @@ class CheckIT {
         "--server", "127.0.0.1:" + server.get("XMPP_PORT")));
     args.addAll(List.of(extra));
     return Ejup.runCaptured(Map.of("EJUP_PASSWORD", password), args.toArray(String[]::new));
+  }
+
+  /** A check with another account or address than the defaults. */
+  private static Ejup.Result checkVia(String jid, String address, String... extra) {
+    List<String> args = new ArrayList<>(List.of("check", "--jid", jid, "--server", address));
+    args.addAll(List.of(extra));
+    return Ejup.runCaptured(Map.of("EJUP_PASSWORD", server.password()), args.toArray(String[]::new));
   }
 
   private static Ejup.Result check(String... extra) {
@@ -87,6 +94,40 @@ class CheckIT {
     assertTrue(line(r, "put").contains("HTTP 201 Created, 1024 bytes"), r.out());
     assertTrue(line(r, "probe-overwrite").contains("refused with HTTP 403"), r.out());
     assertTrue(line(r, "slot").contains("/ejup-check-"), r.out());
+  }
+
+  @Test
+  void directTlsOnTheXmppsPort() {
+    Ejup.Result r = checkVia(server.get("JID"), "127.0.0.1:" + server.get("XMPPS_PORT"), "--direct-tls", "--no-probes");
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "connect").matches(".*127\\.0\\.0\\.1:" + server.get("XMPPS_PORT") + " direct TLS \\(TLSv1\\.[23]\\), certificate verified.*"),
+        line(r, "connect"));
+    assertTrue(line(r, "get").trim().startsWith("OK"), r.out());
+  }
+
+  @Test
+  void directTlsAgainstAStartTlsPortAndTheReverseSayWhichIsWhich() {
+    Ejup.Result direct = checkVia(server.get("JID"), "127.0.0.1:" + server.get("XMPP_PORT"), "--direct-tls", "--deadline", "10");
+    assertEquals(2, direct.exitCode(), direct.out());
+    assertTrue(line(direct, "connect").contains("does not speak TLS"), direct.out());
+    assertTrue(direct.out().contains("drop --direct-tls"), direct.out());
+    assertNoStackTrace(direct);
+    Ejup.Result starttls = checkVia(server.get("JID"), "127.0.0.1:" + server.get("XMPPS_PORT"), "--deadline", "10", "--step-timeout", "3");
+    assertEquals(2, starttls.exitCode(), starttls.out());
+    assertTrue(line(starttls, "connect").contains("CRITICAL") && line(starttls, "connect").contains("closed the connection before the XMPP stream began"),
+        starttls.out());
+    assertTrue(starttls.out().contains("--direct-tls"), "the hint names the other way in: " + starttls.out());
+    assertNoStackTrace(starttls);
+  }
+
+  @Test
+  void aSecondVirtualHostHasItsOwnUploadService() {
+    String vhost = server.get("VHOSTS").split(",")[0];
+    Ejup.Result r = checkVia("hc@" + vhost, "127.0.0.1:" + server.get("XMPP_PORT"), "--no-probes");
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "disco-items").contains("upload." + vhost), r.out());
+    assertTrue(line(r, "put").contains("HTTP 201 Created"), r.out());
+    assertTrue(line(r, "slot").contains("https://" + vhost + ":" + server.get("HTTPS_PORT") + "/upload/"), r.out());
   }
 
   @Test
@@ -194,6 +235,10 @@ class CheckIT {
       assertEquals(1, insecure.exitCode(), insecure.out());
       assertTrue(line(insecure, "connect").contains("WARNING") && line(insecure, "connect").contains("accepted because of --insecure"), insecure.out());
       assertTrue(line(insecure, "get").trim().startsWith("OK"), insecure.out());
+      Ejup.Result direct = checkVia(server.get("JID"), "127.0.0.1:" + server.get("XMPPS_PORT"), "--direct-tls", "--no-probes");
+      assertEquals(2, direct.exitCode(), direct.out());
+      assertTrue(line(direct, "connect").contains("is not trusted (self-signed or unknown CA)"), direct.out());
+      assertNoStackTrace(direct);
     } finally {
       Files.write(pem, Files.readAllBytes(kept));
       restart();

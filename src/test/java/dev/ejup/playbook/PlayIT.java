@@ -46,9 +46,13 @@ class PlayIT {
 
   /** Upload disabled, the docroot owned by root: the state a first setup starts from. */
   private static void stockWithRootDocroot() {
+    stockWithRootDocroot(stock);
+  }
+
+  private static void stockWithRootDocroot(String config) {
     LocalEjabberd.Shell.run(List.of("sh", "-c", "mkdir -p " + DOCROOT + " && chown -R root:root " + DOCROOT + " && chmod 0755 " + DOCROOT), 10)
         .requireOk("docroot");
-    assertEquals(0, server.load(stock).exit(), "ejabberd runs Debian's stock config");
+    assertEquals(0, server.load(config).exit(), "ejabberd runs Debian's stock config");
   }
 
   private static Ejup.Result play(String playbook, String... extra) {
@@ -108,23 +112,26 @@ class PlayIT {
 
   @Test
   void aFleetRunsInParallelAndTheDownTargetDoesNotHoldTheOthers() throws IOException {
-    stockWithRootDocroot();
+    // two virtual hosts on this ejabberd, each with its own upload service, and a server that is down
+    stockWithRootDocroot(stock.replace("hosts:\n  - localhost\n", "hosts:\n  - localhost\n  - vh1.localhost\n"));
+    server.ctl("register", "hc", "vh1.localhost", server.password());
     assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
     Path inventory = Files.createTempFile("fleet", ".yml");
-    Files.writeString(inventory, "- name: upload-a\n  server: 127.0.0.1:21000\n"
-        + "- name: upload-b\n  server: 127.0.0.1:21000\n"
-        + "- name: down\n  server: 127.0.0.1:21099\n");
+    Files.writeString(inventory, "- name: upload-a\n  server: 127.0.0.1:21000\n  domain: localhost\n  jid: hc@localhost\n"
+        + "- name: upload-b\n  server: 127.0.0.1:21000\n  domain: vh1.localhost\n  jid: hc@vh1.localhost\n"
+        + "- name: down\n  server: 127.0.0.1:21099\n  domain: localhost\n  jid: hc@localhost\n");
     long start = System.nanoTime();
     Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/post-deploy.yml", "-i", inventory.toString(),
-        "--parallel", "3", "--deadline", "20", "-e", "domain=localhost", "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"),
+        "--parallel", "3", "--deadline", "20", "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"),
         "-e", "identity=" + sshd.get("KEY"), "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config(),
-        "-e", "jid=" + server.get("JID"), "-e", "password_file=" + server.get("PASSWORD_FILE"));
+        "-e", "password_file=" + server.get("PASSWORD_FILE"));
     double took = (System.nanoTime() - start) / 1e9;
     assertEquals(2, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().contains("Summary: CRITICAL"), r.out());
     assertTrue(r.out().matches("(?s).*\\n  OK .*upload-a.*"), r.out());
     assertTrue(r.out().matches("(?s).*\\n  OK .*upload-b.*"), r.out());
     assertTrue(r.out().matches("(?s).*\\n  CRITICAL .*down .*check-connect.*"), r.out());
+    assertTrue(r.out().contains("upload.vh1.localhost"), "upload-b found its own vhost's service: " + r.out());
     assertTrue(took < 20, "bounded by the deadline, not the sum: " + took + "s");
   }
 

@@ -17,21 +17,29 @@ import java.util.concurrent.TimeUnit;
 public final class LocalEjabberd {
   private final String name;
   private final int portBase;
+  private final int vhosts;
   private final Map<String, String> env = new LinkedHashMap<>();
 
-  private LocalEjabberd(String name, int portBase) {
+  private LocalEjabberd(String name, int portBase, int vhosts) {
     this.name = name;
     this.portBase = portBase;
+    this.vhosts = vhosts;
   }
 
   public static LocalEjabberd up(String name, int portBase) {
-    LocalEjabberd server = new LocalEjabberd(name, portBase);
+    return up(name, portBase, 0);
+  }
+
+  /** With vhosts virtual hosts vh1.localhost .. beside localhost, each with the hc account. */
+  public static LocalEjabberd up(String name, int portBase, int vhosts) {
+    LocalEjabberd server = new LocalEjabberd(name, portBase, vhosts);
     server.env.putAll(Shell.envLines(server.script("up"), "EJUP_TEST_"));
     return server;
   }
 
   public String script(String command) {
-    return Shell.run(List.of("scripts/local-ejabberd", command, "--name", name, "--port-base", Integer.toString(portBase)), 180)
+    return Shell.run(List.of("scripts/local-ejabberd", command, "--name", name, "--port-base", Integer.toString(portBase),
+            "--vhosts", Integer.toString(vhosts)), 180)
         .requireOk("scripts/local-ejabberd " + command).out();
   }
 

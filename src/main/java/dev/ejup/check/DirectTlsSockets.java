@@ -1,0 +1,189 @@
+package dev.ejup.check;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.List;
+import javax.net.SocketFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Sockets for XEP-0368 direct TLS (the xmpps port, 5223): TLS from the first byte, SNI and the
+ * certificate checked against the XMPP domain. Smack 4.4's TCP connection only knows STARTTLS,
+ * so it gets a socket that is already TLS when connect() returns, and thinks the stream is plain.
+ */
+final class DirectTlsSockets extends SocketFactory {
+  private final Tls tls;
+  private final String domain;
+  private final int handshakeTimeoutMillis;
+  private volatile TlsOnConnect last;
+
+  DirectTlsSockets(Tls tls, String domain, int handshakeTimeoutMillis) {
+    this.tls = tls;
+    this.domain = domain;
+    this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+  }
+
+  @Override
+  public Socket createSocket() {
+    last = new TlsOnConnect();
+    return last;
+  }
+
+  /** The TLS protocol of the last connection, e.g. TLSv1.3, for the report. */
+  String protocol() {
+    TlsOnConnect socket = last;
+    return socket == null ? "" : socket.protocol();
+  }
+
+  @Override
+  public Socket createSocket(String host, int port) throws IOException {
+    return connected(new InetSocketAddress(host, port));
+  }
+
+  @Override
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+    return connected(new InetSocketAddress(host, port));
+  }
+
+  @Override
+  public Socket createSocket(InetAddress host, int port) throws IOException {
+    return connected(new InetSocketAddress(host, port));
+  }
+
+  @Override
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    return connected(new InetSocketAddress(address, port));
+  }
+
+  private Socket connected(InetSocketAddress address) throws IOException {
+    Socket socket = createSocket();
+    socket.connect(address, handshakeTimeoutMillis);
+    return socket;
+  }
+
+  /** A plain TCP connection wrapped in TLS as soon as it is up; everything else goes to the TLS layer. */
+  private final class TlsOnConnect extends Socket {
+    private final Socket tcp = new Socket();
+    private SSLSocket secure;
+
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+      tcp.setTcpNoDelay(true);
+      tcp.connect(endpoint, timeout);
+      InetSocketAddress remote = (InetSocketAddress) endpoint;
+      SSLSocket layered = (SSLSocket) tls.context.getSocketFactory().createSocket(tcp, domain, remote.getPort(), true);
+      SSLParameters parameters = layered.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName(domain)));
+      parameters.setApplicationProtocols(new String[] {"xmpp-client"});
+      layered.setSSLParameters(parameters);
+      int before = tcp.getSoTimeout();
+      tcp.setSoTimeout(handshakeTimeoutMillis);
+      layered.startHandshake();
+      tcp.setSoTimeout(before);
+      if (!tls.hostnameVerifier.verify(domain, layered.getSession())) {
+        layered.close();
+        throw new SSLPeerUnverifiedException("certificate not verified for " + domain);
+      }
+      secure = layered;
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint) throws IOException {
+      connect(endpoint, 0);
+    }
+
+    private SSLSocket secure() throws SocketException {
+      if (secure == null) {
+        throw new SocketException("not connected");
+      }
+      return secure;
+    }
+
+    /** The TLS protocol agreed on, for the report. */
+    String protocol() {
+      return secure == null ? "" : secure.getSession().getProtocol();
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+      return secure().getInputStream();
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      return secure().getOutputStream();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (secure != null) {
+        secure.close();
+      }
+      tcp.close();
+    }
+
+    @Override
+    public boolean isConnected() {
+      return tcp.isConnected();
+    }
+
+    @Override
+    public boolean isClosed() {
+      return tcp.isClosed();
+    }
+
+    @Override
+    public synchronized void setSoTimeout(int timeout) throws SocketException {
+      tcp.setSoTimeout(timeout);
+    }
+
+    @Override
+    public synchronized int getSoTimeout() throws SocketException {
+      return tcp.getSoTimeout();
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+      return tcp.getInetAddress();
+    }
+
+    @Override
+    public int getPort() {
+      return tcp.getPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+      return tcp.getRemoteSocketAddress();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+      return tcp.getLocalAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+      return tcp.getLocalPort();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+      secure().shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      secure().shutdownOutput();
+    }
+  }
+}
