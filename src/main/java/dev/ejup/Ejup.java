@@ -64,9 +64,18 @@ public final class Ejup implements ToolProvider {
       io.out().println("ejup " + Version.get());
       return 0;
     }
+    String first = args.isEmpty() ? "" : args.get(0);
+    if (first.equals("check") || first.equals("play")) {
+      dev.ejup.check.Warmup.start();
+    }
+    // Only the command asked for is built: every command's annotations cost start-up time.
+    boolean known = CommandTable.entries().stream().anyMatch(e -> e.name().equals(first));
     // @HOME@ and @HOST@ are ejabberd keywords, not jcommander @file arguments
     JCommander root = JCommander.newBuilder().programName("ejup").expandAtSign(false).build();
     for (CommandTable.Entry entry : CommandTable.entries()) {
+      if (known && !entry.name().equals(first)) {
+        continue;
+      }
       if (entry.isGroup()) {
         root.addCommand(entry.name(), new Group());
         JCommander group = root.getCommands().get(entry.name());

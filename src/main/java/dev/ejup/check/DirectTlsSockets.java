@@ -80,7 +80,7 @@ final class DirectTlsSockets extends SocketFactory {
       tcp.setTcpNoDelay(true);
       tcp.connect(endpoint, timeout);
       InetSocketAddress remote = (InetSocketAddress) endpoint;
-      SSLSocket layered = (SSLSocket) tls.context.getSocketFactory().createSocket(tcp, domain, remote.getPort(), true);
+      SSLSocket layered = (SSLSocket) tls.context().getSocketFactory().createSocket(tcp, domain, remote.getPort(), true);
       SSLParameters parameters = layered.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(domain)));
       parameters.setApplicationProtocols(new String[] {"xmpp-client"});

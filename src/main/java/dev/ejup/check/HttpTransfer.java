@@ -29,7 +29,7 @@ final class HttpTransfer {
     this.client = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySockets())
         .dns(LocalhostDns.INSTANCE)
-        .sslSocketFactory(tls.context.getSocketFactory(), tls.trustManager)
+        .sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager)
         .hostnameVerifier(tls.hostnameVerifier)
         .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
