@@ -29,13 +29,20 @@ public final class Docroot {
 
   private final RemoteShell shell;
   private final ServerView server;
-  private final List<Step> steps = new ArrayList<>();
+  private final TimedSteps steps;
 
-  private Docroot(RemoteShell shell, ServerView server) {
+  private Docroot(RemoteShell shell, ServerView server, long started) {
     this.shell = shell;
     this.server = server;
+    this.steps = new TimedSteps(started);
     steps.add(Step.ok("config", Duration.ZERO, server.configPath() + ": docroot " + String.join(", ", docrootsAsWritten())));
     steps.add(Step.ok("user", Duration.ZERO, "ejabberd runs as " + server.user() + ":" + server.group() + " (from " + server.userSource() + ")"));
+  }
+
+  /** Reads the server's config and user, timed from before the first remote command. */
+  private static Docroot started(RemoteShell shell, Options options) {
+    long started = System.nanoTime();
+    return new Docroot(shell, ServerView.read(shell, options.config(), options.owner()), started);
   }
 
   private List<String> docrootsAsWritten() {
@@ -43,7 +50,7 @@ public final class Docroot {
   }
 
   public static Report check(RemoteShell shell, Options options) {
-    Docroot docroot = new Docroot(shell, ServerView.read(shell, options.config(), options.owner()));
+    Docroot docroot = started(shell, options);
     for (UploadDirs dirs : docroot.server.dirs()) {
       for (String path : dirs.paths(docroot.server.home())) {
         docroot.inspect(path);
@@ -53,7 +60,7 @@ public final class Docroot {
   }
 
   public static Report fix(RemoteShell shell, Options options) {
-    Docroot docroot = new Docroot(shell, ServerView.read(shell, options.config(), options.owner()));
+    Docroot docroot = started(shell, options);
     boolean changed = false;
     for (UploadDirs dirs : docroot.server.dirs()) {
       for (String path : dirs.paths(docroot.server.home())) {
@@ -77,7 +84,7 @@ public final class Docroot {
     if (match.contains("/") || match.isBlank()) {
       throw UserError.unusable("--match '" + match + "' must be a file name pattern", "e.g. --match 'ejup-check-*'");
     }
-    Docroot docroot = new Docroot(shell, ServerView.read(shell, options.config(), options.owner()));
+    Docroot docroot = started(shell, options);
     long minutes = Math.max(1, olderThan.toMinutes());
     for (UploadDirs dirs : docroot.server.dirs()) {
       for (String path : dirs.paths(docroot.server.home())) {
@@ -119,7 +126,7 @@ public final class Docroot {
   }
 
   private Report report() {
-    return new Report("docroot", shell.where(), steps);
+    return new Report("docroot", shell.where(), steps.all());
   }
 
   private Optional<PathState> stat(String path, boolean follow) {

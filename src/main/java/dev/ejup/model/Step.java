@@ -29,6 +29,10 @@ public record Step(String name, Status status, Duration duration, String detail,
     return new Step(name, status, duration, detail, hint);
   }
 
+  public Step withDuration(Duration taken) {
+    return new Step(name, status, taken, detail, hint);
+  }
+
   public boolean hasHint() {
     return !hint.isEmpty();
   }

@@ -66,6 +66,8 @@ class DocrootIT {
     Ejup.Result before = ejup("root", "check", config);
     assertEquals(2, before.exitCode(), before.out());
     assertTrue(before.out().contains(docroot + " is root:root 0755: ejabberd cannot create files in it, so every PUT fails"), before.out());
+    assertTrue(before.out().lines().anyMatch(l -> l.matches("\\s+OK\\s+(0\\.0*[1-9][0-9]*|[1-9][0-9.]*)s\\s+config\\s.*")),
+        "reading the config over SSH is timed, not 0s: " + before.out());
     Ejup.Result fix = ejup("root", "fix", config);
     assertEquals(0, fix.exitCode(), fix.out());
     assertTrue(fix.out().contains("ran: chown -R -P -- ejabberd:ejabberd " + docroot), fix.out());
