@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ejabberd.yml on a server, through a {@link RemoteShell}: read with cat, written with the same
+ * ejabberd.yml on a server, through a {@link RemoteShell}: read over SFTP (or with sudo cat when
+ * the login may not read it), written with the same
  * care as locally (dd into a temp file beside it with fsync, owner and mode copied with
  * --reference, one mv), every step as root through sudo -n when the login is not root. The
  * original is untouched until the final rename, so a dropped connection changes nothing.
@@ -28,6 +29,10 @@ public final class RemoteStore implements ConfigStore {
 
   @Override
   public String read(Path path) {
+    byte[] direct = shell.readDirectly(path.toString(), ConfigFile.MAX_BYTES);
+    if (direct != null) {
+      return ConfigFile.decode(describe(path), direct);
+    }
     RemoteShell.Result r = shell.run(List.of("cat", "--", path.toString()), true);
     if (!r.ok()) {
       String why = r.err().strip();

@@ -22,6 +22,14 @@ public interface RemoteShell extends AutoCloseable {
   /** Likewise, with bytes on the command's standard input (null for none). */
   Result run(List<String> argv, boolean asRoot, byte[] stdin);
 
+  /**
+   * A file's bytes as they are, when this shell can read it without a command (SFTP), or null:
+   * then the caller runs cat, as root where needed. Never throws for an unreadable file.
+   */
+  default byte[] readDirectly(String path, long maxBytes) {
+    return null;
+  }
+
   /** Where the commands run, for messages: user@host:port. */
   String where();
 

@@ -33,6 +33,8 @@ public final class SshConnection implements RemoteShell {
   private final SshOptions options;
   private CommandChannel commands;
   private boolean commandsTried;
+  private com.jcraft.jsch.ChannelSftp sftp;
+  private boolean sftpTried;
 
   private SshConnection(Session session, String where, SshOptions options) {
     this.session = session;
@@ -189,6 +191,39 @@ public final class SshConnection implements RemoteShell {
     return result;
   }
 
+  /**
+   * Over SFTP: the bytes exactly as stored (cat's output would pass through a text decoding).
+   * Null when SFTP is not offered, the login may not read the file (sudo cat then does), or it
+   * is not a regular file of a sane size (cat then says what it is).
+   */
+  @Override
+  public synchronized byte[] readDirectly(String path, long maxBytes) {
+    if (!sftpTried) {
+      sftpTried = true;
+      try {
+        com.jcraft.jsch.ChannelSftp channel = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
+        channel.connect((int) options.timeout().toMillis());
+        sftp = channel;
+      } catch (JSchException e) {
+        sftp = null;
+      }
+    }
+    if (sftp == null) {
+      return null;
+    }
+    try {
+      com.jcraft.jsch.SftpATTRS attrs = sftp.stat(path);
+      if (!attrs.isReg() || attrs.getSize() > maxBytes) {
+        return null;
+      }
+      try (InputStream in = sftp.get(path)) {
+        return in.readNBytes((int) maxBytes + 1);
+      }
+    } catch (com.jcraft.jsch.SftpException | IOException e) {
+      return null;
+    }
+  }
+
   private CommandChannel commands() {
     if (!commandsTried) {
       commandsTried = true;
@@ -252,6 +287,9 @@ public final class SshConnection implements RemoteShell {
   public void close() {
     if (commands != null) {
       commands.close();
+    }
+    if (sftp != null) {
+      sftp.disconnect();
     }
     session.disconnect();
   }

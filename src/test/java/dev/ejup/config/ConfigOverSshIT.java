@@ -61,6 +61,15 @@ class ConfigOverSshIT {
   }
 
   @Test
+  void theRemoteFileIsReadByteForByteSoBadBytesAreNamed() throws IOException {
+    Path latin1 = Files.createTempFile("latin1", ".yml");
+    Files.write(latin1, "hosts:\n  - \"caf\u00e9.example\"\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Ejup.Result r = ejup("root", "config", "validate", latin1.toString());
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.err().contains(latin1 + ": is not UTF-8 (invalid byte 0xe9 on line 2)"), r.err());
+  }
+
+  @Test
   void applyWritesAtomicallyKeepsOwnerAndModeAndReloads() throws IOException {
     String before = Files.readString(server.config());
     Ejup.Result r = ejup(sshd.get("SUDO_USER"), "config", "apply", server.config().toString(), "--max-size", "2048",
