@@ -143,11 +143,20 @@ class DocrootIT {
 
   @Test
   void withoutSudoItSaysWhichCommandNeedsWhichRule() throws IOException {
-    Ejup.Result r = ejup(sshd.get("NOSUDO_USER"), "check", config(work.resolve("x").toString(), ""));
+    Path config = config(work.resolve("x").toString(), "");
+    // a config the login may read comes over SFTP; the first command that needs root is stat
+    Ejup.Result r = ejup(sshd.get("NOSUDO_USER"), "check", config);
     assertEquals(2, r.exitCode());
     assertEquals(1, r.err().lines().count(), r.err());
-    assertTrue(r.err().contains("sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `cat -- "), r.err());
-    assertTrue(r.err().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/cat"), r.err());
+    assertTrue(r.err().contains("sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `stat -L "), r.err());
+    assertTrue(r.err().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/stat"), r.err());
+    // one it may not read (ejabberd.yml is usually 0640 root:ejabberd) needs sudo cat
+    Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Ejup.Result unreadable = ejup(sshd.get("NOSUDO_USER"), "check", config);
+    assertEquals(2, unreadable.exitCode());
+    assertEquals(1, unreadable.err().lines().count(), unreadable.err());
+    assertTrue(unreadable.err().contains("sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `cat -- "), unreadable.err());
+    assertTrue(unreadable.err().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/cat"), unreadable.err());
   }
 
   @Test
