@@ -93,13 +93,18 @@ final class CommandChannel implements AutoCloseable {
     if (f.length != 3) {
       throw new IOException("unexpected answer '" + header + "'");
     }
-    byte[] stdout = in.readNBytes(Integer.parseInt(f[1]));
-    byte[] stderr = in.readNBytes(Integer.parseInt(f[2]));
-    if (stdout.length != Integer.parseInt(f[1]) || stderr.length != Integer.parseInt(f[2])) {
+    int exit = Integer.parseInt(f[0]);
+    String stdout = readExactly(Integer.parseInt(f[1]));
+    String stderr = readExactly(Integer.parseInt(f[2]));
+    return new RemoteShell.Result(exit, stdout, stderr);
+  }
+
+  private String readExactly(int length) throws IOException {
+    byte[] bytes = in.readNBytes(length);
+    if (bytes.length != length) {
       throw new EOFException("channel closed mid-answer");
     }
-    return new RemoteShell.Result(Integer.parseInt(f[0]), new String(stdout, StandardCharsets.UTF_8),
-        new String(stderr, StandardCharsets.UTF_8));
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** Every byte that is not plainly safe as \0ooo, so the line survives read -r and printf %b exactly. */
