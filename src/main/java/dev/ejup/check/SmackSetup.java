@@ -1,6 +1,7 @@
 package dev.ejup.check;
 
 import org.jivesoftware.smack.ReconnectionManager;
+import org.jivesoftware.smack.SASLAuthentication;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -14,7 +15,7 @@ import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
  * Smack as a one-shot check needs it. Its default start-up runs every initializer it ships and
  * registers hundreds of providers (measured: 250 ms of a 1 s run); ejup disables those and
  * registers the five elements the upload flow reads. It also never fetches the roster, resumes
- * streams or reconnects.
+ * streams or reconnects, and logs in with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
  */
 final class SmackSetup {
   private static final String DISABLED = String.join(",",
@@ -39,6 +40,8 @@ final class SmackSetup {
     ProviderManager.addIQProvider("slot", XmppSession.NS_UPLOAD, new SlotProvider());
     ProviderManager.addExtensionProvider("x", "jabber:x:data", new DataFormProvider());
     ProviderManager.addExtensionProvider("file-too-large", XmppSession.NS_UPLOAD, new FileTooLargeErrorProvider());
+    SASLAuthentication.unregisterSASLMechanism("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism");
+    SASLAuthentication.registerSASLMechanism(new ScramSha1());
     Roster.setRosterLoadedAtLoginDefault(false);
     XMPPTCPConnection.setUseStreamManagementDefault(false);
     ReconnectionManager.setEnabledPerDefault(false);

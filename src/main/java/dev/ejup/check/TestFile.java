@@ -41,17 +41,22 @@ final class TestFile {
    * 100 MB file costs next to nothing (the PUT must measure the network, not a random generator).
    */
   static final class Stream {
-    private final byte[] block = new byte[CHUNK];
+    private final byte[] block;
     private long left;
     private long index;
 
     Stream(TestFile file) {
+      // no bigger than the file: a 1 KiB check makes this several times per run
+      this.block = new byte[(int) Math.min(CHUNK, file.size)];
       new SplittableRandom(file.seed).nextBytes(block);
       this.left = file.size;
     }
 
     int next(byte[] buffer) {
-      int n = (int) Math.min(Math.min(buffer.length, CHUNK), left);
+      int n = (int) Math.min(Math.min(buffer.length, block.length), left);
+      if (n <= 0) {
+        return 0;
+      }
       System.arraycopy(block, 0, buffer, 0, n);
       long mark = index++ ^ block[0];
       for (int b = 0; b < 8 && b < n; b++) {

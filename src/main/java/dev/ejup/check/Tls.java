@@ -21,7 +21,8 @@ import okhttp3.internal.tls.OkHostnameVerifier;
 final class Tls {
   final X509TrustManager trustManager;
   final HostnameVerifier hostnameVerifier;
-  private final CompletableFuture<X509TrustManager> system = CompletableFuture.supplyAsync(Tls::systemTrust);
+  /** The system's trusted certificates, read once per process: a fleet run has many checks. */
+  private static final CompletableFuture<X509TrustManager> SYSTEM = CompletableFuture.supplyAsync(Tls::systemTrust);
   private final CompletableFuture<SSLContext> context;
   private final AtomicReference<String> overridden = new AtomicReference<>();
 
@@ -73,8 +74,8 @@ final class Tls {
     return context.join();
   }
 
-  private X509TrustManager system() {
-    return system.join();
+  private static X509TrustManager system() {
+    return SYSTEM.join();
   }
 
   /** What --insecure let through, or null when the certificates verified. */

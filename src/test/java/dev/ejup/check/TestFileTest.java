@@ -32,6 +32,12 @@ class TestFileTest {
   }
 
   @Test
+  void smallAndEmptyFilesAreExactlyTheirSize() {
+    assertEquals(1024, bytes(new TestFile(1024, 1, 7, "application/octet-stream")).length);
+    assertEquals(0, new TestFile.Stream(new TestFile(0, 1, 7, "application/octet-stream")).next(new byte[TestFile.CHUNK]));
+  }
+
+  @Test
   void namesAreFindableByPruneAndFollowTheType() {
     TestFile f = new TestFile(10, 1795580635L, 0x897c3894L, "image/png");
     assertEquals("ejup-check-1795580635-897c3894.png", f.name);
