@@ -33,12 +33,18 @@ final class CommandChannel implements AutoCloseable {
       "done");
 
   private final Runnable closer;
+  private final java.util.function.BooleanSupplier ended;
   private final InputStream in;
   private final OutputStream out;
 
-  /** Over any pair of streams that reach the loop's stdout and stdin (tests run it in a local sh). */
-  CommandChannel(InputStream in, OutputStream out, Runnable closer) {
+  /**
+   * Over any pair of streams that reach the loop's stdout and stdin (tests run it in a local sh).
+   * ended says whether the other side is gone: JSch's stream does not end by itself when the
+   * connection drops.
+   */
+  CommandChannel(InputStream in, OutputStream out, Runnable closer, java.util.function.BooleanSupplier ended) {
     this.closer = closer;
+    this.ended = ended;
     this.in = in;
     this.out = out;
   }
@@ -48,11 +54,37 @@ final class CommandChannel implements AutoCloseable {
     return LOOP;
   }
 
-  /** Reads up to the marker; false when the stream ended first. */
-  static boolean awaitReady(InputStream in) throws IOException {
-    for (String line; (line = readLine(in)) != null; ) {
-      if (line.equals(READY)) {
+  /**
+   * Reads up to the marker; false when the stream ended or the time ran out first (a forced
+   * command or a menu instead of a shell would otherwise keep ejup waiting for ever). A login
+   * script may print anything before it, even without a final newline.
+   */
+  static boolean awaitReady(InputStream in, long timeoutMillis, java.util.function.BooleanSupplier ended) throws IOException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (System.nanoTime() < deadline) {
+      if (in.available() == 0) {
+        if (ended.getAsBoolean()) {
+          return false;
+        }
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+        continue;
+      }
+      int c = in.read();
+      if (c == -1) {
+        return false;
+      }
+      if (c != '\n') {
+        line.write(c);
+      } else if (line.toString(StandardCharsets.UTF_8).endsWith(READY)) {
         return true;
+      } else {
+        line.reset();
       }
     }
     return false;
@@ -69,8 +101,10 @@ final class CommandChannel implements AutoCloseable {
       OutputStream out = channel.getOutputStream();
       channel.connect(timeoutMillis);
       // whatever a login script prints comes before the marker
-      if (awaitReady(in)) {
-        return new CommandChannel(in, out, channel::disconnect);
+      ChannelExec opened = channel;
+      java.util.function.BooleanSupplier ended = () -> opened.isClosed() || !session.isConnected();
+      if (awaitReady(in, timeoutMillis, ended)) {
+        return new CommandChannel(in, out, opened::disconnect, ended);
       }
     } catch (JSchException | IOException e) {
       // fall through: the caller runs commands one channel each, as before
@@ -82,9 +116,10 @@ final class CommandChannel implements AutoCloseable {
   }
 
   /** Runs one shell command line; throws EOFException when the connection or the loop died meanwhile. */
-  RemoteShell.Result run(String command) throws IOException {
+  RemoteShell.Result run(String command, long timeoutMillis) throws IOException {
     out.write((escape(command) + "\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
+    awaitAnswer(timeoutMillis);
     String header = readLine(in);
     if (header == null) {
       throw new EOFException("channel closed");
@@ -97,6 +132,32 @@ final class CommandChannel implements AutoCloseable {
     String stdout = readExactly(Integer.parseInt(f[1]));
     String stderr = readExactly(Integer.parseInt(f[2]));
     return new RemoteShell.Result(exit, stdout, stderr);
+  }
+
+  /** Thrown when a command has not answered in time; the loop is then busy with it for good. */
+  static final class Timeout extends IOException {
+    Timeout(long millis) {
+      super("no answer in " + millis / 1000 + " s");
+    }
+  }
+
+  /** The answer's header is written only when the command has ended, so waiting for its first byte bounds the command. */
+  private void awaitAnswer(long timeoutMillis) throws IOException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (in.available() == 0) {
+      if (ended.getAsBoolean() && in.available() == 0) {
+        throw new EOFException("the other side is gone");
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new Timeout(timeoutMillis);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+    }
   }
 
   private String readExactly(int length) throws IOException {

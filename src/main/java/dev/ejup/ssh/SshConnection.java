@@ -234,7 +234,12 @@ public final class SshConnection implements RemoteShell {
 
   private Result overCommandChannel(String command) {
     try {
-      return commands.run(command);
+      return commands.run(command, options.timeout().toMillis());
+    } catch (CommandChannel.Timeout e) {
+      commands.close();
+      commands = null;
+      throw UserError.critical("`" + command + "` did not finish in " + options.timeout().toSeconds() + " s on " + where,
+          "check the server (a hung mount, a huge docroot?), or give it longer with --ssh-timeout");
     } catch (java.io.EOFException e) {
       throw UserError.critical("the connection to " + where + " dropped while running `" + command + "`",
           "check the server; whatever ejup reported as done before this was done");

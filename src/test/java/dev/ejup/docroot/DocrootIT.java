@@ -254,6 +254,19 @@ class DocrootIT {
   }
 
   @Test
+  void aCommandThatHangsIsBoundedBySshTimeout() {
+    try (RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse(sshd.get("NOSUDO_USER") + "@127.0.0.1:" + sshd.get("PORT")),
+        Path.of(sshd.get("KEY")), Path.of(sshd.get("KNOWN_HOSTS")), false, null, Duration.ofSeconds(3), Path.of("/nonexistent")))) {
+      assertEquals("up\n", shell.run(List.of("echo", "up"), false).out());
+      long start = System.nanoTime();
+      UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> shell.run(List.of("sleep", "30"), false));
+      assertTrue(e.getMessage().contains("`sleep 30` did not finish in 3 s on " + sshd.get("NOSUDO_USER") + "@127.0.0.1:" + sshd.get("PORT")),
+          e.getMessage());
+      assertTrue(System.nanoTime() - start < 20_000_000_000L, "bounded by --ssh-timeout, not by the command");
+    }
+  }
+
+  @Test
   void endToEndCheckFailsAtPutThenDocrootFixThenCheckPasses() {
     LocalEjabberd server = LocalEjabberd.up("docrootit", 19000);
     try {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The command loop that SSH sessions run, served by a real local sh: bytes, exits and a dying loop. */
 class CommandChannelTest {
   private static Process loop() throws IOException {
-    return new ProcessBuilder("sh", "-c", "echo 'a login script that talks'; " + CommandChannel.loop()).start();
+    return new ProcessBuilder("sh", "-c", "echo 'a login script that talks'; printf 'and one without a newline'; "
+        + CommandChannel.loop()).start();
   }
 
   @Test
@@ -27,20 +28,33 @@ class CommandChannelTest {
   }
 
   @Test
+  void aServerThatNeverStartsTheLoopIsGivenUpOnInTime() throws IOException {
+    Process menu = new ProcessBuilder("sh", "-c", "echo 'Choose 1) backup 2) logs'; sleep 30").start();
+    long start = System.nanoTime();
+    try {
+      org.junit.jupiter.api.Assertions.assertFalse(CommandChannel.awaitReady(menu.getInputStream(), 300, () -> !menu.isAlive()));
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, "gave up after its timeout, not after the menu's sleep");
+    } finally {
+      menu.destroyForcibly();
+    }
+  }
+
+  @Test
   void commandsShareOneLoopAndKeepTheirOutputsApart() throws IOException, InterruptedException {
     Process p = loop();
-    assertTrue(CommandChannel.awaitReady(p.getInputStream()), "the login script's chatter is skipped");
-    try (CommandChannel c = new CommandChannel(p.getInputStream(), p.getOutputStream(), p::destroy)) {
-      RemoteShell.Result echo = c.run(Quote.command(List.of("printf", "%s\\n", "a b", "$(x)", "it's")));
+    assertTrue(CommandChannel.awaitReady(p.getInputStream(), 10_000, () -> !p.isAlive()), "the login script's chatter is skipped");
+    try (CommandChannel c = new CommandChannel(p.getInputStream(), p.getOutputStream(), p::destroy, () -> !p.isAlive())) {
+      RemoteShell.Result echo = c.run(Quote.command(List.of("printf", "%s\\n", "a b", "$(x)", "it's")), 10_000);
       assertEquals(new RemoteShell.Result(0, "a b\n$(x)\nit's\n", ""), echo);
-      RemoteShell.Result failing = c.run("echo out; echo err >&2; exit 7");
+      RemoteShell.Result failing = c.run("echo out; echo err >&2; exit 7", 10_000);
       assertEquals(new RemoteShell.Result(7, "out\n", "err\n"), failing);
-      RemoteShell.Result binary = c.run("printf 'no newline at the end'");
+      RemoteShell.Result binary = c.run("printf 'no newline at the end'", 10_000);
       assertEquals("no newline at the end", binary.out());
-      RemoteShell.Result stdinIsEmpty = c.run("cat");
+      RemoteShell.Result stdinIsEmpty = c.run("cat", 10_000);
       assertEquals("", stdinIsEmpty.out(), "a command never reads the next command as its input");
+      assertThrows(CommandChannel.Timeout.class, () -> c.run("sleep 5", 200), "a command that hangs is bounded");
       p.destroyForcibly().waitFor();
-      assertThrows(IOException.class, () -> c.run("true"), "a loop that died is an error, never an empty answer");
+      assertThrows(IOException.class, () -> c.run("true", 10_000), "a loop that died is an error, never an empty answer");
     }
   }
 }
