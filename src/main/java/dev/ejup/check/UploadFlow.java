@@ -123,6 +123,7 @@ public final class UploadFlow {
 
   private void flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
       throws InterruptedException {
+    CryptoWarmup crypto = CryptoWarmup.startFor(options.size());
     XmppSession xmpp;
     try {
       xmpp = new XmppSession(options, tls);
@@ -165,6 +166,7 @@ public final class UploadFlow {
       return;
     }
     HttpTransfer http = warm.join();
+    crypto.stop();
     HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
