@@ -4,7 +4,7 @@
 #   1. a cold `bin/ejup check --no-probes` vs go-sendxmpp's upload of the same 1 KiB file,
 #      interleaved, RUNS times each: medians and the ratio;
 #   2. PUT + GET of a 100 MiB slot: ejup's own put/get step times vs curl doing the same PUT
-#      and GET on a slot ejup requested (--stop-after slot);
+#      and GET on a slot ejup requested (--stop-after slot), BIG_RUNS times each, medians;
 #   3. ejup's peak RSS for 1 MiB and 100 MiB uploads (GNU time).
 # Starts its own ejabberd instance ("bench", ports 18000-18002). Needs root; 127.0.0.1 only.
 set -euo pipefail
@@ -34,19 +34,25 @@ e=$(median < "$work/ejup"); g=$(median < "$work/gs")
 printf '%-34s %8s s\n' "ejup check (login..GET, verified)" "$e" "go-sendxmpp -h (login..PUT)" "$g"
 printf '%-34s %8s\n' "ratio ejup / go-sendxmpp" "$(awk -v a="$e" -v b="$g" 'BEGIN {printf "%.2f", a/b}')"
 
-echo "== 100 MiB: PUT + GET"
+BIG_RUNS=${BIG_RUNS:-5}
+echo "== 100 MiB: PUT + GET, $BIG_RUNS runs each, interleaved, medians"
 size=$((100 * 1024 * 1024))
 head -c "$size" /dev/urandom > "$work/big.bin"
-json=$(ejup --size 100M --no-probes --format json)
-put=$(echo "$json" | sed -n 's/.*"name": "put", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p')
-get=$(echo "$json" | sed -n 's/.*"name": "get", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p')
-slot=$(ejup --size "$size" --stop-after slot --format json | sed -n 's/.*"detail": "PUT \([^ "]*\).*/\1/p')
-cput=$( { /usr/bin/time -f %e curl -sS -o /dev/null -w '' -T "$work/big.bin" -H 'Content-Type: application/octet-stream' "$slot" ; } 2>&1 | tail -1)
-cget=$( { /usr/bin/time -f %e curl -sS -o "$work/back.bin" "$slot" ; } 2>&1 | tail -1)
-cmp -s "$work/big.bin" "$work/back.bin" && same=yes || same=NO
+: > "$work/eput"; : > "$work/eget"; : > "$work/cput"; : > "$work/cget"; same=yes
+for _ in $(seq "$BIG_RUNS"); do
+  json=$(ejup --size 100M --no-probes --format json)
+  echo "$json" | sed -n 's/.*"name": "put", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p' >> "$work/eput"
+  echo "$json" | sed -n 's/.*"name": "get", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p' >> "$work/eget"
+  slot=$(ejup --size "$size" --stop-after slot --format json | sed -n 's/.*"detail": "PUT \([^ "]*\).*/\1/p')
+  { /usr/bin/time -f %e curl -sS -o /dev/null -w '' -T "$work/big.bin" -H 'Content-Type: application/octet-stream' "$slot" ; } 2>&1 | tail -1 >> "$work/cput"
+  { /usr/bin/time -f %e curl -sS -o "$work/back.bin" "$slot" ; } 2>&1 | tail -1 >> "$work/cget"
+  cmp -s "$work/big.bin" "$work/back.bin" || same=NO
+done
+put=$(median < "$work/eput"); get=$(median < "$work/eget"); cput=$(median < "$work/cput"); cget=$(median < "$work/cget")
 printf '%-22s %8s %8s %8s\n' "" "PUT s" "GET s" "MB/s"
 printf '%-22s %8s %8s %8s\n' "ejup (streamed, sha256)" "$put" "$get" "$(awk -v p="$put" -v g="$get" 'BEGIN {printf "%.0f", 2*104.858/(p+g)}')"
 printf '%-22s %8s %8s %8s\n' "curl (bytes equal: $same)" "$cput" "$cget" "$(awk -v p="$cput" -v g="$cget" 'BEGIN {printf "%.0f", 2*104.858/(p+g)}')"
+printf '%-22s %8s\n' "throughput ejup / curl" "$(awk -v a="$put" -v b="$get" -v c="$cput" -v d="$cget" 'BEGIN {printf "%.2f", (c+d)/(a+b)}')"
 
 echo "== peak RSS of ejup check"
 for s in 1M 100M; do
