@@ -1,6 +1,8 @@
 package dev.ejup.check;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 import javax.crypto.Mac;
@@ -13,6 +15,14 @@ class ScramSha1Test {
     Mac mac = Mac.getInstance("HmacSHA1");
     mac.init(new SecretKeySpec(key, "HmacSHA1"));
     return mac.doFinal(data);
+  }
+
+  @Test
+  void smackLogsInWithThisMechanismInsteadOfItsOwn() {
+    SmackSetup.ensure();
+    var registered = org.jivesoftware.smack.SASLAuthentication.getRegisterdSASLMechanisms();
+    assertEquals("SASL Mech: SCRAM-SHA-1, Prio: 110", registered.get(ScramSha1.class.getName()), "Smack's name and priority, so the choice does not change");
+    assertFalse(registered.containsKey("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism"), registered.toString());
   }
 
   @Test
