@@ -33,7 +33,7 @@ final class DirectTlsSockets extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket() {
+  public Socket createSocket() throws IOException {
     last = new TlsOnConnect();
     return last;
   }
@@ -72,12 +72,15 @@ final class DirectTlsSockets extends SocketFactory {
 
   /** A plain TCP connection wrapped in TLS as soon as it is up; everything else goes to the TLS layer. */
   private final class TlsOnConnect extends Socket {
-    private final Socket tcp = new Socket();
+    private final Socket tcp;
     private SSLSocket secure;
+
+    TlsOnConnect() throws IOException {
+      this.tcp = new NoDelaySockets().createSocket();
+    }
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-      tcp.setTcpNoDelay(true);
       tcp.connect(endpoint, timeout);
       InetSocketAddress remote = (InetSocketAddress) endpoint;
       SSLSocket layered = (SSLSocket) tls.context().getSocketFactory().createSocket(tcp, domain, remote.getPort(), true);

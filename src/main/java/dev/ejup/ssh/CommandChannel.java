@@ -62,19 +62,7 @@ final class CommandChannel implements AutoCloseable {
   static boolean awaitReady(InputStream in, long timeoutMillis, java.util.function.BooleanSupplier ended) throws IOException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
     ByteArrayOutputStream line = new ByteArrayOutputStream();
-    while (System.nanoTime() < deadline) {
-      if (in.available() == 0) {
-        if (ended.getAsBoolean()) {
-          return false;
-        }
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-        continue;
-      }
+    while (awaitInput(in, deadline, ended) == Waited.INPUT) {
       int c = in.read();
       if (c == -1) {
         return false;
@@ -88,6 +76,30 @@ final class CommandChannel implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  private enum Waited { INPUT, ENDED, TIMED_OUT }
+
+  /**
+   * Waits until the stream has bytes, the other side is gone, or the deadline passes. JSch's
+   * stream has no read timeout and does not end when the connection drops, hence the polling.
+   */
+  private static Waited awaitInput(InputStream in, long deadlineNanos, java.util.function.BooleanSupplier ended) throws IOException {
+    while (in.available() == 0) {
+      if (ended.getAsBoolean() && in.available() == 0) {
+        return Waited.ENDED;
+      }
+      if (System.nanoTime() >= deadlineNanos) {
+        return Waited.TIMED_OUT;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+    }
+    return Waited.INPUT;
   }
 
   /** The loop, started; null when this server cannot run it (a restricted shell): then one channel per command. */
@@ -143,20 +155,10 @@ final class CommandChannel implements AutoCloseable {
 
   /** The answer's header is written only when the command has ended, so waiting for its first byte bounds the command. */
   private void awaitAnswer(long timeoutMillis) throws IOException {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-    while (in.available() == 0) {
-      if (ended.getAsBoolean() && in.available() == 0) {
-        throw new EOFException("the other side is gone");
-      }
-      if (System.nanoTime() >= deadline) {
-        throw new Timeout(timeoutMillis);
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted");
-      }
+    switch (awaitInput(in, System.nanoTime() + timeoutMillis * 1_000_000, ended)) {
+      case ENDED -> throw new EOFException("the other side is gone");
+      case TIMED_OUT -> throw new Timeout(timeoutMillis);
+      case INPUT -> { }
     }
   }
 

@@ -241,12 +241,20 @@ public final class SshConnection implements RemoteShell {
       throw UserError.critical("`" + command + "` did not finish in " + options.timeout().toSeconds() + " s on " + where,
           "check the server (a hung mount, a huge docroot?), or give it longer with --ssh-timeout");
     } catch (java.io.EOFException e) {
-      throw UserError.critical("the connection to " + where + " dropped while running `" + command + "`",
-          "check the server; whatever ejup reported as done before this was done");
+      throw dropped(command);
     } catch (IOException | RuntimeException e) {
-      throw UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + e.getMessage(),
-          "check the server; whatever ejup reported as done before this was done");
+      throw failed(command, e);
     }
+  }
+
+  private UserError dropped(String command) {
+    return UserError.critical("the connection to " + where + " dropped while running `" + command + "`",
+        "check the server; whatever ejup reported as done before this was done");
+  }
+
+  private UserError failed(String command, Exception e) {
+    return UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + e.getMessage(),
+        "check the server; whatever ejup reported as done before this was done");
   }
 
   private Result exec(String command, byte[] stdin) {
@@ -266,13 +274,11 @@ public final class SshConnection implements RemoteShell {
       }
       int exit = channel.getExitStatus();
       if (exit < 0) {
-        throw UserError.critical("the connection to " + where + " dropped while running `" + command + "`",
-            "check the server; whatever ejup reported as done before this was done");
+        throw dropped(command);
       }
       return new Result(exit, new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } catch (JSchException | IOException e) {
-      throw UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + e.getMessage(),
-          "check the server; whatever ejup reported as done before this was done");
+      throw failed(command, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw UserError.critical("interrupted while running `" + command + "` on " + where, "");
