@@ -26,8 +26,14 @@ public record Report(String kind, String target, List<Step> steps, Map<String, D
     this(kind, target, steps, Map.of());
   }
 
-  /** The worst status of all steps; OK for a report without steps. */
+  /**
+   * The worst status of all steps. OK has to be earned: a report without steps is UNKNOWN (a check
+   * that could not run, or whose worker died before it recorded anything, has proved nothing).
+   */
   public Status worst() {
+    if (steps.isEmpty()) {
+      return Status.UNKNOWN;
+    }
     Status worst = Status.OK;
     for (Step step : steps) {
       worst = worst.worse(step.status());
@@ -79,8 +85,11 @@ public record Report(String kind, String target, List<Step> steps, Map<String, D
         status == Status.OK ? "" : "the server is slow: check its load, disk and network"));
   }
 
-  /** The worst status over several reports (a fleet); OK for none. */
+  /** The worst status over several reports (a fleet); UNKNOWN for none (no target was checked). */
   public static Status worst(List<Report> reports) {
+    if (reports.isEmpty()) {
+      return Status.UNKNOWN;
+    }
     Status worst = Status.OK;
     for (Report report : reports) {
       worst = worst.worse(report.worst());

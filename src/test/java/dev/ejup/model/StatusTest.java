@@ -32,6 +32,14 @@ class StatusTest {
     assertEquals("b", report.firstWorst().name());
     assertEquals(Duration.ofMillis(13), report.total());
     assertEquals(Status.CRIT, Report.worst(List.of(new Report("k", "", List.of()), report)));
-    assertEquals(Status.OK, new Report("k", "", List.of()).worst());
+  }
+
+  @Test
+  void okHasToBeEarnedNothingRunIsUnknown() {
+    assertEquals(Status.UNKNOWN, new Report("k", "", List.of()).worst());
+    assertEquals(Status.UNKNOWN, Report.worst(List.of()));
+    assertEquals(Status.UNKNOWN, Report.worst(List.of(new Report("k", "", List.of()),
+        new Report("k", "", List.of(Step.ok("a", Duration.ZERO, ""))))));
+    assertEquals(Status.OK, new Report("k", "", List.of(Step.ok("a", Duration.ZERO, ""))).worst());
   }
 }
