@@ -88,6 +88,21 @@ public final class Ejup implements ToolProvider {
       io.out().print(usage(root, List.of()));
       return help ? 0 : USAGE;
     }
+    if (help) {
+      // before parsing: a command's required options must not stand between the user and its help
+      io.out().print(usage(root, commandPath(root, args)));
+      return 0;
+    }
+    List<String> named = commandPath(root, args);
+    JCommander selected = root;
+    for (String name : named) {
+      selected = selected.getCommands().get(name);
+    }
+    if (!named.isEmpty() && selected.getCommands().isEmpty()) {
+      List<String> words = dev.ejup.cli.Arguments.checked(selected, args.subList(named.size(), args.size()), String.join(" ", named));
+      args = new ArrayList<>(named);
+      args.addAll(words);
+    }
     try {
       root.parse(args.toArray(String[]::new));
     } catch (ParameterException e) {
@@ -99,10 +114,6 @@ public final class Ejup implements ToolProvider {
     while (at.getParsedCommand() != null) {
       path.add(at.getParsedCommand());
       at = at.getCommands().get(at.getParsedCommand());
-    }
-    if (help) {
-      io.out().print(usage(root, path));
-      return 0;
     }
     Object chosen = at.getObjects().isEmpty() ? null : at.getObjects().get(0);
     if (!(chosen instanceof Command command)) {

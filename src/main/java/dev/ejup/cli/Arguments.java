@@ -1,0 +1,79 @@
+package dev.ejup.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterDescription;
+import dev.ejup.config.DidYouMean;
+import dev.ejup.model.UserError;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command-line words as a user writes them, checked against one command's options before
+ * jcommander sees them. jcommander takes a word it does not know for the command's file argument
+ * ("play takes exactly one PLAYBOOK" for a mistyped --format), so an unknown option is named here;
+ * and {@code --name=value} is split, as GNU tools accept it.
+ */
+public final class Arguments {
+  private Arguments() {}
+
+  /**
+   * The words after the command's name, with each {@code --known=value} split in two.
+   *
+   * @param command the parser of the command the words are for (its options are the known ones)
+   * @param words what follows the command's name on the command line
+   * @param name the command as the user typed it, e.g. "play", for the message
+   * @throws UserError (exit 3) for a word that looks like an option and is none of the command's
+   */
+  public static List<String> checked(JCommander command, List<String> words, String name) {
+    Map<String, Boolean> takesValue = new HashMap<>();
+    for (ParameterDescription option : command.getParameters()) {
+      Class<?> type = option.getParameterized().getType();
+      boolean flag = option.getParameter().arity() == 0
+          || option.getParameter().arity() < 0 && (type == boolean.class || type == Boolean.class);
+      for (String optionName : option.getParameter().names()) {
+        takesValue.put(optionName, !flag);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    boolean valueNext = false;
+    boolean onlyFiles = false;
+    for (String word : words) {
+      if (valueNext || onlyFiles || !word.startsWith("-") || word.equals("-") || isNumber(word)) {
+        out.add(word);
+        valueNext = false;
+        continue;
+      }
+      if (word.equals("--")) {
+        onlyFiles = true;
+        out.add(word);
+        continue;
+      }
+      int eq = word.indexOf('=');
+      String optionName = eq > 0 ? word.substring(0, eq) : word;
+      Boolean value = takesValue.get(optionName);
+      if (value == null) {
+        String suggestion = DidYouMean.nearest(optionName, takesValue.keySet()).map(s -> "did you mean " + s + "? ").orElse("");
+        throw UserError.unusable("unknown option " + optionName + " for 'ejup " + name + "'",
+            suggestion + "see 'ejup " + name + " --help'");
+      }
+      if (eq > 0) {
+        if (!value) {
+          throw UserError.unusable("option " + optionName + " of 'ejup " + name + "' takes no value, got '" + word + "'",
+              "write " + optionName + " alone");
+        }
+        out.add(optionName);
+        out.add(word.substring(eq + 1));
+      } else {
+        out.add(word);
+        valueNext = value;
+      }
+    }
+    return out;
+  }
+
+  private static boolean isNumber(String word) {
+    return word.matches("-[0-9][0-9.]*[a-zA-Z]?");
+  }
+}
