@@ -25,6 +25,10 @@ final class Tls {
   private static final CompletableFuture<X509TrustManager> SYSTEM = CompletableFuture.supplyAsync(Tls::systemTrust);
   private final CompletableFuture<SSLContext> context;
   private final AtomicReference<String> overridden = new AtomicReference<>();
+  /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
+  private final java.util.Set<X509Certificate> untrustedLeaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Host (lower case) to what --insecure let through on a connection to it. */
+  private final java.util.Map<String, String> overriddenHosts = new java.util.concurrent.ConcurrentHashMap<>();
 
   Tls(boolean insecure) {
     this.trustManager = new X509TrustManager() {
@@ -41,7 +45,8 @@ final class Tls {
           if (!insecure) {
             throw e;
           }
-          overridden.compareAndSet(null, "certificate not trusted (" + chain[0].getSubjectX500Principal().getName() + ")");
+          untrustedLeaves.add(chain[0]);
+          overridden.compareAndSet(null, untrusted(chain[0]));
         }
       }
 
@@ -50,13 +55,22 @@ final class Tls {
         return system().getAcceptedIssuers();
       }
     };
+    // every TLS connection, XMPP's and each HTTP one, passes here once after its handshake
     this.hostnameVerifier = (host, session) -> {
       boolean ok = OkHostnameVerifier.INSTANCE.verify(host, session);
-      if (!ok && insecure) {
-        overridden.compareAndSet(null, "certificate not valid for " + host);
-        return true;
+      if (!insecure) {
+        return ok;
       }
-      return ok;
+      X509Certificate leaf = leaf(session);
+      String why = leaf != null && untrustedLeaves.contains(leaf) ? untrusted(leaf) : null;
+      if (!ok) {
+        why = (why == null ? "" : why + ", ") + "certificate not valid for " + host;
+        overridden.compareAndSet(null, "certificate not valid for " + host);
+      }
+      if (why != null) {
+        overriddenHosts.putIfAbsent(host.toLowerCase(java.util.Locale.ROOT), why);
+      }
+      return true;
     };
     this.context = CompletableFuture.supplyAsync(() -> {
       try {
@@ -81,6 +95,24 @@ final class Tls {
   /** What --insecure let through, or null when the certificates verified. */
   String overridden() {
     return overridden.get();
+  }
+
+  /** What --insecure let through on a connection to host, or null when its certificate verified. */
+  String overriddenFor(String host) {
+    return overriddenHosts.get(host.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static String untrusted(X509Certificate leaf) {
+    return "certificate not trusted (" + leaf.getSubjectX500Principal().getName() + ")";
+  }
+
+  private static X509Certificate leaf(javax.net.ssl.SSLSession session) {
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null;
+    }
   }
 
   private static X509TrustManager systemTrust() {

@@ -23,33 +23,71 @@ import org.jxmpp.jid.Jid;
 public final class UploadFlow {
   private final CheckOptions options;
   private final Progress progress;
+  private final Fault fault;
   private final List<Step> steps = new ArrayList<>();
   private final Map<String, Double> metrics = new LinkedHashMap<>();
+  private final long started = System.nanoTime();
   private volatile String running = "connect";
-  private volatile long runningSince = System.nanoTime();
+  private volatile long runningSince = started;
+  private volatile boolean reachedEnd;
+  private volatile Throwable unexpected;
 
-  public UploadFlow(CheckOptions options, Progress progress) {
-    this.options = options;
-    this.progress = progress;
+  /**
+   * Where a test makes a step fail as a bug or a library would: called at the start of every step
+   * (and of the HTTP client's set-up, as "http-setup"), on the thread that runs it. Real runs use
+   * {@link #NONE}.
+   */
+  interface Fault {
+    void at(String step) throws Exception;
   }
 
-  /** Runs the check; returns when it is done or the deadline has passed, whichever is first. */
+  static final Fault NONE = step -> { };
+
+  public UploadFlow(CheckOptions options, Progress progress) {
+    this(options, progress, NONE);
+  }
+
+  UploadFlow(CheckOptions options, Progress progress, Fault fault) {
+    this.options = options;
+    this.progress = progress;
+    this.fault = fault;
+  }
+
+  /**
+   * Runs the check; returns when it is done or the deadline has passed, whichever is first. Never
+   * throws: whatever goes wrong on the way is a step of the report (UNKNOWN when ejup, not the
+   * server, is at fault), and a run that ends without reaching its verdict cannot be OK.
+   */
   public Report run() {
-    Tls tls = new Tls(options.insecure());
-    // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
-    java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
-    Thread warmer = new Thread(() -> warm.complete(HttpTransfer.warm(tls, options.stepTimeout())), "ejup-http-warmup");
-    warmer.setDaemon(true);
-    warmer.start();
-    XmppSession[] session = new XmppSession[1];
+    try {
+      options.validate();
+    } catch (dev.ejup.model.UserError e) {
+      // a playbook's values, which no command line checked: nothing may connect with them
+      return new Report("check", options.domain(), List.of(Step.of("connect", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
+    }
     CountDownLatch done = new CountDownLatch(1);
+    XmppSession[] session = new XmppSession[1];
+    java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
     Thread worker = new Thread(() -> {
       try {
+        Tls tls = new Tls(options.insecure());
+        // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
+        Thread warmer = new Thread(() -> {
+          try {
+            fault.at("http-setup");
+            warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
+          } catch (Throwable e) {
+            warm.completeExceptionally(e);
+          }
+        }, "ejup-http-warmup");
+        warmer.setDaemon(true);
+        warmer.start();
         flow(tls, warm, session);
+        reachedEnd = true;
       } catch (StopHere stop) {
-        // --stop-after: the steps so far are the result
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        reachedEnd = true; // --stop-after: the steps so far are the result
+      } catch (Throwable e) {
+        fail(running, e);
       } finally {
         done.countDown();
       }
@@ -63,15 +101,8 @@ public final class UploadFlow {
       Thread.currentThread().interrupt();
       finished = false;
     }
-    List<Step> result;
-    synchronized (steps) {
-      result = new ArrayList<>(steps);
-      if (!finished) {
-        result.add(Step.of(running, Status.CRIT, Duration.ofNanos(System.nanoTime() - runningSince),
-            "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
-            "the server accepted the connection but stopped answering; check ejabberd and anything in front of it"));
-      }
-    }
+    Report result = finished ? verdict() : soFar(Status.CRIT, "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
+        "the server accepted the connection but stopped answering; check ejabberd and anything in front of it");
     if (session[0] != null) {
       session[0].close();
     }
@@ -80,12 +111,57 @@ public final class UploadFlow {
       http.cancel();
       http.close();
     }
-    return new Report("check", options.domain(), result, metrics);
+    return result;
+  }
+
+  /**
+   * The report as it stands, for when the run is cut short (the deadline, a signal): the steps
+   * done, and the one running as the given status and reason. Safe to call from any thread.
+   */
+  public Report soFar(Status status, String detail, String hint) {
+    synchronized (steps) {
+      List<Step> result = new ArrayList<>(steps);
+      result.add(Step.of(running, status, Duration.ofNanos(System.nanoTime() - runningSince), detail, hint));
+      return new Report("check", options.domain(), result, metrics);
+    }
+  }
+
+  /** What a thrown failure was, for --debug; null when there was none. */
+  public Throwable unexpected() {
+    return unexpected;
+  }
+
+  private Report verdict() {
+    synchronized (steps) {
+      Report report = new Report("check", options.domain(), steps, metrics);
+      Status worst = report.worst();
+      // a flow that stopped early has recorded why; if it did not, it has not earned OK
+      if (!reachedEnd && (worst == Status.OK || worst == Status.WARN)) {
+        report = report.with(Step.of(running, Status.UNKNOWN, Duration.ZERO, "the check ended before it reached a verdict",
+            "a bug in ejup: run again with --debug and report it"));
+      }
+      return report;
+    }
   }
 
   private void record(Step step) {
     synchronized (steps) {
       steps.add(step);
+    }
+  }
+
+  /** Records a failure nobody planned for in the step it hit; a step already recorded under that name is marked. */
+  private void fail(String name, Throwable e) {
+    if (unexpected == null && !(e instanceof InterruptedException)) {
+      unexpected = e;
+    }
+    Step failed = dev.ejup.model.Unexpected.step(name, e, Duration.ofNanos(System.nanoTime() - runningSince));
+    synchronized (steps) {
+      if (!steps.isEmpty() && steps.get(steps.size() - 1).name().equals(name)) {
+        replaceLast(failed.status(), failed.detail(), failed.hint());
+      } else {
+        steps.add(failed);
+      }
     }
   }
 
@@ -102,33 +178,51 @@ public final class UploadFlow {
 
   /** Runs one stage; returns its value, or null after recording why it failed. */
   private <T> T stage(String name, Action<T> action, java.util.function.Function<T, String> detail) throws InterruptedException {
+    T value = attempt(name, () -> {
+      fault.at(name);
+      return action.run();
+    });
+    if (value == null) {
+      return null;
+    }
+    record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
+    if (name.equals(options.stopAfter())) {
+      throw new StopHere();
+    }
+    return value;
+  }
+
+  private interface Work<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs work that belongs to the step called name; returns its value, or null after recording
+   * why it failed. Only an interrupt goes on up: the worker reports it.
+   */
+  private <T> T attempt(String name, Work<T> work) throws InterruptedException {
     running = name;
     runningSince = System.nanoTime();
     try {
-      T value = action.run();
-      record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
-      if (name.equals(options.stopAfter())) {
-        throw new StopHere();
-      }
-      return value;
+      return work.run();
     } catch (StepFailure f) {
       record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
-      return null;
     } catch (IOException e) {
       StepFailure f = Diagnose.network(e, name.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener");
       record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
-      return null;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception | Error e) {
+      fail(name, e);
     }
+    return null;
   }
 
   private void flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
       throws InterruptedException {
     CryptoWarmup crypto = CryptoWarmup.startFor(options.size());
-    XmppSession xmpp;
-    try {
-      xmpp = new XmppSession(options, tls);
-    } catch (StepFailure f) {
-      record(Step.of("connect", f.status, Duration.ZERO, f.getMessage(), f.hint));
+    XmppSession xmpp = attempt("connect", () -> new XmppSession(options, tls));
+    if (xmpp == null) {
       return;
     }
     session[0] = xmpp;
@@ -166,8 +260,20 @@ public final class UploadFlow {
     if (slot == null) {
       return;
     }
-    HttpTransfer http = warm.join();
     crypto.stop();
+    HttpTransfer http = attempt("put", () -> {
+      try {
+        return warm.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+    });
+    if (http == null) {
+      return;
+    }
     HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
@@ -176,12 +282,14 @@ public final class UploadFlow {
     if (put.status() == 200) {
       replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
     }
+    untrustedUpload(tls, slot.getPutUrl());
     metrics.put("upload_size_bytes", (double) file.size);
     HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return;
     }
+    untrustedUpload(tls, slot.getGetUrl());
     String served = get.contentType().replaceAll(";.*", "").trim();
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
       replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
@@ -191,6 +299,20 @@ public final class UploadFlow {
       return;
     }
     probes(xmpp, http, service, slot, file);
+  }
+
+  /**
+   * --insecure lets the transfer go on, but clients do not: Conversations and others refuse an
+   * upload or download over a certificate they do not trust even after the user accepted it for
+   * the chat connection. So the step that crossed it is a WARNING, never a plain OK.
+   */
+  private void untrustedUpload(Tls tls, java.net.URL url) {
+    String why = "https".equals(url.getProtocol()) ? tls.overriddenFor(url.getHost()) : null;
+    if (why != null) {
+      replaceLast(Status.WARN, "accepted because of --insecure: " + why,
+          "clients such as Conversations refuse uploads and downloads over this certificate even when the user accepted it "
+              + "for chat; install a certificate clients trust for " + url.getHost());
+    }
   }
 
   private Jid findService(XmppSession xmpp) throws InterruptedException {

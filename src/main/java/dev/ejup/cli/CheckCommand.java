@@ -7,6 +7,7 @@ import dev.ejup.check.CheckOptions;
 import dev.ejup.check.Progress;
 import dev.ejup.check.UploadFlow;
 import dev.ejup.model.Report;
+import dev.ejup.model.Status;
 import dev.ejup.model.UserError;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Locale;
 
 @Parameters(commandNames = "check", commandDescription = "Run the whole XEP-0363 upload flow as a client and report each step")
 final class CheckCommand implements Command {
-  @Parameter(names = "--jid", description = "account to log in with, e.g. monitor@example.org", required = true)
+  @Parameter(names = "--jid", description = "account to log in with, e.g. monitor@example.org (a /resource is used as given)", required = true)
   String jid;
 
   @Parameter(names = "--password-file", description = "file whose first line is the password (else $EJUP_PASSWORD)")
@@ -58,18 +59,26 @@ final class CheckCommand implements Command {
 
   @Override
   public int run(Io io) {
-    CheckOptions options = new CheckOptions(jid, PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"), server, service,
-        parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes, seconds("--deadline", deadline),
-        seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
-    if (stopAfter != null && !CheckOptions.STEPS.contains(stopAfter)) {
-      throw UserError.unusable("--stop-after " + stopAfter + " is not a step", "use one of " + String.join(", ", CheckOptions.STEPS));
-    }
-    if (!jid.contains("@")) {
-      throw UserError.unusable("--jid " + jid + " has no domain", "write it as user@domain");
-    }
+    // every usage error before the password is read and before anything connects
+    options(null).validate();
+    report.validate();
+    CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
-    Report result = report.judge(new UploadFlow(options, progress).run());
-    return report.emit(io, List.of(result));
+    UploadFlow flow = new UploadFlow(options, progress);
+    Report result;
+    try (Interruption interruption = Interruption.install(io, report,
+        () -> List.of(flow.soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)))) {
+      result = report.judge(flow.run());
+      if (io.debug() && flow.unexpected() != null) {
+        flow.unexpected().printStackTrace(io.err());
+      }
+      return interruption.emit(List.of(result));
+    }
+  }
+
+  private CheckOptions options(String password) {
+    return new CheckOptions(jid, password, server, service, parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes,
+        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
   }
 
   static Duration seconds(String option, double value) {

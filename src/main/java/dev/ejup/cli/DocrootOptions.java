@@ -23,6 +23,7 @@ final class DocrootOptions {
   ReportOptions report = new ReportOptions();
 
   int run(Io io, boolean dryRun, BiFunction<RemoteShell, Docroot.Options, Report> action) {
+    report.validate();
     try (RemoteShell shell = ssh.open(io)) {
       Report result = action.apply(shell, new Docroot.Options(config, owner, dryRun));
       return report.emit(io, List.of(report.judge(result)));

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
+import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.playbook.Engine;
 import dev.ejup.playbook.Fleet;
@@ -58,6 +59,7 @@ final class PlayCommand implements Command {
     if (playbook.size() != 1) {
       throw UserError.unusable("play takes exactly one PLAYBOOK", "ejup play playbooks/healthcheck.yml -e domain=...");
     }
+    report.validate();
     Path file = Path.of(playbook.get(0));
     String text;
     try {
@@ -86,9 +88,19 @@ final class PlayCommand implements Command {
     }
     try {
       Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
-      List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
-          t -> Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun))));
-      return report.emit(io, reports);
+      // the targets done so far, for a report when a signal stops the run
+      Map<Target, Report> done = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+      try (Interruption interruption = Interruption.install(io, report, () -> targets.stream()
+          .map(t -> done.getOrDefault(t, new Report("playbook:" + loaded.playbook().name(), t.name(),
+              List.of(Step.of("target", Status.UNKNOWN, Duration.ZERO, Interruption.WHY, Interruption.HINT)))))
+          .toList())) {
+        List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)), t -> {
+          Report result = Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun)));
+          done.put(t, result);
+          return result;
+        });
+        return interruption.emit(reports);
+      }
     } finally {
       if (lock.isPresent()) {
         lock.get().close();

@@ -2,6 +2,7 @@ package dev.ejup.cli;
 
 import com.beust.jcommander.Parameter;
 import dev.ejup.model.Report;
+import dev.ejup.model.UserError;
 import dev.ejup.report.Format;
 import dev.ejup.report.RenderOptions;
 import dev.ejup.report.Renderers;
@@ -21,6 +22,32 @@ final class ReportOptions {
 
   @Parameter(names = "--critical", description = "total seconds above which the result is CRITICAL")
   Double critical;
+
+  /**
+   * Refuses what no report could be rendered with, before anything runs: an unknown --format, a
+   * threshold that is not a positive number of seconds, --warning above --critical.
+   *
+   * @throws UserError (exit 3)
+   */
+  void validate() {
+    Format.parse(format);
+    for (var threshold : java.util.Map.of("--warning", java.util.Optional.ofNullable(warning),
+        "--critical", java.util.Optional.ofNullable(critical)).entrySet()) {
+      double seconds = threshold.getValue().orElse(1.0);
+      if (!(seconds > 0) || Double.isInfinite(seconds)) {
+        throw UserError.unusable(threshold.getKey() + " " + asTyped(threshold.getValue().get()) + " is not a positive number of seconds",
+            "e.g. --warning 5 --critical 10");
+      }
+    }
+    if (warning != null && critical != null && warning > critical) {
+      throw UserError.unusable("--warning " + asTyped(warning) + " is above --critical " + asTyped(critical)
+          + ": the result would be CRITICAL before it is ever WARNING", "give --warning a value up to --critical, e.g. --warning 5 --critical 10");
+    }
+  }
+
+  private static String asTyped(double seconds) {
+    return Double.isFinite(seconds) ? java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString() : String.valueOf(seconds);
+  }
 
   Report judge(Report report) {
     return report.withTimeThresholds(warning, critical);

@@ -1,0 +1,99 @@
+package dev.ejup.cli;
+
+import dev.ejup.model.Report;
+import dev.ejup.model.UserError;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A run stopped from outside (SIGTERM from a Nagios timeout or systemd stop, SIGINT from Ctrl-C)
+ * still answers: the JVM runs its shutdown hooks on both, and this one renders the report so far
+ * in the requested --format (to --output when given), then ends the process with its exit code.
+ * The launcher's normal end is Runtime.halt, which runs no hooks, so the hook fires only when
+ * something stopped the run. One report is printed either way: whichever of the normal end and
+ * the signal comes first prints it, and the other waits.
+ */
+final class Interruption implements AutoCloseable {
+  /** The detail of the step that was running when the signal came. */
+  static final String WHY = "stopped by a signal (SIGTERM or SIGINT) before it finished";
+  static final String HINT = "something ended the run from outside (a monitoring timeout, systemd, Ctrl-C): "
+      + "give it more time than --deadline, or look for what sent the signal";
+
+  private final Io io;
+  private final ReportOptions report;
+  private final Supplier<List<Report>> soFar;
+  private final Thread hook;
+  private boolean emitted;
+
+  private Interruption(Io io, ReportOptions report, Supplier<List<Report>> soFar) {
+    this.io = io;
+    this.report = report;
+    this.soFar = soFar;
+    this.hook = new Thread(this::stopped, "ejup-signal");
+  }
+
+  /**
+   * Starts answering signals for one command.
+   *
+   * @param soFar the reports as they stand at any moment, called from the signal's thread; each
+   *     marks what was still running as not finished
+   */
+  static Interruption install(Io io, ReportOptions report, Supplier<List<Report>> soFar) {
+    Interruption interruption = new Interruption(io, report, soFar);
+    Runtime.getRuntime().addShutdownHook(interruption.hook);
+    return interruption;
+  }
+
+  /** The normal end: renders the final reports and returns the exit code, unless a signal already answered. */
+  int emit(List<Report> reports) {
+    synchronized (this) {
+      if (emitted) {
+        return waitForHalt();
+      }
+      emitted = true;
+      return report.emit(io, reports);
+    }
+  }
+
+  private void stopped() {
+    int code;
+    synchronized (this) {
+      if (emitted) {
+        return; // the normal end printed (or is printing) the report
+      }
+      emitted = true;
+      try {
+        code = report.emit(io, soFar.get());
+      } catch (UserError e) {
+        io.err().println("ejup: " + e.oneLine());
+        code = e.exitCode();
+      } catch (RuntimeException | Error e) {
+        io.err().println("ejup: stopped by a signal; the report could not be rendered: " + dev.ejup.model.Unexpected.words(e));
+        code = dev.ejup.model.Status.UNKNOWN.exitCode();
+      }
+      io.out().flush();
+      io.err().flush();
+    }
+    // no other hook has anything to save, and the exit code must be the report's, not 143
+    Runtime.getRuntime().halt(code);
+  }
+
+  private static int waitForHalt() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // the hook ends the process; nothing to do but wait for it
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: it ends the process
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.ejup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.testing.EjupProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run stopped by SIGTERM (a Nagios timeout, systemd stop) or SIGINT (Ctrl-C) answers within a
+ * second, in the format asked for, with what it has: ejup in a process of its own against a server
+ * that accepts the connection and never says a word, so the run would otherwise wait out its deadline.
+ */
+class SignalTest {
+  /** Time from the signal to the process's end; generous, the machine is shared. */
+  private static final long BOUND_MILLIS = 3000;
+
+  private ServerSocket silent;
+  private final List<Socket> held = new ArrayList<>();
+  private final CountDownLatch accepted = new CountDownLatch(1);
+
+  @BeforeEach
+  void silentServer() throws IOException {
+    silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(() -> {
+      try {
+        while (true) {
+          held.add(silent.accept()); // accept and never answer
+          accepted.countDown();
+        }
+      } catch (IOException closed) {
+        // test over
+      }
+    });
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    silent.close();
+    for (Socket s : held) {
+      s.close();
+    }
+  }
+
+  /** Starts a check that hangs at connect, waits until it is really there, signals it, and times the end. */
+  private EjupProcess.Result stopCheck(String signal, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("check", "--jid", "hc@localhost", "--server", "localhost:" + silent.getLocalPort(),
+        "--deadline", "120", "--step-timeout", "120"));
+    args.addAll(List.of(extra));
+    return stop(EjupProcess.start(Map.of("EJUP_PASSWORD", "x"), args.toArray(String[]::new)), signal);
+  }
+
+  /** Once ejup hangs on the silent server, signals it and checks it ends in time. */
+  private EjupProcess.Result stop(EjupProcess ejup, String signal) throws Exception {
+    assertTrue(accepted.await(60, TimeUnit.SECONDS), "ejup connected: " + ejup.errSoFar());
+    Thread.sleep(300);
+    long start = System.nanoTime();
+    ejup.signal(signal);
+    EjupProcess.Result r = ejup.waitFor(60);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < BOUND_MILLIS, "ended " + millis + " ms after SIG" + signal);
+    return r;
+  }
+
+  @Test
+  void sigtermDuringACheckPrintsUnknownInTheFormatAsked() throws Exception {
+    EjupProcess.Result r = stopCheck("TERM", "--format", "nagios");
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().startsWith("EJUP CHECK UNKNOWN - localhost: connect: stopped by a signal (SIGTERM or SIGINT) before it finished |"),
+        r.out() + r.err());
+    assertTrue(r.out().contains("UNKNOWN: connect "), r.out());
+    assertEquals(1, r.out().lines().filter(l -> l.startsWith("EJUP CHECK")).count(), "one report: " + r.out());
+  }
+
+  @Test
+  void sigintWritesTheOutputFileAsJson(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("check.json");
+    EjupProcess.Result r = stopCheck("INT", "--format", "json", "--output", output.toString());
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertEquals("", r.out());
+    String json = Files.readString(output);
+    assertTrue(json.contains("\"status\": \"UNKNOWN\""), json);
+    assertTrue(json.contains("stopped by a signal"), json);
+  }
+
+  @Test
+  void theTextReportNamesTheStepCutShortAndWhy() throws Exception {
+    // the server never speaks, so connect is the step running when the signal comes
+    EjupProcess.Result r = stopCheck("TERM");
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().startsWith("check localhost: UNKNOWN in "), r.out());
+    assertTrue(r.out().contains("connect  stopped by a signal"), r.out());
+    assertTrue(r.out().contains("hint: something ended the run from outside"), r.out());
+  }
+
+  @Test
+  void sigtermDuringAPlayPrintsUnknownForEveryTargetNotDone(@TempDir Path dir) throws Exception {
+    Path book = dir.resolve("hc.yml");
+    Path password = dir.resolve("pw");
+    Files.writeString(password, "x\n");
+    Files.writeString(book, "name: hc\nsteps:\n  - check: {domain: localhost, jid: hc@localhost, password_file: '" + password
+        + "', server: 'localhost:" + silent.getLocalPort() + "', timeout: '120'}\n");
+    EjupProcess.Result r = stop(EjupProcess.start(Map.of(), "play", book.toString(), "--format", "nagios", "--deadline", "120"), "TERM");
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().startsWith("EJUP PLAYBOOK:HC UNKNOWN - localhost: target: stopped by a signal"), r.out() + r.err());
+  }
+}
