@@ -42,6 +42,9 @@ public record CheckOptions(
     if (domain().isEmpty()) {
       throw UserError.unusable("--jid " + at + " has no domain after '@'", "write it as user@domain, e.g. " + localpart() + "@example.org");
     }
+    if (!XmppSession.HostPort.isName(domain())) {
+      throw UserError.unusable("--jid " + at + ": '" + domain() + "' is not a domain name", "write it as user@domain, e.g. monitor@example.org");
+    }
     try {
       org.jxmpp.jid.Jid parsed = org.jxmpp.jid.impl.JidCreate.from(at);
       if (parsed.getLocalpartOrNull() == null) {

@@ -106,7 +106,7 @@ public final class UploadFlow {
     if (session[0] != null) {
       session[0].close();
     }
-    HttpTransfer http = warm.getNow(null);
+    HttpTransfer http = warm.isCompletedExceptionally() ? null : warm.getNow(null);
     if (http != null) {
       http.cancel();
       http.close();

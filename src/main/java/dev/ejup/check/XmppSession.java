@@ -249,6 +249,11 @@ final class XmppSession implements AutoCloseable {
       return new HostPort(host, port == null ? defaultPort : port(port));
     }
 
+    /** A host name or IPv4 address as DNS and the JDK take it (an XMPP domain is one too). */
+    static boolean isName(String text) {
+      return NAME.matcher(text).matches();
+    }
+
     private static int port(String text) {
       if (text.isEmpty()) {
         throw new IllegalArgumentException("there is no port after ':'");
