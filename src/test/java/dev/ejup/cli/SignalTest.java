@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ejup.testing.EjupProcess;
+import dev.ejup.testing.SilentServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,54 +23,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignalTest {
   /** Time from the signal to the process's end; generous, the machine is shared. */
-  private static final long BOUND_MILLIS = 3000;
+  static final long BOUND_MILLIS = 3000;
 
-  private ServerSocket silent;
-  private final List<Socket> held = new ArrayList<>();
-  private final CountDownLatch accepted = new CountDownLatch(1);
+  private SilentServer silent;
 
   @BeforeEach
   void silentServer() throws IOException {
-    silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(() -> {
-      try {
-        while (true) {
-          held.add(silent.accept()); // accept and never answer
-          accepted.countDown();
-        }
-      } catch (IOException closed) {
-        // test over
-      }
-    });
-    acceptor.setDaemon(true);
-    acceptor.start();
+    silent = new SilentServer();
   }
 
   @AfterEach
   void close() throws IOException {
     silent.close();
-    for (Socket s : held) {
-      s.close();
-    }
   }
 
   /** Starts a check that hangs at connect, waits until it is really there, signals it, and times the end. */
   private EjupProcess.Result stopCheck(String signal, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("check", "--jid", "hc@localhost", "--server", "localhost:" + silent.getLocalPort(),
+    List<String> args = new ArrayList<>(List.of("check", "--jid", "hc@localhost", "--server", "localhost:" + silent.port(),
         "--deadline", "120", "--step-timeout", "120"));
     args.addAll(List.of(extra));
-    return stop(EjupProcess.start(Map.of("EJUP_PASSWORD", "x"), args.toArray(String[]::new)), signal);
+    return stop(silent, EjupProcess.start(Map.of("EJUP_PASSWORD", "x"), args.toArray(String[]::new)), signal, BOUND_MILLIS);
   }
 
-  /** Once ejup hangs on the silent server, signals it and checks it ends in time. */
-  private EjupProcess.Result stop(EjupProcess ejup, String signal) throws Exception {
-    assertTrue(accepted.await(60, TimeUnit.SECONDS), "ejup connected: " + ejup.errSoFar());
+  /** Once ejup hangs on the silent server, signals it and checks it ends within bound milliseconds. */
+  static EjupProcess.Result stop(SilentServer silent, EjupProcess ejup, String signal, long bound) throws Exception {
+    assertTrue(silent.awaitClient(120), "ejup connected: " + ejup.errSoFar());
     Thread.sleep(300);
     long start = System.nanoTime();
     ejup.signal(signal);
     EjupProcess.Result r = ejup.waitFor(60);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(millis < BOUND_MILLIS, "ended " + millis + " ms after SIG" + signal);
+    assertTrue(millis < bound, "ended " + millis + " ms after SIG" + signal);
     return r;
   }
 
@@ -115,8 +94,9 @@ class SignalTest {
     Path password = dir.resolve("pw");
     Files.writeString(password, "x\n");
     Files.writeString(book, "name: hc\nsteps:\n  - check: {domain: localhost, jid: hc@localhost, password_file: '" + password
-        + "', server: 'localhost:" + silent.getLocalPort() + "', timeout: '120'}\n");
-    EjupProcess.Result r = stop(EjupProcess.start(Map.of(), "play", book.toString(), "--format", "nagios", "--deadline", "120"), "TERM");
+        + "', server: 'localhost:" + silent.port() + "', timeout: '120'}\n");
+    EjupProcess.Result r = stop(silent, EjupProcess.start(Map.of(), "play", book.toString(), "--format", "nagios", "--deadline", "120"),
+        "TERM", BOUND_MILLIS);
     assertEquals(3, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().startsWith("EJUP PLAYBOOK:HC UNKNOWN - localhost: target: stopped by a signal"), r.out() + r.err());
   }

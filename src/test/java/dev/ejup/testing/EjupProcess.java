@@ -33,6 +33,10 @@ public final class EjupProcess {
         "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), "dev.ejup.Ejup"));
     command.addAll(List.of(args));
+    return started(command, env);
+  }
+
+  private static EjupProcess started(List<String> command, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     try {
@@ -40,8 +44,17 @@ public final class EjupProcess {
       started.process.getOutputStream().close();
       return started;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start ejup: " + e, e);
+      throw new IllegalStateException("cannot start " + command.get(0) + ": " + e, e);
     }
+  }
+
+  /** Starts {@code bin/ejup args}, the launcher users run (needs the packaged jar: integration tests only). */
+  public static EjupProcess launcher(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of("bin/ejup").toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("EJUP_JAVA_OPTS", "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath());
+    return started(command, all);
   }
 
   /** Runs to the end (bounded) and returns what it printed. */
