@@ -82,8 +82,7 @@ public final class UploadFlow {
         }, "ejup-http-warmup");
         warmer.setDaemon(true);
         warmer.start();
-        flow(tls, warm, session);
-        reachedEnd = true;
+        reachedEnd = flow(tls, warm, session);
       } catch (StopHere stop) {
         reachedEnd = true; // --stop-after: the steps so far are the result
       } catch (Throwable e) {
@@ -186,10 +185,14 @@ public final class UploadFlow {
       return null;
     }
     record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
-    if (name.equals(options.stopAfter())) {
+    return value;
+  }
+
+  /** --stop-after: called once a step's verdict is complete (a WARNING added after it included). */
+  private void stopIfAsked(String step) {
+    if (step.equals(options.stopAfter())) {
       throw new StopHere();
     }
-    return value;
   }
 
   private interface Work<T> {
@@ -218,16 +221,17 @@ public final class UploadFlow {
     return null;
   }
 
-  private void flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
+  /** The flow itself; true when it got to its verdict, false when a failed step (recorded) ended it early. */
+  private boolean flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
       throws InterruptedException {
     CryptoWarmup crypto = CryptoWarmup.startFor(options.size());
     XmppSession xmpp = attempt("connect", () -> new XmppSession(options, tls));
     if (xmpp == null) {
-      return;
+      return false;
     }
     session[0] = xmpp;
     if (stage("connect", xmpp::connect, d -> d) == null) {
-      return;
+      return false;
     }
     if (tls.overridden() != null) {
       replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
@@ -235,17 +239,21 @@ public final class UploadFlow {
     } else {
       replaceLast(Status.OK, "certificate verified", "");
     }
+    stopIfAsked("connect");
     if (stage("login", xmpp::login, d -> d) == null) {
-      return;
+      return false;
     }
+    stopIfAsked("login");
     Jid serviceJid = findService(xmpp);
     if (serviceJid == null) {
-      return;
+      return false;
     }
+    stopIfAsked("disco-items");
     XmppSession.Service service = stage("disco-info", () -> requireUploadService(xmpp.discoInfo(serviceJid)), this::describe);
     if (service == null) {
-      return;
+      return false;
     }
+    stopIfAsked("disco-info");
     if (service.maxFileSize() != null) {
       metrics.put("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
     }
@@ -258,8 +266,9 @@ public final class UploadFlow {
       return s;
     }, s -> "PUT " + s.getPutUrl() + (s.getGetUrl().toString().equals(s.getPutUrl().toString()) ? "" : " GET " + s.getGetUrl()));
     if (slot == null) {
-      return;
+      return false;
     }
+    stopIfAsked("slot");
     crypto.stop();
     HttpTransfer http = attempt("put", () -> {
       try {
@@ -272,22 +281,23 @@ public final class UploadFlow {
       }
     });
     if (http == null) {
-      return;
+      return false;
     }
     HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
-      return;
+      return false;
     }
     if (put.status() == 200) {
       replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
     }
     untrustedUpload(tls, slot.getPutUrl());
+    stopIfAsked("put");
     metrics.put("upload_size_bytes", (double) file.size);
     HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
-      return;
+      return false;
     }
     untrustedUpload(tls, slot.getGetUrl());
     String served = get.contentType().replaceAll(";.*", "").trim();
@@ -295,10 +305,11 @@ public final class UploadFlow {
       replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
           "clients may not show the file; check what sets Content-Type on the GET URL (a proxy, or the file name's extension)");
     }
-    if (!options.probes()) {
-      return;
+    stopIfAsked("get");
+    if (options.probes()) {
+      probes(xmpp, http, service, slot, file);
     }
-    probes(xmpp, http, service, slot, file);
+    return true;
   }
 
   /**

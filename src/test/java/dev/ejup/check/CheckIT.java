@@ -244,6 +244,12 @@ class CheckIT {
       assertTrue(insecure.out().contains("clients such as Conversations refuse uploads and downloads over this certificate "
           + "even when the user accepted it for chat"), insecure.out());
       assertTrue(line(insecure, "put").contains("HTTP 201 Created"), "the transfer itself still ran: " + insecure.out());
+      // stopping early does not drop the warning of the step it stops after
+      for (String step : List.of("connect", "put")) {
+        Ejup.Result early = check("--insecure", "--stop-after", step);
+        assertEquals(1, early.exitCode(), early.out());
+        assertTrue(line(early, step).trim().startsWith("WARNING"), early.out());
+      }
       Ejup.Result direct = checkVia(server.get("JID"), "localhost:" + server.get("XMPPS_PORT"), "--direct-tls", "--no-probes");
       assertEquals(2, direct.exitCode(), direct.out());
       assertTrue(line(direct, "connect").contains("is not trusted (self-signed or unknown CA)"), direct.out());
