@@ -120,7 +120,9 @@ public final class UploadFlow {
   public Report soFar(Status status, String detail, String hint) {
     synchronized (steps) {
       List<Step> result = new ArrayList<>(steps);
-      result.add(Step.of(running, status, Duration.ofNanos(System.nanoTime() - runningSince), detail, hint));
+      // between two steps the last one is done: the cut is a step of its own, never a second of that name
+      boolean between = !steps.isEmpty() && steps.get(steps.size() - 1).name().equals(running);
+      result.add(Step.of(between ? "stopped" : running, status, Duration.ofNanos(System.nanoTime() - runningSince), detail, hint));
       return new Report("check", options.domain(), result, metrics);
     }
   }
