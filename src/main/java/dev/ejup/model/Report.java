@@ -49,8 +49,14 @@ public record Report(String kind, String target, List<Step> steps, Map<String, D
     return total;
   }
 
-  /** The first step with the worst status: the one a one-line summary should name. */
+  /**
+   * The first step with the worst status: the one a one-line summary should name. A report without
+   * steps gets one that says so, so a caller never has nothing to name.
+   */
   public Step firstWorst() {
+    if (steps.isEmpty()) {
+      return new Step("report", Status.UNKNOWN, Duration.ZERO, "no step ran", "");
+    }
     Status worst = worst();
     for (Step step : steps) {
       if (step.status() == worst) {

@@ -58,9 +58,6 @@ final class NagiosRenderer implements Renderer {
       Report report = reports.get(0);
       Step culprit = report.firstWorst();
       String target = report.target().isEmpty() ? "" : report.target() + ": ";
-      if (report.steps().isEmpty()) {
-        return target + "no step ran";
-      }
       if (report.worst() == Status.OK || culprit == null) {
         return target + report.steps().size() + " steps OK in " + Seconds.of(report.total()) + "s";
       }

@@ -55,8 +55,6 @@ final class TextRenderer implements Renderer {
     Step culprit = report.firstWorst();
     if (worst != Status.OK && culprit != null) {
       verdict += " (" + culprit.name() + ": " + culprit.detail() + ")";
-    } else if (report.steps().isEmpty()) {
-      verdict += " (no step ran)";
     }
     return verdict;
   }
@@ -69,8 +67,7 @@ final class TextRenderer implements Renderer {
     text.append("\nSummary: ").append(Report.worst(reports).pluginLabel()).append('\n');
     for (Report report : reports) {
       Step culprit = report.firstWorst();
-      String why = report.steps().isEmpty() ? "no step ran"
-          : report.worst() == Status.OK || culprit == null ? "" : culprit.name() + ": " + culprit.detail();
+      String why = report.worst() == Status.OK || culprit == null ? "" : culprit.name() + ": " + culprit.detail();
       text.append("  ").append(label(report.worst())).append(' ')
           .append(String.format("%8ss", Seconds.of(report.total()))).append("  ")
           .append(why.isEmpty() ? report.target() : pad(report.target(), width) + "  " + why).append('\n');

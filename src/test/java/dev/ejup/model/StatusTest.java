@@ -41,5 +41,6 @@ class StatusTest {
     assertEquals(Status.UNKNOWN, Report.worst(List.of(new Report("k", "", List.of()),
         new Report("k", "", List.of(Step.ok("a", Duration.ZERO, ""))))));
     assertEquals(Status.OK, new Report("k", "", List.of(Step.ok("a", Duration.ZERO, ""))).worst());
+    assertEquals("no step ran", new Report("k", "", List.of()).firstWorst().detail(), "callers always have a step to name");
   }
 }
