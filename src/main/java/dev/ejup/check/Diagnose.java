@@ -13,6 +13,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class Diagnose {
   private Diagnose() {}
 
+  /** The XMPP stream went over {@link BoundedXmlStream}'s bound: whatever Smack made of it, this is what happened. */
+  static StepFailure exceeded(BoundedXmlStream.Exceeded exceeded, String where) {
+    return StepFailure.crit(where + " sent " + exceeded.getMessage() + "; ejup stopped reading there",
+        "no XMPP server sends that: check what answers on that port (a broken or hostile server, or a proxy garbling the stream)");
+  }
+
   static StepFailure network(Throwable e, String where, String what) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
