@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -29,7 +30,7 @@ final class Diagnose {
       }
     }
     // a report line is one line: parsers and TLS stacks put line breaks in their messages
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
+    String message = Cause.words(root);
     if (root instanceof ConnectException) {
       return StepFailure.crit("connection to " + where + " refused",
           "nothing listens there: is " + what + " running, and is the port right? (ejabberdctl status; ejup config validate)");
@@ -77,7 +78,7 @@ final class Diagnose {
       }
       return failure;
     }
-    if (message.contains("Premature end of file") || message.contains("ParseError") || message.contains("closed")) {
+    if (message.contains("Premature end of file") || message.contains("broken XML") || message.contains("closed")) {
       return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
           "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
     }

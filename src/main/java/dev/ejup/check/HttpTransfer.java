@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -75,7 +76,7 @@ final class HttpTransfer {
 
   /** PUTs the test file (or, for the overwrite probe, another seed's bytes of the same size). */
   Outcome put(String url, Map<String, String> slotHeaders, TestFile file, String contentType, Progress progress)
-      throws IOException {
+      throws IOException, StepFailure {
     RequestBody body = new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -99,12 +100,17 @@ final class HttpTransfer {
         }
       }
     };
-    Request.Builder request = new Request.Builder().url(url).put(body);
-    slotHeaders.forEach((name, value) -> {
-      if (ALLOWED_SLOT_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        request.header(name, value.replaceAll("[\r\n]", " "));
+    Request.Builder request = request(url, "PUT").put(body);
+    for (Map.Entry<String, String> header : slotHeaders.entrySet()) {
+      if (ALLOWED_SLOT_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        try {
+          request.header(header.getKey(), header.getValue().replaceAll("[\r\n]", " "));
+        } catch (IllegalArgumentException e) {
+          throw StepFailure.crit("unusable slot header: " + Cause.words(e),
+              "the upload service hands out a header no HTTP client can send; check the upload service");
+        }
       }
-    });
+    }
     // never sent twice, so never sent on a pooled connection the server may have closed while it sat idle
     client.connectionPool().evictAll();
     try (Response response = execute(request.build())) {
@@ -120,7 +126,7 @@ final class HttpTransfer {
    * differs or lies past the file's end, and reading stops there: a server may send without end.
    * Without an expected file only the status is of interest, and no body is read.
    */
-  Outcome get(String url, TestFile expected, Progress progress) throws IOException {
+  Outcome get(String url, TestFile expected, Progress progress) throws IOException, StepFailure {
     try (Response response = executeIdempotent(url)) {
       long declared = response.body() == null ? -1 : response.body().contentLength();
       long bytes = 0;
@@ -157,10 +163,10 @@ final class HttpTransfer {
    * servers that close a connection after each answer (HTTP/1.0, simple upload servers, Flask)
    * leave the pool holding a closed connection. A GET may be repeated; a PUT never is.
    */
-  private Response executeIdempotent(String url) throws IOException {
+  private Response executeIdempotent(String url) throws IOException, StepFailure {
     Fresh fresh = new Fresh();
     try {
-      return execute(new Request.Builder().url(url).get().tag(Fresh.class, fresh).build());
+      return execute(request(url, "GET").get().tag(Fresh.class, fresh).build());
     } catch (InterruptedIOException e) {
       throw e; // a timeout or the deadline: trying again would only outlast it
     } catch (IOException e) {
@@ -169,7 +175,17 @@ final class HttpTransfer {
         throw e;
       }
       client.connectionPool().evictAll();
-      return execute(new Request.Builder().url(url).get().tag(Fresh.class, new Fresh()).build());
+      return execute(request(url, "GET").get().tag(Fresh.class, new Fresh()).build());
+    }
+  }
+
+  /** A request for a URL from the slot, which OkHttp may still refuse (java.net.URL accepts more). */
+  private static Request.Builder request(String url, String method) throws StepFailure {
+    try {
+      return new Request.Builder().url(url);
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.crit("the slot's " + method + " URL cannot be used: " + Cause.words(e),
+          "check the upload service's " + method.toLowerCase(java.util.Locale.ROOT) + "_url");
     }
   }
 

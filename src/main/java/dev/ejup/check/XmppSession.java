@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ final class XmppSession implements AutoCloseable {
       this.connection = new XMPPTCPConnection(config.build());
       this.connection.setReplyTimeout(options.stepTimeout().toMillis());
     } catch (XmppStringprepException e) {
-      throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + e.getMessage(),
+      throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + Cause.words(e),
           "write it as user@domain");
     }
   }
@@ -145,7 +146,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#items on " + options.domain() + " failed: " + e.getStanzaError().getCondition(),
           "enable mod_disco under modules");
     } catch (SmackException | XmppStringprepException e) {
-      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)"));
+      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
     }
   }
 
@@ -172,7 +173,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
           "check that " + jid + " is the upload service (mod_http_upload's hosts option)");
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)"));
+      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
     } catch (NumberFormatException e) {
       throw StepFailure.crit("disco#info on " + jid + ": max-file-size is not a number", "check mod_http_upload's max_size");
     }
@@ -186,7 +187,7 @@ final class XmppSession implements AutoCloseable {
     } catch (XMPPException.XMPPErrorException e) {
       throw refusal(e.getStanzaError(), size);
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("slot request to " + service + ": " + e.getMessage(), "check ejabberd's error.log"));
+      throw overBound().orElse(StepFailure.crit("slot request to " + service + ": " + Cause.words(e), "check ejabberd's error.log"));
     }
   }
 

@@ -147,4 +147,19 @@ class HttpTransferTest {
       python.destroy();
     }
   }
+
+  @Test
+  void aSlotHeaderHttpCannotCarryIsCriticalInWords() {
+    HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+    try {
+      TestFile file = new TestFile(10, 0, 1, "application/octet-stream");
+      StepFailure bad = org.junit.jupiter.api.Assertions.assertThrows(StepFailure.class, () -> http.put("http://127.0.0.1:9/x",
+          Map.of("Authorization", "Bearer \u00e9"), file, "application/octet-stream", Progress.NONE));
+      assertEquals(dev.ejup.model.Status.CRIT, bad.status);
+      assertEquals("unusable slot header: the Authorization header value holds the non-ASCII character U+00E9 at position 7, which HTTP headers cannot carry",
+          bad.getMessage());
+    } finally {
+      http.close();
+    }
+  }
 }
