@@ -161,7 +161,7 @@ public final class SshConnection implements RemoteShell {
     if (cause instanceof java.net.UnknownHostException) {
       return UserError.critical("cannot resolve " + where, "check the host name, or use an address");
     }
-    return UserError.critical("SSH to " + where + " failed: " + message, "run again with --debug for details");
+    return UserError.critical("SSH to " + where + " failed: " + dev.ejup.model.Cause.words(e), "run again with --debug for details");
   }
 
   /** How known_hosts names host:port: the bare host for port 22, else [host]:port. */
