@@ -147,8 +147,9 @@ class HostileXmppTest {
       assertFalse(said.contains("Exception") || said.contains("Error") || said.contains("\tat ") || said.contains("java."), said);
       // the bound acts at once, not at the deadline (a 2-core machine shared with other builds: generous)
       assertTrue(took < DEADLINE / 2.0, "took " + took + "s");
-      // a JVM of this size idles at about 60-120 MiB; the endless stream used to take the whole heap and more
-      assertTrue(peakKib == 0 || peakKib < 230 * 1024, "peak RSS " + peakKib / 1024 + " MiB");
+      // measured: 80-90 MiB, what the JVM takes for any check; the endless stream used to fill the 256 MiB heap
+      assertTrue(peakKib == 0 || peakKib < 180 * 1024, "peak RSS " + peakKib / 1024 + " MiB");
+      System.out.println(way + " " + flood + ": CRITICAL after " + took + "s, peak RSS " + peakKib / 1024 + " MiB");
     }
   }
 
