@@ -162,4 +162,31 @@ class HttpTransferTest {
       http.close();
     }
   }
+
+  /** Retried or not, a server that hangs up without answering is said in words, not as okio's "\n not found: limit=0". */
+  @Test
+  void aServerThatHangsUpWithoutAnswering() throws IOException {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        while (true) {
+          try (Socket s = listener.accept()) {
+            s.getInputStream().read(new byte[8192]);
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+            () -> http.get("http://127.0.0.1:" + listener.getLocalPort() + "/file", null, Progress.NONE));
+        StepFailure f = Diagnose.network(e, "the GET URL", "the upload listener");
+        assertEquals("the GET URL: the connection closed before the answer was complete", f.getMessage());
+      } finally {
+        http.close();
+      }
+    }
+  }
 }
