@@ -146,8 +146,8 @@ final class HttpTransfer {
             }
             int m = reference.next(wanted);
             int at = java.util.Arrays.mismatch(buffer, 0, n, wanted, 0, m);
-            if (at >= 0) {
-              difference = bytes + at;
+            if (at >= 0 && at < n) {
+              difference = bytes + at; // a wrong byte, or the first one past the file's end
             }
             bytes += n;
             progress.update("get", bytes, expected.size);

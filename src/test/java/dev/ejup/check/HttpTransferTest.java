@@ -29,11 +29,15 @@ class HttpTransferTest {
   private static final Duration STEP = Duration.ofSeconds(30);
 
   private static ServerSocket endless(String headers) throws IOException {
-    return endless(headers, new byte[0]);
+    return endless(headers, new byte[0], true);
   }
 
-  /** A server that answers every request with these headers, these bytes and then the byte 'x' without end. */
   private static ServerSocket endless(String headers, byte[] start) throws IOException {
+    return endless(headers, start, true);
+  }
+
+  /** A server that answers every request with these headers, these bytes and then, if asked, the byte 'x' without end. */
+  private static ServerSocket endless(String headers, byte[] start, boolean forever) throws IOException {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread server = new Thread(() -> {
       while (true) {
@@ -48,7 +52,7 @@ class HttpTransferTest {
           out.write(start);
           byte[] chunk = new byte[64 * 1024];
           Arrays.fill(chunk, (byte) 'x');
-          while (true) {
+          while (forever) {
             out.write(chunk);
           }
         } catch (IOException e) {
@@ -187,6 +191,23 @@ class HttpTransferTest {
       } finally {
         http.close();
       }
+    }
+  }
+
+  @Test
+  void aShortAnswerSaysHowMuchCame() throws IOException {
+    TestFile file = new TestFile(100_000, 0, 1, "application/octet-stream");
+    byte[] bytes = new byte[100_000];
+    TestFile.Stream stream = new TestFile.Stream(file);
+    byte[] chunk = new byte[TestFile.CHUNK];
+    for (int at = 0, n; (n = stream.next(chunk)) > 0; at += n) {
+      System.arraycopy(chunk, 0, bytes, at, n);
+    }
+    try (ServerSocket server = endless("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", Arrays.copyOf(bytes, 70_000), false)) {
+      HttpTransfer.Outcome get = getFrom(server, file);
+      assertEquals(-1, get.firstDifference());
+      assertEquals(70_000, get.bytes());
+      assertEquals("GET returned other bytes than were PUT: 70000 of the 100000 bytes that were PUT", verdict(get, file));
     }
   }
 }
