@@ -48,7 +48,7 @@ public final class Ejup implements ToolProvider {
       }
       return e.exitCode();
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      err.println("ejup: internal error: " + e + " (hint: run again with --debug for the stack trace and report it)");
+      err.println("ejup: internal error: " + dev.ejup.model.Cause.words(e) + " (hint: run again with --debug for the stack trace and report it)");
       if (debug) {
         e.printStackTrace(err);
       }

@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -13,6 +14,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class Diagnose {
   private Diagnose() {}
 
+  /** The XMPP stream went over {@link BoundedXmlStream}'s bound: whatever Smack made of it, this is what happened. */
+  static StepFailure exceeded(BoundedXmlStream.Exceeded exceeded, String where) {
+    return StepFailure.crit(where + " sent " + exceeded.getMessage() + "; ejup stopped reading there",
+        "no XMPP server sends that: check what answers on that port (a broken or hostile server, or a proxy garbling the stream)");
+  }
+
   static StepFailure network(Throwable e, String where, String what) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -23,7 +30,7 @@ final class Diagnose {
       }
     }
     // a report line is one line: parsers and TLS stacks put line breaks in their messages
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
+    String message = Cause.words(root);
     if (root instanceof ConnectException) {
       return StepFailure.crit("connection to " + where + " refused",
           "nothing listens there: is " + what + " running, and is the port right? (ejabberdctl status; ejup config validate)");
@@ -71,7 +78,7 @@ final class Diagnose {
       }
       return failure;
     }
-    if (message.contains("Premature end of file") || message.contains("ParseError") || message.contains("closed")) {
+    if (message.contains("Premature end of file") || message.contains("broken XML") || message.contains("closed")) {
       return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
           "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
     }

@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.List;
-import javax.net.SocketFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -19,17 +19,22 @@ import javax.net.ssl.SSLSocket;
  * Sockets for XEP-0368 direct TLS (the xmpps port, 5223): TLS from the first byte, SNI and the
  * certificate checked against the XMPP domain. Smack 4.4's TCP connection only knows STARTTLS,
  * so it gets a socket that is already TLS when connect() returns, and thinks the stream is plain.
+ * What it reads is bounded like any XMPP stream ({@link BoundedXmlStream}).
  */
-final class DirectTlsSockets extends SocketFactory {
+final class DirectTlsSockets extends UnconnectedSockets {
   private final Tls tls;
   private final String domain;
   private final int handshakeTimeoutMillis;
+  private final AtomicReference<BoundedXmlStream.Exceeded> tripped;
   private volatile TlsOnConnect last;
 
-  DirectTlsSockets(Tls tls, String domain, int handshakeTimeoutMillis) {
+  /** @param tripped set to what went over the bound of the stream, when something does */
+  DirectTlsSockets(Tls tls, String domain, int handshakeTimeoutMillis, AtomicReference<BoundedXmlStream.Exceeded> tripped) {
+    super(handshakeTimeoutMillis);
     this.tls = tls;
     this.domain = domain;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.tripped = tripped;
   }
 
   @Override
@@ -44,36 +49,11 @@ final class DirectTlsSockets extends SocketFactory {
     return socket == null ? "" : socket.protocol();
   }
 
-  @Override
-  public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-    return connected(new InetSocketAddress(address, port));
-  }
-
-  private Socket connected(InetSocketAddress address) throws IOException {
-    Socket socket = createSocket();
-    socket.connect(address, handshakeTimeoutMillis);
-    return socket;
-  }
-
   /** A plain TCP connection wrapped in TLS as soon as it is up; everything else goes to the TLS layer. */
   private final class TlsOnConnect extends Socket {
     private final Socket tcp;
     private SSLSocket secure;
+    private BoundedXmlStream bounded;
 
     TlsOnConnect() throws IOException {
       this.tcp = new NoDelaySockets().createSocket();
@@ -117,8 +97,11 @@ final class DirectTlsSockets extends SocketFactory {
     }
 
     @Override
-    public InputStream getInputStream() throws IOException {
-      return secure().getInputStream();
+    public synchronized InputStream getInputStream() throws IOException {
+      if (bounded == null) {
+        bounded = new BoundedXmlStream(secure().getInputStream(), tripped);
+      }
+      return bounded;
     }
 
     @Override

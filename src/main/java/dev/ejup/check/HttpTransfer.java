@@ -1,12 +1,17 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -22,8 +27,18 @@ final class HttpTransfer {
   private final OkHttpClient client;
   private final AtomicReference<Call> current = new AtomicReference<>();
 
-  /** @param firstDifference offset of the first byte that differs from the file, -1 when none */
-  record Outcome(int status, String message, long bytes, long firstDifference, String contentType) {}
+  /**
+   * @param bytes what was read of the body: a GET stops at the first byte that differs from the file
+   * @param firstDifference offset of the first byte that differs from the file (the file's size when
+   *     the answer is longer), -1 when none
+   * @param declaredLength the answer's Content-Length, -1 when it has none
+   */
+  record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength) {}
+
+  /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
+  private static final class Fresh {
+    volatile boolean connected;
+  }
 
   HttpTransfer(Tls tls, Duration stepTimeout) {
     this.client = new OkHttpClient.Builder()
@@ -37,6 +52,15 @@ final class HttpTransfer {
         .callTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .retryOnConnectionFailure(false)
         .followRedirects(false)
+        .eventListener(new EventListener() {
+          @Override
+          public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+            Fresh fresh = call.request().tag(Fresh.class);
+            if (fresh != null) {
+              fresh.connected = true;
+            }
+          }
+        })
         // say who is knocking in the server's access log
         .addNetworkInterceptor(chain -> chain.proceed(chain.request().newBuilder()
             .header("User-Agent", "ejup/" + dev.ejup.Version.get()).build()))
@@ -52,7 +76,7 @@ final class HttpTransfer {
 
   /** PUTs the test file (or, for the overwrite probe, another seed's bytes of the same size). */
   Outcome put(String url, Map<String, String> slotHeaders, TestFile file, String contentType, Progress progress)
-      throws IOException {
+      throws IOException, StepFailure {
     RequestBody body = new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -76,44 +100,92 @@ final class HttpTransfer {
         }
       }
     };
-    Request.Builder request = new Request.Builder().url(url).put(body);
-    slotHeaders.forEach((name, value) -> {
-      if (ALLOWED_SLOT_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        request.header(name, value.replaceAll("[\r\n]", " "));
+    Request.Builder request = request(url, "PUT").put(body);
+    for (Map.Entry<String, String> header : slotHeaders.entrySet()) {
+      if (ALLOWED_SLOT_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        try {
+          request.header(header.getKey(), header.getValue().replaceAll("[\r\n]", " "));
+        } catch (IllegalArgumentException e) {
+          throw StepFailure.crit("unusable slot header: " + Cause.words(e),
+              "the upload service hands out a header no HTTP client can send; check the upload service");
+        }
       }
-    });
+    }
+    // never sent twice, so never sent on a pooled connection the server may have closed while it sat idle
+    client.connectionPool().evictAll();
     try (Response response = execute(request.build())) {
-      return new Outcome(response.code(), response.message(), file.size, -1, response.header("Content-Type", ""));
+      return new Outcome(response.code(), response.message(), file.size, -1, response.header("Content-Type", ""),
+          response.body() == null ? -1 : response.body().contentLength());
     }
   }
 
   /**
    * GETs a URL; with an expected file, compares what arrives with the file's bytes as they are
-   * regenerated (equal bytes, hence equal SHA-256, at memory speed rather than hash speed).
+   * regenerated (equal bytes, hence equal SHA-256, at memory speed rather than hash speed). The
+   * answer is wrong from a Content-Length other than the file's size, or from the first byte that
+   * differs or lies past the file's end, and reading stops there: a server may send without end.
+   * Without an expected file only the status is of interest, and no body is read.
    */
-  Outcome get(String url, TestFile expected, Progress progress) throws IOException {
-    try (Response response = execute(new Request.Builder().url(url).get().build())) {
+  Outcome get(String url, TestFile expected, Progress progress) throws IOException, StepFailure {
+    try (Response response = executeIdempotent(url)) {
+      long declared = response.body() == null ? -1 : response.body().contentLength();
       long bytes = 0;
       long difference = -1;
-      if (response.body() != null && response.isSuccessful()) {
-        TestFile.Stream reference = expected == null ? null : new TestFile.Stream(expected);
+      if (expected != null && declared >= 0 && declared != expected.size) {
+        difference = Math.min(declared, expected.size);
+      } else if (expected != null && response.body() != null && response.isSuccessful()) {
+        TestFile.Stream reference = new TestFile.Stream(expected);
         byte[] buffer = new byte[TestFile.CHUNK];
         byte[] wanted = new byte[TestFile.CHUNK];
         try (InputStream in = response.body().byteStream()) {
-          for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-            if (reference != null && difference < 0) {
-              int m = reference.next(wanted);
-              int at = java.util.Arrays.mismatch(buffer, 0, n, wanted, 0, m);
-              if (at >= 0) {
-                difference = bytes + at;
-              }
+          while (difference < 0) {
+            // one byte more than the file: it is the proof that the answer is too long
+            int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, expected.size + 1 - bytes));
+            if (n <= 0) {
+              break;
+            }
+            int m = reference.next(wanted);
+            int at = java.util.Arrays.mismatch(buffer, 0, n, wanted, 0, m);
+            if (at >= 0 && at < n) {
+              difference = bytes + at; // a wrong byte, or the first one past the file's end
             }
             bytes += n;
-            progress.update("get", bytes, expected == null ? 0 : expected.size);
+            progress.update("get", bytes, expected.size);
           }
         }
       }
-      return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""));
+      return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""), declared);
+    }
+  }
+
+  /**
+   * A GET, and once more on a fresh connection when it failed on a pooled one before any answer:
+   * servers that close a connection after each answer (HTTP/1.0, simple upload servers, Flask)
+   * leave the pool holding a closed connection. A GET may be repeated; a PUT never is.
+   */
+  private Response executeIdempotent(String url) throws IOException, StepFailure {
+    Fresh fresh = new Fresh();
+    try {
+      return execute(request(url, "GET").get().tag(Fresh.class, fresh).build());
+    } catch (InterruptedIOException e) {
+      throw e; // a timeout or the deadline: trying again would only outlast it
+    } catch (IOException e) {
+      Call failed = current.get();
+      if (fresh.connected || failed == null || failed.isCanceled()) {
+        throw e;
+      }
+      client.connectionPool().evictAll();
+      return execute(request(url, "GET").get().tag(Fresh.class, new Fresh()).build());
+    }
+  }
+
+  /** A request for a URL from the slot, which OkHttp may still refuse (java.net.URL accepts more). */
+  private static Request.Builder request(String url, String method) throws StepFailure {
+    try {
+      return new Request.Builder().url(url);
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.crit("the slot's " + method + " URL cannot be used: " + Cause.words(e),
+          "check the upload service's " + method.toLowerCase(java.util.Locale.ROOT) + "_url");
     }
   }
 

@@ -74,13 +74,22 @@ final class Tls {
     };
     this.context = CompletableFuture.supplyAsync(() -> {
       try {
-        SSLContext tls = SSLContext.getInstance("TLS");
+        SSLContext tls = newContext();
         tls.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
         return tls;
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalStateException("the JDK has no TLS context", e);
       }
     });
+  }
+
+  /** A TLS context not yet initialised. */
+  static SSLContext newContext() {
+    try {
+      return SSLContext.getInstance("TLS");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no TLS context", e);
+    }
   }
 
   /** The TLS context (waits for its set-up when it is not done yet). */

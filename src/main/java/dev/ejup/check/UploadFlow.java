@@ -389,15 +389,24 @@ public final class UploadFlow {
     };
   }
 
-  private static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, TestFile file) throws StepFailure {
+  static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, TestFile file) throws StepFailure {
     if (get.status() != 200) {
       throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
           get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
               : "check the download listener (get_url) and any proxy in front of it");
     }
-    if (get.bytes() != file.size || get.firstDifference() >= 0) {
-      throw StepFailure.crit("GET returned other bytes than were PUT (" + get.bytes() + " of " + file.size + " bytes"
-          + (get.firstDifference() >= 0 ? ", first difference at byte " + get.firstDifference() : "") + ")",
+    String other = null;
+    if (get.declaredLength() >= 0 && get.declaredLength() != file.size) {
+      other = "Content-Length " + get.declaredLength() + " for the " + file.size + " bytes that were PUT; ejup did not read on";
+    } else if (get.firstDifference() == file.size) {
+      other = "more than the " + file.size + " bytes that were PUT; ejup stopped reading there";
+    } else if (get.firstDifference() >= 0) {
+      other = "first difference at byte " + get.firstDifference() + " of " + file.size + "; ejup stopped reading there";
+    } else if (get.bytes() != file.size) {
+      other = get.bytes() + " of the " + file.size + " bytes that were PUT";
+    }
+    if (other != null) {
+      throw StepFailure.crit("GET returned other bytes than were PUT: " + other,
           "something between the client and the docroot changes files: check get_url, proxies and the disk");
     }
     return get;

@@ -1,10 +1,12 @@
 package dev.ejup.check;
 
+import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
@@ -37,6 +39,8 @@ final class XmppSession implements AutoCloseable {
   private final CheckOptions options;
   private final DirectTlsSockets directTls;
   private final HostPort endpoint;
+  /** What the server sent over the bound of the stream, once it has ({@link BoundedXmlStream}). */
+  private final AtomicReference<BoundedXmlStream.Exceeded> tripped = new AtomicReference<>();
 
   /** An upload service as disco#info describes it. */
   record Service(DomainBareJid jid, boolean storeFile, List<String> namespaces, Long maxFileSize) {}
@@ -58,13 +62,15 @@ final class XmppSession implements AutoCloseable {
           .setCompressionEnabled(false);
       if (options.directTls()) {
         // the socket is TLS before the stream starts; Smack must not look for STARTTLS on it
-        directTls = new DirectTlsSockets(tls, options.domain(), (int) options.stepTimeout().toMillis());
+        directTls = new DirectTlsSockets(tls, options.domain(), (int) options.stepTimeout().toMillis(), tripped);
         endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_DIRECT_TLS) : DirectTlsEndpoint.lookup(options.domain());
         config.setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).setSocketFactory(directTls);
       } else {
         directTls = null;
         endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_STARTTLS) : null;
-        config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(new NoDelaySockets());
+        // what the server sends is bounded before and after STARTTLS (BoundedXmlStream)
+        config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(new BoundedSockets(tripped))
+            .setSslContextFactory(() -> BoundedSockets.tlsContext(Tls.newContext()));
       }
       if (endpoint != null) {
         config.setHost(endpoint.host()).setPort(endpoint.port());
@@ -72,7 +78,7 @@ final class XmppSession implements AutoCloseable {
       this.connection = new XMPPTCPConnection(config.build());
       this.connection.setReplyTimeout(options.stepTimeout().toMillis());
     } catch (XmppStringprepException e) {
-      throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + e.getMessage(),
+      throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + Cause.words(e),
           "write it as user@domain");
     }
   }
@@ -88,7 +94,7 @@ final class XmppSession implements AutoCloseable {
     } catch (SmackException.EndpointConnectionException e) {
       throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, where());
     } catch (SmackException | IOException | XMPPException e) {
-      throw Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where());
+      throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where()));
     }
     if (directTls != null) {
       return where() + " direct TLS (" + directTls.protocol() + ")";
@@ -117,8 +123,13 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("authentication failed for " + options.jid() + " (" + e.getSASLFailure().getSASLErrorString() + ")",
           "check the account and its password (ejabberdctl check_password USER HOST PASSWORD)");
     } catch (SmackException | IOException | XMPPException e) {
-      throw Diagnose.network(e, where(), "ejabberd");
+      throw overBound().orElse(Diagnose.network(e, where(), "ejabberd"));
     }
+  }
+
+  /** The failure when the stream went over its bound: Smack's own error then only says the parser gave up. */
+  private java.util.Optional<StepFailure> overBound() {
+    return java.util.Optional.ofNullable(tripped.get()).map(e -> Diagnose.exceeded(e, where()));
   }
 
   List<Jid> discoItems() throws StepFailure, InterruptedException {
@@ -133,7 +144,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#items on " + options.domain() + " failed: " + e.getStanzaError().getCondition(),
           "enable mod_disco under modules");
     } catch (SmackException | XmppStringprepException e) {
-      throw StepFailure.crit("disco#items on " + options.domain() + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)");
+      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
     }
   }
 
@@ -160,7 +171,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
           "check that " + jid + " is the upload service (mod_http_upload's hosts option)");
     } catch (SmackException e) {
-      throw StepFailure.crit("disco#info on " + jid + ": " + e.getMessage(), "check that ejabberd answers (ejabberdctl status)");
+      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
     } catch (NumberFormatException e) {
       throw StepFailure.crit("disco#info on " + jid + ": max-file-size is not a number", "check mod_http_upload's max_size");
     }
@@ -174,7 +185,7 @@ final class XmppSession implements AutoCloseable {
     } catch (XMPPException.XMPPErrorException e) {
       throw refusal(e.getStanzaError(), size);
     } catch (SmackException e) {
-      throw StepFailure.crit("slot request to " + service + ": " + e.getMessage(), "check ejabberd's error.log");
+      throw overBound().orElse(StepFailure.crit("slot request to " + service + ": " + Cause.words(e), "check ejabberd's error.log"));
     }
   }
 

@@ -25,7 +25,7 @@ final class OutputFile {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temp = null;
     } catch (IOException e) {
-      throw UserError.unusable("cannot write " + target + ": " + e.getMessage(), "check that " + dir + " exists and is writable");
+      throw UserError.unusable("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target), "check that " + dir + " exists and is writable");
     } finally {
       if (temp != null) {
         try {

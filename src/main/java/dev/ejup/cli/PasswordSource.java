@@ -18,7 +18,7 @@ final class PasswordSource {
         }
         return text.lines().findFirst().orElse("");
       } catch (IOException e) {
-        throw UserError.unusable("cannot read password file " + file + ": " + e.getMessage(), "check the path and its permissions");
+        throw UserError.unusable("cannot read password file " + file + ": " + dev.ejup.model.Cause.words(e, file), "check the path and its permissions");
       }
     }
     String fromEnv = io.env(envName);

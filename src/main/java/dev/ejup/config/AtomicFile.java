@@ -52,7 +52,7 @@ public final class AtomicFile {
       syncDirectory(dir);
       return backupPath;
     } catch (IOException e) {
-      throw UserError.critical("cannot write " + target + ": " + e + "; the original is unchanged",
+      throw UserError.critical("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target) + "; the original is unchanged",
           "check free space and that you may write to " + dir);
     } finally {
       if (temp != null) {

@@ -41,7 +41,7 @@ public final class ConfigFile {
     } catch (AccessDeniedException e) {
       throw UserError.unusable(path + ": permission denied", "run as root or as a member of the ejabberd group");
     } catch (IOException e) {
-      throw UserError.unusable(path + ": cannot read: " + e.getMessage(), "check the file and its permissions");
+      throw UserError.unusable(path + ": cannot read: " + dev.ejup.model.Cause.words(e, path), "check the file and its permissions");
     }
     return decode(path.toString(), bytes);
   }

@@ -112,7 +112,7 @@ public final class ConfigTree {
         text = source.read(target);
       } catch (dev.ejup.model.UserError e) {
         diagnostics.add(at(from.toString(), pathNode, Severity.ERROR, "config.include-unreadable",
-            "cannot include " + name + ": " + e.getMessage(), "fix the path or the file; ejabberd will refuse to start"));
+            "cannot include " + name + ": " + dev.ejup.model.Cause.words(e), "fix the path or the file; ejabberd will refuse to start"));
         continue;
       }
       YamlTree.Parsed parsed = YamlTree.parse(text, target.toString());

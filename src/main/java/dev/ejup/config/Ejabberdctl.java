@@ -45,7 +45,7 @@ public final class Ejabberdctl {
           "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
     } catch (IOException e) {
       return Step.of(name, Status.UNKNOWN, Duration.ofNanos(System.nanoTime() - start),
-          "cannot run " + String.join(" ", full) + ": " + e.getMessage(), "install ejabberd or pass --ejabberdctl with the right command");
+          "cannot run " + String.join(" ", full) + ": " + dev.ejup.model.Cause.words(e), "install ejabberd or pass --ejabberdctl with the right command");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Step.of(name, Status.UNKNOWN, Duration.ZERO, "interrupted", "");

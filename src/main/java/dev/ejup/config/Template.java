@@ -27,7 +27,7 @@ final class Template {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError(3, "cannot read template " + name + ": " + e.getMessage(), "rebuild ejup: mvn package");
+      throw new UserError(3, "cannot read template " + name + ": " + dev.ejup.model.Cause.words(e), "rebuild ejup: mvn package");
     }
   }
 

@@ -71,7 +71,7 @@ public final class Fleet {
           "the server or the SSH connection hangs; raise --deadline if it is only slow");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      return failure(target, Status.CRIT, String.valueOf(cause.getMessage()), "run again with --debug for details");
+      return failure(target, Status.CRIT, dev.ejup.model.Cause.words(cause), "run again with --debug for details");
     }
   }
 

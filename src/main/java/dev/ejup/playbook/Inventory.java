@@ -51,7 +51,7 @@ public final class Inventory {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw UserError.unusable("cannot read inventory " + file + ": " + e.getMessage(), "check the -i path");
+      throw UserError.unusable("cannot read inventory " + file + ": " + dev.ejup.model.Cause.words(e, file), "check the -i path");
     }
     return targets(file.toString(), text, limit, extra);
   }

@@ -27,7 +27,7 @@ public final class TcpWaiter implements Waiter {
         s.connect(new InetSocketAddress(host, port), (int) Math.min(left, 2000));
         return Step.ok("wait", Duration.ofNanos(System.nanoTime() - start), host + ":" + port + " answers");
       } catch (IOException e) {
-        last = e.getMessage();
+        last = dev.ejup.model.Cause.words(e);
       }
       if (System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
         return Step.of("wait", Status.CRIT, Duration.ofNanos(System.nanoTime() - start),

@@ -38,7 +38,7 @@ public final class LocalShell implements RemoteShell {
       Sudo.requireAllowed(result, argv, sudo, where(), System.getProperty("user.name"));
       return result;
     } catch (IOException e) {
-      throw UserError.critical("cannot run " + argv.get(0) + ": " + e.getMessage(), "install it, or run ejup where it exists");
+      throw UserError.critical("cannot run " + argv.get(0) + ": " + dev.ejup.model.Cause.words(e), "install it, or run ejup where it exists");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw UserError.critical("interrupted", "");

@@ -108,7 +108,7 @@ public final class SshConnection implements RemoteShell {
     } catch (JSchException e) {
       throw explain(e, where, options, presented(session, jsch));
     } catch (IOException e) {
-      throw UserError.unusable("cannot read SSH settings: " + e.getMessage(), "check ~/.ssh/config and known_hosts");
+      throw UserError.unusable("cannot read SSH settings: " + dev.ejup.model.Cause.words(e), "check ~/.ssh/config and known_hosts");
     }
   }
 
@@ -161,7 +161,7 @@ public final class SshConnection implements RemoteShell {
     if (cause instanceof java.net.UnknownHostException) {
       return UserError.critical("cannot resolve " + where, "check the host name, or use an address");
     }
-    return UserError.critical("SSH to " + where + " failed: " + message, "run again with --debug for details");
+    return UserError.critical("SSH to " + where + " failed: " + dev.ejup.model.Cause.words(e), "run again with --debug for details");
   }
 
   /** How known_hosts names host:port: the bare host for port 22, else [host]:port. */
@@ -253,7 +253,7 @@ public final class SshConnection implements RemoteShell {
   }
 
   private UserError failed(String command, Exception e) {
-    return UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + e.getMessage(),
+    return UserError.critical("the connection to " + where + " failed while running `" + command + "`: " + dev.ejup.model.Cause.words(e),
         "check the server; whatever ejup reported as done before this was done");
   }
 

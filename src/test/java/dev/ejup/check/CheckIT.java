@@ -320,6 +320,64 @@ class CheckIT {
     }
   }
 
+  /** A 1 KiB upload answered with 512 MiB and more: the GET stops at once (it read all of it in 14 s). */
+  @Test
+  void aGetThatAnswersWithoutEndStopsAtOnce() throws Exception {
+    try (ServerSocket endless = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread answering = new Thread(() -> {
+        while (true) {
+          try (Socket s = endless.accept()) {
+            s.getInputStream().read(new byte[8192]); // the request; its end does not matter here
+            OutputStream out = s.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 536870912\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            while (true) {
+              out.write(chunk);
+            }
+          } catch (IOException e) {
+            if (endless.isClosed()) {
+              return;
+            }
+          }
+        }
+      });
+      answering.setDaemon(true);
+      answering.start();
+      load(pristine.replace("    put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload\n",
+          "    put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload\n    get_url: http://127.0.0.1:"
+              + endless.getLocalPort() + "/upload\n"));
+      long start = System.nanoTime();
+      Ejup.Result r = check("--allow-http", "--no-probes", "--deadline", "30");
+      double took = (System.nanoTime() - start) / 1e9;
+      assertEquals(2, r.exitCode(), r.out());
+      assertTrue(line(r, "get").contains("Content-Length 536870912 for the 1024 bytes that were PUT"), r.out());
+      assertTrue(took < 10, "took " + took + "s");
+    }
+  }
+
+  /**
+   * Simple upload servers (here Python's http.server, HTTP/1.0) close the connection after each
+   * answer: the GET after the PUT must not fail on the closed connection, and the PUT arrives once.
+   */
+  @Test
+  void anUploadServerThatClosesAfterEachAnswer() throws Exception {
+    Process python = new ProcessBuilder("python3", Path.of("src/test/resources/http/close_after_answer.py").toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      String port = new java.io.BufferedReader(new java.io.InputStreamReader(python.getInputStream())).readLine();
+      load(pristine.replace("put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload",
+          "put_url: http://127.0.0.1:" + port + "/upload"));
+      Ejup.Result r = check("--allow-http", "--no-probes");
+      assertEquals(0, r.exitCode(), r.out() + r.err());
+      assertTrue(line(r, "get").contains("1024 bytes identical to the PUT"), r.out());
+      String puts = new String(java.net.URI.create("http://127.0.0.1:" + port + "/puts").toURL().openStream().readAllBytes());
+      assertEquals("1", puts, "the PUT reached the server exactly once");
+    } finally {
+      python.destroy();
+    }
+  }
+
   @Test
   void plainHttpSlotIsRefusedWithoutAllowHttp() {
     load(pristine.replace("put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload",
