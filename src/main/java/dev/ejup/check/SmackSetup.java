@@ -15,8 +15,9 @@ import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
 /**
  * Smack as a one-shot check needs it. Its default start-up runs every initializer it ships and
  * registers hundreds of providers (measured: 250 ms of a 1 s run); ejup disables those and
- * registers the five elements the upload flow reads, and its own DNS resolver ({@link SystemResolver}). It also never fetches the roster, resumes
- * streams or reconnects, and logs in with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
+ * registers the five elements the upload flow reads, and its own DNS resolver ({@link
+ * SystemResolver}). It also never fetches the roster, resumes streams or reconnects, and logs in
+ * with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
  */
 final class SmackSetup {
   private static final String DISABLED = String.join(",",

@@ -65,10 +65,9 @@ final class CheckCommand implements Command {
     CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
     UploadFlow flow = new UploadFlow(options, progress);
-    Report result;
     try (Interruption interruption = Interruption.install(io, report,
         () -> List.of(flow.soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)))) {
-      result = report.judge(flow.run());
+      Report result = report.judge(flow.run());
       if (io.debug() && flow.unexpected() != null) {
         flow.unexpected().printStackTrace(io.err());
       }

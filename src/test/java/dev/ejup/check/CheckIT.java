@@ -97,6 +97,15 @@ class CheckIT {
   }
 
   @Test
+  void aResourceInTheJidIsUsedAsGiven() {
+    Ejup.Result r = checkVia(server.get("JID") + "/nagios", "localhost:" + server.get("XMPP_PORT"), "--no-probes");
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "login").contains(server.get("JID") + "/nagios via "), line(r, "login"));
+    Ejup.Result own = checkVia(server.get("JID"), "localhost:" + server.get("XMPP_PORT"), "--stop-after", "login");
+    assertTrue(line(own, "login").contains(server.get("JID") + "/ejup-"), "without one, a resource of its own: " + line(own, "login"));
+  }
+
+  @Test
   void directTlsOnTheXmppsPort() {
     Ejup.Result r = checkVia(server.get("JID"), "localhost:" + server.get("XMPPS_PORT"), "--direct-tls", "--no-probes");
     assertEquals(0, r.exitCode(), r.out() + r.err());

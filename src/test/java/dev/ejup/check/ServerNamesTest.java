@@ -57,6 +57,16 @@ class ServerNamesTest {
   }
 
   @Test
+  void ipv6AddressesInBracketsAndBare() throws IOException {
+    int port = closedPort();
+    for (String server : new String[] {"[::1]:" + port, "::1"}) {
+      Ejup.Result r = check(server);
+      assertEquals(2, r.exitCode(), server + ": " + r.out() + r.err());
+      assertTrue(r.out().contains("connection to [::1]:" + (server.startsWith("[") ? port : 5222) + " refused"), r.out());
+    }
+  }
+
+  @Test
   void directTlsResolvesTheNameToo() throws IOException {
     int port = closedPort();
     Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server",
