@@ -56,6 +56,10 @@ public final class ConfigLock implements ConfigStore.Held {
    */
   public static ConfigLock acquire(Path path) {
     Path real = AtomicFile.realPath(path);
+    if (!Files.isReadable(real)) {
+      // the reason to give first: the lock beside it is most likely closed to this user too
+      throw ConfigFile.denied(path);
+    }
     // threads of one process (a playbook over several targets) exclude each other here: the
     // kernel lock belongs to the process and would let them all in
     ReentrantLock local = IN_THIS_JVM.computeIfAbsent(real, p -> new ReentrantLock());
