@@ -56,8 +56,7 @@ public final class ConfigFile {
       // readAttributes tells a missing file from one behind a folder we may not enter (Debian's
       // /etc/ejabberd is 0750 root:ejabberd); Files.exists says "no" to both.
       if (Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isDirectory()) {
-        throw UserError.unusable(path + ": is a directory, not a file",
-            "give the file itself, e.g. " + path.resolve("ejabberd.yml"));
+        throw directory(path);
       }
     } catch (java.nio.file.NoSuchFileException e) {
       throw UserError.unusable(path + ": no such file",
@@ -81,6 +80,10 @@ public final class ConfigFile {
       throw UserError.unusable(path + ": cannot read: " + e.getMessage(), "check the file and its permissions");
     }
     return bytes;
+  }
+
+  static UserError directory(Path path) {
+    return UserError.unusable(path + ": is a directory, not a file", "give the file itself, e.g. " + path.resolve("ejabberd.yml"));
   }
 
   /** The one line for a file this user may not read: what, and the two usual ways in. */

@@ -56,6 +56,9 @@ public final class ConfigLock implements ConfigStore.Held {
    */
   public static ConfigLock acquire(Path path) {
     Path real = AtomicFile.realPath(path);
+    if (Files.isDirectory(real)) {
+      throw ConfigFile.directory(path);
+    }
     if (!Files.isReadable(real)) {
       // the reason to give first: the lock beside it is most likely closed to this user too
       throw ConfigFile.denied(path);

@@ -84,8 +84,7 @@ public final class RemoteStore implements ConfigStore {
   public AtomicFile.Written replace(Path path, ConfigFile.Contents expected, String text, boolean backup) {
     // the file a symlink (etckeeper, stow, a ConfigMap's ..data chain) ends at gets the change;
     // the link stays a link
-    String target = must(List.of("readlink", "-e", "--", path.toString()), null, "find the file " + path + " links to")
-        .out().strip();
+    String target = realPath(path);
     Path real = Path.of(target);
     String dir = real.getParent() == null ? "/" : real.getParent().toString();
     String temp = dir + "/." + real.getFileName() + ".ejup-" + Long.toHexString(System.nanoTime()) + ".tmp";
@@ -115,6 +114,16 @@ public final class RemoteStore implements ConfigStore {
         shell.run(List.of("rm", "-f", "--", backupPath.toString()), true);
       }
     }
+  }
+
+  /** The file path ends at after every symlink: as the login first (no sudo rule needed), then as root. */
+  private String realPath(Path path) {
+    List<String> argv = List.of("readlink", "-e", "--", path.toString());
+    RemoteShell.Result r = shell.run(argv, false);
+    if (!r.ok() || r.out().isBlank()) {
+      r = must(argv, null, "find the file " + path + " is (after symlinks)");
+    }
+    return r.out().strip();
   }
 
   private Path freeBackupName(Path path) {

@@ -126,7 +126,8 @@ public final class Bound implements Capabilities {
     boolean[] changed = {false};
     Step step = guarded("config-apply", o, where -> {
       Path file = Path.of(config(o));
-      try (var held = where.store().lock(file)) {
+      // a dry run writes nothing, so it neither waits for nor holds the lock
+      try (ConfigStore.Held held = dryRun ? () -> { } : where.store().lock(file)) {
         dev.ejup.config.ConfigFile.Contents original = where.store().readForEdit(file);
         ConfigApply.Plan plan = ConfigApply.plan(file, original.text(), where.store(), settings(o));
         String name = where.store().describe(file);
