@@ -89,30 +89,59 @@ public final class RemoteStore implements ConfigStore {
     String dir = real.getParent() == null ? "/" : real.getParent().toString();
     String temp = dir + "/." + real.getFileName() + ".ejup-" + Long.toHexString(System.nanoTime()) + ".tmp";
     ConfigFile.Contents now = ConfigFile.Contents.of(text, expected.bom());
-    Path backupPath = null;
+    Path backupPath = backup ? freeBackupName(path) : null;
+    // on a signal: the temp file (and a backup not yet complete) go, and no command runs after
+    boolean[] stopped = {false};
+    boolean[] kept = {false};
+    Runnable cleanup = () -> {
+      synchronized (shell) {
+        stopped[0] = true;
+        shell.run(List.of("rm", "-f", "--", temp), true);
+        if (backupPath != null && !kept[0]) {
+          shell.run(List.of("rm", "-f", "--", backupPath.toString()), true);
+        }
+      }
+    };
+    StrayFiles.onExit(cleanup);
     boolean done = false;
     try {
-      if (backup) {
-        backupPath = freeBackupName(path);
-        must(List.of("cp", "-p", "--", target, backupPath.toString()), null, "keep a backup");
+      if (backupPath != null) {
+        step(stopped, List.of("cp", "-p", "--", target, backupPath.toString()), null, "keep a backup");
       }
-      must(List.of("dd", "of=" + temp, "conv=fsync", "status=none"), now.bytes(), "write the new file");
-      must(List.of("chown", "--reference=" + target, "--", temp), null, "give it the original's owner");
-      must(List.of("chmod", "--reference=" + target, "--", temp), null, "give it the original's mode");
+      step(stopped, List.of("dd", "of=" + temp, "conv=fsync", "status=none"), now.bytes(), "write the new file");
+      step(stopped, List.of("chown", "--reference=" + target, "--", temp), null, "give it the original's owner");
+      step(stopped, List.of("chmod", "--reference=" + target, "--", temp), null, "give it the original's mode");
       if (!expected.sameAs(readBytes(real))) {
         throw AtomicFile.changed(describe(path));
       }
-      must(List.of("mv", "-f", "--", temp, target), null, "move it into place");
-      temp = null;
+      synchronized (shell) {
+        step(stopped, List.of("mv", "-f", "--", temp, target), null, "move it into place");
+        kept[0] = true;
+      }
       done = true;
       return new AtomicFile.Written(backupPath, now);
     } finally {
-      if (temp != null) {
-        shell.run(List.of("rm", "-f", "--", temp), true);
+      StrayFiles.done(cleanup);
+      if (!done) {
+        try {
+          shell.run(List.of("rm", "-f", "--", temp), true);
+          if (backupPath != null) {
+            shell.run(List.of("rm", "-f", "--", backupPath.toString()), true);
+          }
+        } catch (UserError e) {
+          // the connection is gone: the error that got us here is the one to report
+        }
       }
-      if (backupPath != null && !done) {
-        shell.run(List.of("rm", "-f", "--", backupPath.toString()), true);
+    }
+  }
+
+  /** One write step, unless a signal's cleanup has begun: then the step would leave a file behind. */
+  private void step(boolean[] stopped, List<String> argv, byte[] stdin, String what) {
+    synchronized (shell) {
+      if (stopped[0]) {
+        throw UserError.critical("ejup is stopping (a signal); " + shell.where() + " is unchanged", "");
       }
+      must(argv, stdin, what);
     }
   }
 

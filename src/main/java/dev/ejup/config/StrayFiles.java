@@ -16,10 +16,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StrayFiles {
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+  private static final Set<Runnable> ELSEWHERE = ConcurrentHashMap.newKeySet();
+  /** How long a signal may wait for the files on a server to go: a hung connection must not hold the exit. */
+  private static final long ELSEWHERE_MILLIS = 5000;
   private static boolean hooked;
   private static boolean exiting;
 
   private StrayFiles() {}
+
+  private static void hook() {
+    if (!hooked) {
+      Runtime.getRuntime().addShutdownHook(new Thread(StrayFiles::removeAll, "ejup-stray-files"));
+      hooked = true;
+    }
+  }
+
+  /**
+   * For files ejup cannot delete itself (on a server over SSH): cleanup runs on a signal unless
+   * {@link #done} comes first. The caller makes cleanup and its own writes take turns.
+   */
+  static synchronized void onExit(Runnable cleanup) {
+    hook();
+    ELSEWHERE.add(cleanup);
+  }
+
+  static void done(Runnable cleanup) {
+    ELSEWHERE.remove(cleanup);
+  }
 
   /**
    * Creates path (it must not exist) for writing, to be removed on exit unless {@link #keep} or
@@ -30,10 +53,7 @@ final class StrayFiles {
     if (exiting) {
       throw new IOException("ejup is stopping (a signal): " + path + " was not created");
     }
-    if (!hooked) {
-      Runtime.getRuntime().addShutdownHook(new Thread(StrayFiles::removeAll, "ejup-stray-files"));
-      hooked = true;
-    }
+    hook();
     PENDING.add(path);
     try {
       return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
@@ -58,10 +78,20 @@ final class StrayFiles {
     PENDING.remove(path);
   }
 
-  private static synchronized void removeAll() {
-    exiting = true;
-    for (Path path : PENDING) {
-      remove(path);
+  private static void removeAll() {
+    synchronized (StrayFiles.class) {
+      exiting = true;
+      for (Path path : PENDING) {
+        remove(path);
+      }
+    }
+    Thread elsewhere = new Thread(() -> ELSEWHERE.forEach(Runnable::run), "ejup-stray-remote-files");
+    elsewhere.setDaemon(true);
+    elsewhere.start();
+    try {
+      elsewhere.join(ELSEWHERE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

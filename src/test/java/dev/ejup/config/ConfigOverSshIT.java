@@ -179,4 +179,50 @@ class ConfigOverSshIT {
       new ProcessBuilder("rm", "-rf", top.toString()).start();
     }
   }
+
+  /** SIGTERM as soon as the temp file appears on the server: it goes, and the config is whole. */
+  @Test
+  void sigtermDuringARemoteApplyLeavesNoTempFile() throws Exception {
+    Path top = Files.createTempDirectory("ejup-ssh-term");
+    try {
+      Path file = top.resolve("ejabberd.yml");
+      String big = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
+          + ("# " + "x".repeat(200) + "\n").repeat(20_000);
+      byte[] original = big.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int hit = 0;
+      for (int round = 0; round < 5; round++) {
+        Files.write(file, original);
+        List<String> args = new ArrayList<>(List.of("config", "apply"));
+        args.addAll(sshd.args("root"));
+        args.addAll(List.of(file.toString(), "--host", "localhost"));
+        Process p = dev.ejup.testing.EjupProcess.start(args.toArray(String[]::new));
+        boolean seen = false;
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && !seen && System.nanoTime() < until) {
+          try (Stream<Path> files = Files.list(top)) {
+            seen = files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp"));
+          }
+        }
+        p.destroy();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        hit += seen ? 1 : 0;
+        try (Stream<Path> files = Files.list(top)) {
+          List<Path> left = files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+          assertEquals(List.of(), left, "round " + round + (seen ? " (killed while the temp file existed)" : ""));
+        }
+        byte[] now = Files.readAllBytes(file);
+        assertTrue(java.util.Arrays.equals(now, original) || new String(now, java.nio.charset.StandardCharsets.UTF_8)
+            .contains("      /upload: mod_http_upload\n"), "round " + round + ": the config is whole");
+        try (Stream<Path> files = Files.list(top)) {
+          for (Path backup : files.filter(f -> f.getFileName().toString().contains(".ejup-") && f.toString().endsWith(".bak")).toList()) {
+            assertTrue(java.util.Arrays.equals(original, Files.readAllBytes(backup)), "round " + round + ": a backup is whole");
+            Files.delete(backup);
+          }
+        }
+      }
+      assertTrue(hit >= 1, "the temp file was seen before the kill in " + hit + " rounds");
+    } finally {
+      new ProcessBuilder("rm", "-rf", top.toString()).start();
+    }
+  }
 }
