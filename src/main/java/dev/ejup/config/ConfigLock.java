@@ -93,6 +93,12 @@ public final class ConfigLock implements ConfigStore.Held {
         }
         Thread.sleep(50);
       }
+    } catch (AccessDeniedException e) {
+      close(channel);
+      local.unlock();
+      throw UserError.critical(path + ": " + System.getProperty("user.name") + " may not write in " + real.getParent()
+          + " (permission denied on its lock file " + lockFile(real).getFileName() + "); nothing was written",
+          "run it as the file's owner or as root (sudo ejup ...)");
     } catch (IOException e) {
       close(channel);
       local.unlock();

@@ -324,6 +324,17 @@ class WriteSafetyTest {
               command + " with the folder " + folderMode);
         }
       }
+      // readable but in a folder this user may not write: apply says so before it writes anything
+      Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+      byte[] before = Files.readAllBytes(config);
+      Process p = new ProcessBuilder(EjupProcess.command(List.of("runuser", "-u", "nobody", "--"),
+          String.join(":", classPath), "config", "apply", config.toString(), "--host", "localhost")).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(2, p.exitValue(), out);
+      assertTrue(out.strip().endsWith("ejup: " + config + ": nobody may not write in " + etc + " (permission denied on its lock file "
+          + ".ejabberd.yml.ejup-lock); nothing was written (hint: run it as the file's owner or as root (sudo ejup ...))"), out);
+      assertArrayEquals(before, Files.readAllBytes(config));
     } finally {
       new ProcessBuilder("rm", "-rf", shared.toString()).start().waitFor();
     }
