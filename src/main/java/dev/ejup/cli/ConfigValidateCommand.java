@@ -38,6 +38,10 @@ final class ConfigValidateCommand implements Command {
       where = store.store().describe(path);
       found = ConfigValidator.validate(ConfigTree.load(path, store.store())).stream()
           .filter(d -> !ignore.contains(d.rule())).toList();
+    } catch (UserError e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw ConfigWrite.internal("config validate of " + path, e, "no verdict");
     }
     switch (format) {
       case "text" -> io.out().print(DiagnosticsRenderer.text(where, found));

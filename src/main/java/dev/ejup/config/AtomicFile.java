@@ -4,9 +4,9 @@ import dev.ejup.model.UserError;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -14,61 +14,120 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Replaces a file so that no reader ever sees half of it: a temporary file in the same folder,
- * fsync, the original's owner, group and mode, then one rename. A timestamped copy of the
- * original stays beside it.
+ * Replaces a file so that no reader ever sees half of it and no other writer's change is lost:
+ * a temporary file beside the real file (after every symlink, so a link from etckeeper, stow or a
+ * Kubernetes ConfigMap stays a link and its target gets the change), fsync, the target's owner,
+ * group and mode, a check that the file is still what was read, then one rename. A timestamped
+ * copy of what was read stays beside the path given.
  */
 public final class AtomicFile {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private AtomicFile() {}
 
-  /** Writes text over target; returns the backup's path, or null when no backup was asked for. */
-  public static Path replace(Path target, String text, boolean backup) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = null;
+  /**
+   * @param backup the copy of what was there, or null
+   * @param now what the file holds after the write (what a later restore must find to go ahead)
+   */
+  public record Written(Path backup, ConfigFile.Contents now) {}
+
+  /** The file a path ends at after every symlink, as a user error when it cannot be reached. */
+  static Path realPath(Path path) {
     try {
-      PosixFileAttributes attrs = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      Path backupPath = null;
+      return path.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw UserError.unusable(path + ": no such file" + (Files.isSymbolicLink(path) ? " (it is a symlink to a missing file)" : ""),
+          "give the path of ejabberd.yml (Debian: /etc/ejabberd/ejabberd.yml)");
+    } catch (AccessDeniedException e) {
+      throw ConfigFile.denied(path);
+    } catch (IOException e) {
+      throw UserError.unusable(path + ": cannot read: " + IoWords.of(e), "check the file and its permissions");
+    }
+  }
+
+  /**
+   * Writes text (with the BOM when expected had one) over path, if path still holds exactly the
+   * bytes expected was read from; else writes nothing.
+   *
+   * @throws UserError CRITICAL when the file changed since it was read, or cannot be written; in
+   *     both cases the file is as it was, and no temporary file is left
+   */
+  public static Written replace(Path path, ConfigFile.Contents expected, String text, boolean backup) {
+    Path real = realPath(path);
+    Path dir = real.getParent();
+    ConfigFile.Contents now = ConfigFile.Contents.of(text, expected.bom());
+    Path temp = null;
+    Path backupPath = null;
+    boolean done = false;
+    try {
+      PosixFileAttributes attrs = Files.readAttributes(real, PosixFileAttributes.class);
       if (backup) {
-        backupPath = backupName(target);
-        Files.copy(target, backupPath, StandardCopyOption.COPY_ATTRIBUTES);
-        chown(backupPath, attrs);
+        backupPath = writeNew(backupName(path), expected.bytes(), attrs);
       }
-      temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".ejup-tmp");
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
+      temp = writeNew(dir.resolve("." + real.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+          + ".ejup-tmp"), now.bytes(), attrs);
+      // last moment before the rename: another writer (an editor, Puppet, an ejup on another
+      // machine) may have changed it since it was read; its lines must not be lost
+      if (!expected.sameAs(Files.readAllBytes(real))) {
+        throw changed(path);
       }
-      Files.setPosixFilePermissions(temp, attrs.permissions());
-      chown(temp, attrs);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      StrayFiles.keep(temp);
       temp = null;
       syncDirectory(dir);
-      return backupPath;
+      done = true;
+      return new Written(backupPath, now);
     } catch (IOException e) {
-      throw UserError.critical("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target) + "; the original is unchanged",
+      throw UserError.critical("cannot write " + path + ": " + dev.ejup.model.Cause.words(e, path) + "; the original is unchanged",
           "check free space and that you may write to " + dir);
     } finally {
       if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // best effort: a stray temp file is harmless, the original is intact
+        StrayFiles.remove(temp);
+      }
+      if (backupPath != null) {
+        if (done) {
+          StrayFiles.keep(backupPath);
+        } else {
+          StrayFiles.remove(backupPath);
         }
       }
+    }
+  }
+
+  static UserError changed(Object where) {
+    return UserError.critical(where + " changed since ejup read it (another editor or tool wrote it meanwhile); nothing was written",
+        "look at the file, then run ejup again: it starts from the file as it is then");
+  }
+
+  /**
+   * A new file with these bytes, fsynced, with attrs' owner, group and mode; removed again (and
+   * on a signal) until the caller keeps it.
+   */
+  private static Path writeNew(Path path, byte[] bytes, PosixFileAttributes attrs) throws IOException {
+    FileChannel channel = StrayFiles.create(path);
+    try (channel) {
+      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+      chown(path, attrs);
+      Files.setPosixFilePermissions(path, attrs.permissions());
+      return path;
+    } catch (IOException | RuntimeException e) {
+      StrayFiles.remove(path);
+      throw e;
     }
   }
 
   static Path backupName(Path target) {
     String base = target.getFileName() + ".ejup-" + LocalDateTime.now().format(STAMP);
     Path candidate = target.resolveSibling(base + ".bak");
-    for (int i = 1; Files.exists(candidate); i++) {
+    for (int i = 1; Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) {
       candidate = target.resolveSibling(base + "-" + i + ".bak");
     }
     return candidate;

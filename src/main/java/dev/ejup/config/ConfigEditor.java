@@ -255,7 +255,7 @@ final class ConfigEditor {
 
   private void appendTopLevel(String block) {
     String text = edits.text();
-    edits.insert(text.length(), (text.endsWith("\n") ? "\n" : "\n\n") + block);
+    edits.append((text.endsWith("\n") ? "\n" : "\n\n") + block);
   }
 
   private static int toInt(String s) {

@@ -21,14 +21,50 @@ public final class ConfigFile {
 
   private ConfigFile() {}
 
-  public static String read(Path path) {
-    if (Files.isDirectory(path)) {
-      throw UserError.unusable(path + ": is a directory, not a file",
-          "give the file itself, e.g. " + path.resolve("ejabberd.yml"));
+  /**
+   * The bytes of a file as read for an edit: its text as {@link #read} gives it (no BOM), whether
+   * it began with a UTF-8 BOM (written back the same way), and a SHA-256 of the bytes, so a writer
+   * can tell whether the file changed since.
+   */
+  public record Contents(String text, boolean bom, String digest) {
+    /** What writing text (with the BOM when bom) leaves in the file. */
+    public static Contents of(String text, boolean bom) {
+      return new Contents(text, bom, sha256(encode(text, bom)));
     }
-    if (!Files.exists(path)) {
+
+    public byte[] bytes() {
+      return encode(text, bom);
+    }
+
+    /** Whether these bytes are the ones this was read from. */
+    public boolean sameAs(byte[] bytes) {
+      return digest.equals(sha256(bytes));
+    }
+  }
+
+  public static String read(Path path) {
+    return readForEdit(path).text();
+  }
+
+  /** Reads a local file; a user error in one line for a file that is missing, unreadable or not YAML text. */
+  public static Contents readForEdit(Path path) {
+    return contents(path.toString(), readBytes(path));
+  }
+
+  static byte[] readBytes(Path path) {
+    try {
+      // readAttributes tells a missing file from one behind a folder we may not enter (Debian's
+      // /etc/ejabberd is 0750 root:ejabberd); Files.exists says "no" to both.
+      if (Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isDirectory()) {
+        throw directory(path);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
       throw UserError.unusable(path + ": no such file",
           "give the path of ejabberd.yml (Debian: /etc/ejabberd/ejabberd.yml)");
+    } catch (AccessDeniedException e) {
+      throw denied(path);
+    } catch (IOException e) {
+      throw UserError.unusable(path + ": cannot read: " + e.getMessage(), "check the file and its permissions");
     }
     byte[] bytes;
     try {
@@ -39,11 +75,41 @@ public final class ConfigFile {
       }
       bytes = Files.readAllBytes(path);
     } catch (AccessDeniedException e) {
-      throw UserError.unusable(path + ": permission denied", "run as root or as a member of the ejabberd group");
+      throw denied(path);
     } catch (IOException e) {
       throw UserError.unusable(path + ": cannot read: " + dev.ejup.model.Cause.words(e, path), "check the file and its permissions");
     }
-    return decode(path.toString(), bytes);
+    return bytes;
+  }
+
+  static UserError directory(Path path) {
+    return UserError.unusable(path + ": is a directory, not a file", "give the file itself, e.g. " + path.resolve("ejabberd.yml"));
+  }
+
+  /** The one line for a file this user may not read: what, and the two usual ways in. */
+  static UserError denied(Object where) {
+    String user = System.getProperty("user.name");
+    return UserError.unusable(where + ": permission denied (ejup runs as " + user + ")",
+        "run it as root (sudo ejup ...), or add " + user + " to the group that may read it: adduser " + user
+            + " ejabberd, then log in again");
+  }
+
+  static Contents contents(String name, byte[] bytes) {
+    String text = decode(name, bytes);
+    boolean bom = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf;
+    return new Contents(text, bom, sha256(bytes));
+  }
+
+  static byte[] encode(String text, boolean bom) {
+    return ((bom ? "\uFEFF" : "") + text).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
   }
 
   static String decode(String name, byte[] bytes) {

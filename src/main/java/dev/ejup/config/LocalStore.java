@@ -16,8 +16,18 @@ public final class LocalStore implements ConfigStore {
   }
 
   @Override
-  public Path replace(Path path, String text, boolean backup) {
-    return AtomicFile.replace(path, text, backup);
+  public Held lock(Path path) {
+    return ConfigLock.acquire(path);
+  }
+
+  @Override
+  public ConfigFile.Contents readForEdit(Path path) {
+    return ConfigFile.readForEdit(path);
+  }
+
+  @Override
+  public AtomicFile.Written replace(Path path, ConfigFile.Contents expected, String text, boolean backup) {
+    return AtomicFile.replace(path, expected, text, backup);
   }
 
   @Override

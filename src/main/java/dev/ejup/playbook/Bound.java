@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
 public final class Bound implements Capabilities {
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
   private final Map<String, String> env;
+  /** What each apply wrote, by its backup: a rollback restores only over that. */
+  private final Map<String, dev.ejup.config.ConfigFile.Contents> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Bound(Map<String, String> env) {
     this.env = env;
@@ -124,24 +126,29 @@ public final class Bound implements Capabilities {
     boolean[] changed = {false};
     Step step = guarded("config-apply", o, where -> {
       Path file = Path.of(config(o));
-      ConfigApply.Plan plan = ConfigApply.plan(file, where.store().read(file), where.store(), settings(o));
-      String name = where.store().describe(file);
-      if (!plan.valid()) {
-        Diagnostic first = plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).findFirst().orElseThrow();
-        return Step.of("", Status.CRIT, Duration.ZERO, "refused: the result would not validate: " + first.location() + ": "
-            + first.message() + " [" + first.rule() + "]; " + name + " unchanged", first.hint());
+      // a dry run writes nothing, so it neither waits for nor holds the lock
+      try (ConfigStore.Held held = dryRun ? () -> { } : where.store().lock(file)) {
+        dev.ejup.config.ConfigFile.Contents original = where.store().readForEdit(file);
+        ConfigApply.Plan plan = ConfigApply.plan(file, original.text(), where.store(), settings(o));
+        String name = where.store().describe(file);
+        if (!plan.valid()) {
+          Diagnostic first = plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).findFirst().orElseThrow();
+          return Step.of("", Status.CRIT, Duration.ZERO, "refused: the result would not validate: " + first.location() + ": "
+              + first.message() + " [" + first.rule() + "]; " + name + " unchanged", first.hint());
+        }
+        if (!plan.changed()) {
+          return Step.ok("", Duration.ZERO, name + ": upload is already set up as asked; nothing to change");
+        }
+        String what = String.join("; ", plan.changes());
+        if (dryRun) {
+          return Step.ok("", Duration.ZERO, "would change " + name + ": " + what + "\n" + plan.diff(name));
+        }
+        dev.ejup.config.AtomicFile.Written saved = where.store().replace(file, original, plan.updated(), true);
+        backup[0] = saved.backup() == null ? "" : saved.backup().toString();
+        changed[0] = true;
+        written.put(backup[0], saved.now());
+        return Step.ok("", Duration.ZERO, "changed " + name + ": " + what + " (backup " + backup[0] + ")");
       }
-      if (!plan.changed()) {
-        return Step.ok("", Duration.ZERO, name + ": upload is already set up as asked; nothing to change");
-      }
-      String what = String.join("; ", plan.changes());
-      if (dryRun) {
-        return Step.ok("", Duration.ZERO, "would change " + name + ": " + what + "\n" + plan.diff(name));
-      }
-      Path saved = where.store().replace(file, plan.updated(), true);
-      backup[0] = saved == null ? "" : saved.toString();
-      changed[0] = true;
-      return Step.ok("", Duration.ZERO, "changed " + name + ": " + what + " (backup " + backup[0] + ")");
     });
     return new Applied(step, changed[0], backup[0]);
   }
@@ -151,7 +158,11 @@ public final class Bound implements Capabilities {
     Map<String, String> o = target.vars();
     return guarded("restore", o, where -> {
       Path file = Path.of(config(o));
-      where.store().replace(file, where.store().read(Path.of(backup)), false);
+      try (var held = where.store().lock(file)) {
+        // over what the apply wrote only: a change made since is kept (replace refuses)
+        dev.ejup.config.ConfigFile.Contents now = written.getOrDefault(backup, where.store().readForEdit(file));
+        where.store().replace(file, now, where.store().read(Path.of(backup)), false);
+      }
       return Step.ok("", Duration.ZERO, "restored " + where.store().describe(file) + " from " + backup);
     });
   }

@@ -40,6 +40,18 @@ class RealEjabberdConfigIT {
 
   @Test
   void debianStockConfigAfterApplyIsLoadedByEjabberd() throws IOException {
+    loadsAfterApply(java.util.function.UnaryOperator.identity());
+  }
+
+  /** A file from Windows (CRLF) or with a BOM: the edit keeps that form, and ejabberd still loads it. */
+  @Test
+  void debianStockInCrlfWithABomAfterApplyIsLoadedByEjabberd() throws IOException {
+    String applied = loadsAfterApply(text -> "\uFEFF" + text.replace("\n", "\r\n"));
+    assertTrue(applied.startsWith("\uFEFF") && applied.replace("\r\n", "").indexOf('\n') < 0, "still CRLF with a BOM");
+    assertEquals(1, applied.split("\r\n  mod_http_upload:\r\n", -1).length - 1, "one upload block");
+  }
+
+  private String loadsAfterApply(java.util.function.UnaryOperator<String> form) throws IOException {
     String stock = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
         .replace("ip: \"::\"", "ip: \"127.0.0.1\"")
         .replace("port: 5222", "port: 16000").replace("port: 5443", "port: 16001").replace("port: 5280", "port: 16002")
@@ -47,16 +59,18 @@ class RealEjabberdConfigIT {
         .replace("port: 1883", "port: 16006")
         .replace("\"/etc/ejabberd/ejabberd.pem\"", "\"" + server.get("ROOT") + "/etc/ejabberd.pem\"");
     Path file = Files.createTempFile("stock", ".yml");
-    Files.writeString(file, stock);
+    Files.writeString(file, form.apply(stock));
     Ejup.Result applied = Ejup.runCaptured(Map.of(), "config", "apply", file.toString(), "--host", "localhost",
         "--port", "16001", "--docroot", server.get("DOCROOT"), "--no-backup");
     assertEquals(0, applied.exitCode(), applied.err());
+    String text = Files.readString(file);
     try {
-      LocalEjabberd.Shell.Result reload = server.load(Files.readString(file));
+      LocalEjabberd.Shell.Result reload = server.load(text);
       assertEquals(0, reload.exit(), reload.out());
     } finally {
       server.reset();
     }
+    return text;
   }
 
   @Test

@@ -28,12 +28,7 @@ public final class EjupProcess {
 
   /** Starts {@code java dev.ejup.Ejup args} with the given extra environment. */
   public static EjupProcess start(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"), "dev.ejup.Ejup"));
-    command.addAll(List.of(args));
-    return started(command, env);
+    return started(command(List.of(), testClassPath(), args), env);
   }
 
   private static EjupProcess started(List<String> command, Map<String, String> env) {
@@ -113,6 +108,47 @@ public final class EjupProcess {
     reader.setDaemon(true);
     reader.start();
     return reader;
+  }
+
+  /** The java command and class path that run ejup's main, with a prefix such as runuser (may be empty). */
+  public static List<String> command(List<String> prefix, String classPath, String... args) {
+    List<String> all = new ArrayList<>(prefix);
+    all.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    all.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+        "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(), "-cp", classPath, "dev.ejup.Ejup"));
+    all.addAll(List.of(args));
+    return all;
+  }
+
+  public static String testClassPath() {
+    return System.getProperty("java.class.path");
+  }
+
+  /** The class path's entries, for copying them where another user can read them. */
+  public static List<Path> classPathEntries() {
+    List<Path> entries = new ArrayList<>();
+    for (String entry : testClassPath().split(java.io.File.pathSeparator)) {
+      if (!entry.isBlank()) {
+        entries.add(Path.of(entry));
+      }
+    }
+    return entries;
+  }
+
+  /** A bare process whose stdout is thrown away: for runs that race each other or are killed midway. */
+  public static Process startRaw(String... args) throws IOException {
+    return new ProcessBuilder(command(List.of(), testClassPath(), args)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.PIPE).start();
+  }
+
+  /** Waits for a process from {@link #startRaw}; its out is empty. */
+  public static Result await(Process p, long seconds) throws IOException, InterruptedException {
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("ejup did not finish in " + seconds + " s");
+    }
+    return new Result(p.exitValue(), "", new String(err, StandardCharsets.UTF_8));
   }
 
   public record Result(int exitCode, String out, String err) {}
