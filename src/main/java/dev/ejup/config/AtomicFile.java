@@ -44,7 +44,7 @@ public final class AtomicFile {
     } catch (AccessDeniedException e) {
       throw ConfigFile.denied(path);
     } catch (IOException e) {
-      throw UserError.unusable(path + ": cannot read: " + IoWords.of(e), "check the file and its permissions");
+      throw UserError.unusable(path + ": cannot read: " + dev.ejup.model.Cause.words(e), "check the file and its permissions");
     }
   }
 

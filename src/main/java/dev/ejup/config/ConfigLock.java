@@ -102,7 +102,7 @@ public final class ConfigLock implements ConfigStore.Held {
     } catch (IOException e) {
       close(channel);
       local.unlock();
-      throw UserError.critical("cannot lock " + lockFile(real) + " to change " + path + ": " + IoWords.of(e)
+      throw UserError.critical("cannot lock " + lockFile(real) + " to change " + path + ": " + dev.ejup.model.Cause.words(e)
           + "; nothing was written", "run as a user who may write " + real.getParent());
     } catch (InterruptedException e) {
       close(channel);

@@ -1,7 +1,6 @@
 package dev.ejup.model;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * What nobody planned for (a bug, a library's surprise, an interrupt), as a step that cannot pass:
@@ -28,31 +27,9 @@ public final class Unexpected {
     return Step.of(name, Status.UNKNOWN, taken, name + " failed unexpectedly: " + words(failure), HINT);
   }
 
-  /** One line, in words, without Java class names or stack frames. */
+  /** One line, in words, without Java class names or stack frames ({@link Cause#words}, which says it for every caller). */
   public static String words(Throwable failure) {
-    if (failure instanceof OutOfMemoryError) {
-      return "ran out of memory";
-    }
-    if (failure instanceof StackOverflowError) {
-      return "ran out of stack (input nested too deeply?)";
-    }
-    if (failure instanceof NullPointerException) {
-      return "a value it needed was missing";
-    }
-    if (isInterrupt(failure)) {
-      return "interrupted";
-    }
-    String message = failure.getMessage() == null ? "" : failure.getMessage()
-        // java.lang.IllegalStateException: ..., org.example.Foo$Bar.method(...): names mean nothing to a sysadmin
-        .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$]+)*(?:\\(\\))?:?", "")
-        .replaceAll("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b:?", "")
-        .replaceAll("\\s+", " ").strip();
-    if (message.isEmpty() || message.equals("null")) {
-      String kind = failure.getClass().getSimpleName().replaceAll("(Exception|Error)$", "")
-          .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT).strip();
-      return kind.isEmpty() ? "no reason given" : kind + " (no reason given)";
-    }
-    return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    return isInterrupt(failure) ? "interrupted" : Cause.words(failure);
   }
 
   private static boolean isInterrupt(Throwable failure) {
