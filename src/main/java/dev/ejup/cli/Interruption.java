@@ -74,7 +74,9 @@ final class Interruption implements AutoCloseable {
       io.out().flush();
       io.err().flush();
     }
-    // no other hook has anything to save, and the exit code must be the report's, not 143
+    // halt cuts the other hooks short, so a playbook's config write under way is cleaned up here
+    // first; the exit code must be the report's, not 143
+    dev.ejup.config.StrayFiles.removeAll();
     Runtime.getRuntime().halt(code);
   }
 

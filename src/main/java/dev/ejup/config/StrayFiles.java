@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * runs shutdown hooks on those signals; the launcher's {@code Runtime.halt} after a normal run skips
  * them, which is fine, since every normal path removes its own files first.
  */
-final class StrayFiles {
+public final class StrayFiles {
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
   private static final Set<Runnable> ELSEWHERE = ConcurrentHashMap.newKeySet();
   /** How long a signal may wait for the files on a server to go: a hung connection must not hold the exit. */
@@ -78,7 +78,12 @@ final class StrayFiles {
     PENDING.remove(path);
   }
 
-  private static void removeAll() {
+  /**
+   * Removes every file of a write under way, here and on servers (waiting at most 5 s for those),
+   * and lets no new one be created. For a shutdown hook that ends the process with
+   * {@code Runtime.halt}, which would cut this class's own hook short.
+   */
+  public static void removeAll() {
     synchronized (StrayFiles.class) {
       exiting = true;
       for (Path path : PENDING) {
