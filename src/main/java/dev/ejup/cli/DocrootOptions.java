@@ -16,7 +16,7 @@ final class DocrootOptions {
   @Parameter(names = "--config", description = "ejabberd.yml on the server (default: the usual places)")
   String config;
 
-  @Parameter(names = "--owner", description = "user ejabberd runs as, when it is not running and is not 'ejabberd'")
+  @Parameter(names = "--owner", description = "user (name or uid) ejabberd runs as; default: the running ejabberd process, else the user ejabberd")
   String owner;
 
   @ParametersDelegate
