@@ -119,6 +119,32 @@ public final class Consumers {
     } catch (Exception e) {
       fail("JUnit XML does not validate: " + e.getMessage() + "\n--- input:\n" + xml);
     }
+    // what a schema cannot say: the counts CI servers show are the elements that are there
+    try {
+      org.w3c.dom.Element root = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+          .parse(new org.xml.sax.InputSource(new StringReader(xml))).getDocumentElement();
+      for (org.w3c.dom.Element e : elements(root, "testsuites", "testsuite")) {
+        assertEquals(e.getElementsByTagName("testcase").getLength(), Integer.parseInt(e.getAttribute("tests")), "tests= of " + e.getAttribute("name"));
+        assertEquals(e.getElementsByTagName("failure").getLength(), Integer.parseInt(e.getAttribute("failures")), "failures=");
+        assertEquals(e.getElementsByTagName("error").getLength(), Integer.parseInt(e.getAttribute("errors")), "errors=");
+      }
+    } catch (Exception e) {
+      fail("cannot read JUnit XML: " + e.getMessage());
+    }
+  }
+
+  private static List<org.w3c.dom.Element> elements(org.w3c.dom.Element root, String... names) {
+    List<org.w3c.dom.Element> found = new ArrayList<>();
+    for (String name : names) {
+      if (root.getTagName().equals(name)) {
+        found.add(root);
+      }
+      org.w3c.dom.NodeList list = root.getElementsByTagName(name);
+      for (int i = 0; i < list.getLength(); i++) {
+        found.add((org.w3c.dom.Element) list.item(i));
+      }
+    }
+    return found;
   }
 
   /** Parsed by Jackson: one object whose status and exit_code agree with the run and its reports. */
