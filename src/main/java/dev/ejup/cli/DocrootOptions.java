@@ -23,8 +23,9 @@ final class DocrootOptions {
   ReportOptions report = new ReportOptions();
 
   int run(Io io, boolean dryRun, BiFunction<RemoteShell, Docroot.Options, Report> action) {
+    Docroot.Options options = new Docroot.Options(config, owner, dryRun);
     try (RemoteShell shell = ssh.open(io)) {
-      Report result = action.apply(shell, new Docroot.Options(config, owner, dryRun));
+      Report result = action.apply(shell, options);
       return report.emit(io, List.of(report.judge(result)));
     }
   }

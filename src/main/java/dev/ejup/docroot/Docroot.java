@@ -25,9 +25,17 @@ public final class Docroot {
 
   /**
    * @param config path of ejabberd.yml on the server, or null for the usual places
-   * @param owner the user when ejabberd is not running and is not the package's "ejabberd"
+   * @param owner the user (name or uid) ejabberd runs as, or null to find it
    */
-  public record Options(String config, String owner, boolean dryRun) {}
+  public record Options(String config, String owner, boolean dryRun) {
+    /** @throws UserError (usage) for an owner that is neither a user name nor a uid */
+    public Options {
+      owner = owner == null ? null : owner.strip();
+      if (owner != null && !owner.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?")) {
+        throw UserError.unusable("--owner '" + owner + "' is not a user name or uid", "e.g. --owner ejabberd or --owner 9000");
+      }
+    }
+  }
 
   private final RemoteShell shell;
   private final TimedSteps steps;

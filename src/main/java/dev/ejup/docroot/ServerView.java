@@ -57,7 +57,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
     String running = owner != null ? null : shell.run(List.of("ps", "-eo", "user:32=,args="), false).out().lines()
         .filter(l -> l.contains("beam") && l.contains("ejabberd")).map(l -> l.strip().split("\\s+")[0]).findFirst().orElse(null);
     if (owner != null) {
-      user = owner.strip();
+      user = owner;
       source = "--owner";
     } else if (running != null) {
       user = running;
@@ -68,9 +68,6 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
     } else {
       throw UserError.critical("cannot tell which user ejabberd runs as on " + shell.where() + ": it is not running and there is no user 'ejabberd'",
           "start ejabberd, or name the user with --owner");
-    }
-    if (user.isEmpty() || user.startsWith("-") || user.contains(":")) {
-      throw UserError.unusable("--owner '" + owner + "' is not a user name or uid", "e.g. --owner ejabberd or --owner 9000");
     }
     RemoteShell.Result passwd = shell.run(List.of("getent", "passwd", "--", user), false);
     String[] fields = passwd.out().strip().split(":");

@@ -143,4 +143,15 @@ class DocrootFailClosedTest {
       assertTrue(r.err().contains("'" + bad + "'"), r.err());
     }
   }
+
+  @Test
+  void anOwnerThatIsNoUserNameIsAUsageErrorBeforeConnecting() {
+    for (String bad : List.of("-x", "a:b", "", "root; rm", "x y")) {
+      dev.ejup.Ejup.Result r = dev.ejup.Ejup.runCaptured(java.util.Map.of(), "docroot", "check", "--ssh", "root@127.0.0.1:1",
+          "--owner", bad);
+      assertEquals(3, r.exitCode(), bad + ": " + r.err());
+      assertTrue(r.err().contains("--owner '" + bad.strip() + "' is not a user name or uid"), r.err());
+    }
+    assertEquals("9000", new Docroot.Options(null, " 9000 ", false).owner());
+  }
 }
