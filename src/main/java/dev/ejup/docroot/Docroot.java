@@ -100,7 +100,7 @@ public final class Docroot {
           "write the docroot as an absolute path in " + server.configPath()));
       return List.of();
     }
-    return dirs.paths(server.home());
+    return dirs.paths(server.home() == null ? "" : server.home());
   }
 
   /**

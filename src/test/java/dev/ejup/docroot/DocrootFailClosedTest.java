@@ -154,4 +154,16 @@ class DocrootFailClosedTest {
     }
     assertEquals("9000", new Docroot.Options(null, " 9000 ", false).owner());
   }
+
+  @Test
+  void aContainerUidIsHonouredOnThisMachineToo() throws IOException, InterruptedException {
+    Docroot.Options root = setUp("rwxr-x---");
+    Path docroot = dir.resolve("upload");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals(0, new ProcessBuilder("chown", "-R", "9000:9000", docroot.toString()).start().waitFor());
+    Docroot.Options as9000 = new Docroot.Options(root.config(), "9000", false);
+    Report report = Docroot.check(new LocalShell(), as9000);
+    assertEquals(Status.OK, report.worst(), report.toString());
+    assertTrue(report.steps().stream().anyMatch(s -> s.detail().equals(docroot + " is 9000:9000 0750, writable by 9000")), report.toString());
+  }
 }

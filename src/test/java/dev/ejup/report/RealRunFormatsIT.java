@@ -59,14 +59,17 @@ class RealRunFormatsIT {
 
   @Test
   void playOneTargetAndAFleetWithATargetDown() throws IOException {
-    List<String> healthcheck = List.of("play", "playbooks/healthcheck.yml", "-e", "domain=localhost", "-e", "jid=" + server.get("JID"),
-        "-e", "password_file=" + server.get("PASSWORD_FILE"), "-e", "server=127.0.0.1:" + server.get("XMPP_PORT"),
+    List<String> common = List.of("play", "playbooks/healthcheck.yml", "-e", "domain=localhost", "-e", "jid=" + server.get("JID"),
+        "-e", "password_file=" + server.get("PASSWORD_FILE"),
         "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"), "-e", "identity=" + sshd.get("KEY"),
         "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config());
+    List<String> healthcheck = new ArrayList<>(common);
+    healthcheck.addAll(List.of("-e", "server=127.0.0.1:" + server.get("XMPP_PORT")));
     Path inventory = Files.createTempFile("formats-fleet", ".yml");
     Files.writeString(inventory, "- name: up\n  server: 127.0.0.1:" + server.get("XMPP_PORT") + "\n"
         + "- name: down\n  server: 127.0.0.1:23099\n");
-    List<String> fleet = new ArrayList<>(healthcheck);
+    // -e beats the inventory, so the fleet's servers come from the inventory alone
+    List<String> fleet = new ArrayList<>(common);
     fleet.addAll(List.of("-i", inventory.toString(), "--parallel", "2", "--deadline", "30"));
     for (Format format : Format.values()) {
       Ejup.Result one = run(Map.of(), healthcheck, format);
