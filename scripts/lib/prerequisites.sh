@@ -6,3 +6,14 @@ ensure_build_tools() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >&2
   fi
 }
+
+# promtool, which the tests run on ejup's Prometheus output (Debian's prometheus package ships it).
+# The package also holds the Prometheus server: it is never started here (the test machines'
+# policy-rc.d refuses service starts), and a server already running is left alone.
+ensure_test_tools() {
+  if ! command -v promtool >/dev/null; then
+    echo "ejup: installing promtool (apt-get install prometheus)..." >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+  fi
+}

@@ -16,7 +16,7 @@ final class DocrootOptions {
   @Parameter(names = "--config", description = "ejabberd.yml on the server (default: the usual places)")
   String config;
 
-  @Parameter(names = "--owner", description = "user ejabberd runs as, when it is not running and is not 'ejabberd'")
+  @Parameter(names = "--owner", description = "user (name or uid) ejabberd runs as; default: the running ejabberd process, else the user ejabberd")
   String owner;
 
   @ParametersDelegate
@@ -24,8 +24,9 @@ final class DocrootOptions {
 
   int run(Io io, boolean dryRun, BiFunction<RemoteShell, Docroot.Options, Report> action) {
     report.validate();
+    Docroot.Options options = new Docroot.Options(config, owner, dryRun);
     try (RemoteShell shell = ssh.open(io)) {
-      Report result = action.apply(shell, new Docroot.Options(config, owner, dryRun));
+      Report result = action.apply(shell, options);
       return report.emit(io, List.of(report.judge(result)));
     }
   }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The docroot capability: is the directory mod_http_upload stores files in usable by the user
@@ -23,109 +25,206 @@ public final class Docroot {
 
   /**
    * @param config path of ejabberd.yml on the server, or null for the usual places
-   * @param owner the user when ejabberd is not running and is not the package's "ejabberd"
+   * @param owner the user (name or uid) ejabberd runs as, or null to find it
    */
-  public record Options(String config, String owner, boolean dryRun) {}
+  public record Options(String config, String owner, boolean dryRun) {
+    /** @throws UserError (usage) for an owner that is neither a user name nor a uid */
+    public Options {
+      owner = owner == null ? null : owner.strip();
+      if (owner != null && !owner.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?")) {
+        throw UserError.unusable("--owner '" + owner + "' is not a user name or uid", "e.g. --owner ejabberd or --owner 9000");
+      }
+    }
+  }
 
   private final RemoteShell shell;
-  private final ServerView server;
   private final TimedSteps steps;
+  private ServerView server;
 
-  private Docroot(RemoteShell shell, ServerView server, long started) {
+  private Docroot(RemoteShell shell, long started) {
     this.shell = shell;
-    this.server = server;
     this.steps = new TimedSteps(started);
-    steps.add(Step.ok("config", Duration.ZERO, server.configPath() + ": docroot " + String.join(", ", docrootsAsWritten())));
-    steps.add(Step.ok("user", Duration.ZERO, "ejabberd runs as " + server.user() + ":" + server.group() + " (from " + server.userSource() + ")"));
   }
 
-  /** Reads the server's config and user, timed from before the first remote command. */
-  private static Docroot started(RemoteShell shell, Options options) {
-    long started = System.nanoTime();
-    return new Docroot(shell, ServerView.read(shell, options.config(), options.owner()), started);
+  /**
+   * Reads the server's config and user, then does the work, timed from before the first remote
+   * command. Whatever fails on the way becomes a step that names where it stopped, so the report
+   * is always whole, in the format asked for, and never OK for work that did not run.
+   */
+  private static Report run(RemoteShell shell, Options options, String action, Consumer<Docroot> work) {
+    Docroot docroot = new Docroot(shell, System.nanoTime());
+    ServerView.Config config = docroot.attempt("config", () -> ServerView.config(shell, options.config()));
+    if (config != null) {
+      docroot.steps.add(Step.ok("config", Duration.ZERO, config.path() + ": docroot "
+          + String.join(", ", config.dirs().stream().map(UploadDirs::docroot).distinct().toList())));
+      docroot.server = docroot.attempt("user", () -> ServerView.user(shell, config, options.owner()));
+    }
+    if (docroot.server != null) {
+      ServerView s = docroot.server;
+      docroot.steps.add(Step.ok("user", Duration.ZERO, "ejabberd runs as " + s.user() + ":" + s.group() + " (from " + s.userSource() + ")"));
+      docroot.attempt(action, () -> {
+        work.accept(docroot);
+        return true;
+      });
+    }
+    return docroot.report(action);
   }
 
-  private List<String> docrootsAsWritten() {
-    return server.dirs().stream().map(UploadDirs::docroot).distinct().toList();
+  /**
+   * Runs one step's work. A failure becomes that step, CRITICAL or UNKNOWN as the error says
+   * (UNKNOWN for anything unexpected), and null tells the caller to stop: what comes after
+   * depends on it, and the connection that failed would only fail again.
+   */
+  private <T> T attempt(String step, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (UserError e) {
+      Status status = e.exitCode() == Status.CRIT.exitCode() ? Status.CRIT : Status.UNKNOWN;
+      steps.add(Step.of(step, status, Duration.ZERO, oneLine(e.getMessage()), oneLine(e.hint())));
+    } catch (RuntimeException e) {
+      steps.add(Step.of(step, Status.UNKNOWN, Duration.ZERO, "the " + step + " step stopped on an internal error in ejup, so its verdict is unknown",
+          "report it to the ejup developers with the command you ran"));
+    }
+    return null;
   }
 
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** The docroot's directories on disk; a docroot with @HOME@ needs a user with a home. */
+  private List<String> paths(UploadDirs dirs) {
+    if (server.home() == null && dirs.docroot().contains("@HOME@")) {
+      steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, "docroot " + dirs.docroot() + " is under @HOME@, but "
+          + server.user() + " has no user name and so no home on " + shell.where(),
+          "write the docroot as an absolute path in " + server.configPath()));
+      return List.of();
+    }
+    return dirs.paths(server.home() == null ? "" : server.home());
+  }
+
+  /**
+   * Is each docroot usable by ejabberd's user, and safe from other local users.
+   *
+   * @return one report with config, user and per docroot: parents, docroot, contents,
+   *     permissions, space, mount; UserError only for a usage error found before the first step
+   */
   public static Report check(RemoteShell shell, Options options) {
-    Docroot docroot = started(shell, options);
-    for (UploadDirs dirs : docroot.server.dirs()) {
-      for (String path : dirs.paths(docroot.server.home())) {
-        docroot.inspect(path);
-      }
-    }
-    return docroot.report();
-  }
-
-  public static Report fix(RemoteShell shell, Options options) {
-    Docroot docroot = started(shell, options);
-    boolean changed = false;
-    for (UploadDirs dirs : docroot.server.dirs()) {
-      for (String path : dirs.paths(docroot.server.home())) {
-        changed |= docroot.repair(path, dirs, options.dryRun());
-      }
-    }
-    if (!changed) {
-      docroot.steps.add(Step.ok("fix", Duration.ZERO, "nothing to change"));
-    }
-    if (!options.dryRun()) {
+    return run(shell, options, "check", docroot -> {
       for (UploadDirs dirs : docroot.server.dirs()) {
-        for (String path : dirs.paths(docroot.server.home())) {
-          docroot.inspect(path);
+        for (String path : docroot.paths(dirs)) {
+          docroot.inspect(path, dirs);
         }
       }
-    }
-    return docroot.report();
+    });
   }
 
+  /**
+   * Creates each docroot when missing, gives it to ejabberd's user, sets the configured modes
+   * (else adds what the user needs and removes group and other write), then checks again.
+   *
+   * @return one "fix" step per command run (or, with dryRun, that would run), then the check's steps
+   */
+  public static Report fix(RemoteShell shell, Options options) {
+    return run(shell, options, "fix", docroot -> {
+      boolean changed = false;
+      boolean failed = false;
+      for (UploadDirs dirs : docroot.server.dirs()) {
+        for (String path : docroot.paths(dirs)) {
+          Boolean did = docroot.attempt("fix", () -> docroot.repair(path, dirs, options.dryRun()));
+          changed |= did == null || did;
+          failed |= did == null;
+        }
+      }
+      if (!changed && !failed) {
+        docroot.steps.add(Step.ok("fix", Duration.ZERO, "nothing to change"));
+      }
+      if (!options.dryRun()) {
+        for (UploadDirs dirs : docroot.server.dirs()) {
+          for (String path : docroot.paths(dirs)) {
+            docroot.inspect(path, dirs);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Removes files named like match and older than olderThan under each docroot, and the folders
+   * that leaves empty.
+   *
+   * @param match a file name pattern for find -name; UserError (usage) when it holds a '/'
+   * @param olderThan at least a minute, from {@link #age}
+   */
   public static Report prune(RemoteShell shell, Options options, String match, Duration olderThan) {
     if (match.contains("/") || match.isBlank()) {
       throw UserError.unusable("--match '" + match + "' must be a file name pattern", "e.g. --match 'ejup-check-*'");
     }
-    Docroot docroot = started(shell, options);
-    long minutes = Math.max(1, olderThan.toMinutes());
-    for (UploadDirs dirs : docroot.server.dirs()) {
-      for (String path : dirs.paths(docroot.server.home())) {
-        if (docroot.stat(path, false).filter(PathState::isDirectory).isEmpty()) {
-          docroot.steps.add(Step.of("prune", Status.WARN, Duration.ZERO, path + " is not a directory; nothing to prune", ""));
-          continue;
-        }
-        List<String> find = new ArrayList<>(List.of("find", "-P", path, "-type", "f", "-name", match, "-mmin", "+" + minutes, "-print"));
-        if (!options.dryRun()) {
-          find.add("-delete");
-        }
-        RemoteShell.Result removed = shell.run(find, true);
-        long count = removed.out().lines().filter(l -> !l.isBlank()).count();
-        if (!options.dryRun()) {
-          shell.run(List.of("find", "-P", path, "-mindepth", "1", "-type", "d", "-empty", "-delete"), true);
-        }
-        docroot.steps.add(Step.of("prune", removed.ok() ? Status.OK : Status.WARN, Duration.ZERO,
-            (options.dryRun() ? "would remove " : "removed ") + count + " file(s) matching " + match + " older than "
-                + minutes + " min under " + path + (removed.ok() ? "" : ": " + removed.err().strip()), ""));
-      }
+    if (olderThan.toMinutes() < 1) {
+      throw UserError.unusable("age " + olderThan.toMinutes() + " min is less than a minute", "write e.g. 30m, 1h or 2d");
     }
-    return docroot.report();
+    long minutes = olderThan.toMinutes();
+    return run(shell, options, "prune", docroot -> {
+      for (UploadDirs dirs : docroot.server.dirs()) {
+        for (String path : docroot.paths(dirs)) {
+          docroot.attempt("prune", () -> docroot.prune(path, match, minutes, options.dryRun()));
+        }
+      }
+    });
   }
 
-  /** An age as sysadmins write it: 30m, 1h, 2d. */
+  private Boolean prune(String path, String match, long minutes, boolean dryRun) {
+    if (stat(path, false).filter(PathState::isDirectory).isEmpty()) {
+      steps.add(Step.of("prune", Status.WARN, Duration.ZERO, path + " is not a directory; nothing to prune", ""));
+      return true;
+    }
+    List<String> find = new ArrayList<>(List.of("find", "-P", path, "-type", "f", "-name", match, "-mmin", "+" + minutes, "-print"));
+    if (!dryRun) {
+      find.add("-delete");
+    }
+    RemoteShell.Result removed = shell.run(find, true);
+    long count = removed.out().lines().filter(l -> !l.isBlank()).count();
+    if (!dryRun) {
+      shell.run(List.of("find", "-P", path, "-mindepth", "1", "-type", "d", "-empty", "-delete"), true);
+    }
+    steps.add(Step.of("prune", removed.ok() ? Status.OK : Status.WARN, Duration.ZERO,
+        (dryRun ? "would remove " : "removed ") + count + " file(s) matching " + match + " older than "
+            + minutes + " min under " + path + (removed.ok() ? "" : ": " + oneLine(removed.err())), ""));
+    return true;
+  }
+
+  /**
+   * An age as sysadmins write it: 30m, 1h, 2d; at least a minute. Shared by `docroot prune
+   * --older-than` and the playbook's docroot prune `older_than`.
+   *
+   * @throws UserError (usage, exit 3) naming the text when it is not a positive age
+   */
   public static Duration age(String text) {
-    String t = text == null ? "" : text.trim();
-    try {
+    String t = text == null ? "" : text.strip();
+    if (t.matches("[0-9]{1,9}[mhd]")) {
       long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
+      Duration age = switch (t.charAt(t.length() - 1)) {
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
-        default -> throw new NumberFormatException();
+        default -> Duration.ofDays(n);
       };
-    } catch (RuntimeException e) {
-      throw UserError.unusable("age '" + text + "' is not an age", "write e.g. 30m, 1h or 2d");
+      if (n > 0) {
+        return age;
+      }
     }
+    throw UserError.unusable("age '" + text + "' is not a positive age in minutes, hours or days",
+        "write e.g. 30m, 1h or 2d (at least 1m)");
   }
 
-  private Report report() {
+  /** The steps so far; a run that judged no docroot at all is UNKNOWN, never OK. */
+  private Report report(String action) {
+    List<Step> all = steps.all();
+    boolean judged = all.stream().anyMatch(s -> !s.name().equals("config") && !s.name().equals("user"));
+    if (!judged && all.stream().allMatch(s -> s.status() == Status.OK)) {
+      steps.add(Step.of(action, Status.UNKNOWN, Duration.ZERO, "no docroot was " + (action.equals("check") ? "checked" : "looked at")
+          + (server == null ? "" : ": " + server.configPath() + " names no host for mod_http_upload"),
+          "check the hosts and mod_http_upload in the config: ejup config validate"));
+    }
     return new Report("docroot", shell.where(), steps.all());
   }
 
@@ -134,25 +233,39 @@ public final class Docroot {
     if (follow) {
       argv.add("-L");
     }
-    argv.addAll(List.of("-c", "%F|%U|%G|%a", "--", path));
+    argv.addAll(List.of("-c", PathState.FORMAT, "--", path));
     RemoteShell.Result r = shell.run(argv, true);
     return r.ok() ? PathState.parse(path, r.out()) : Optional.empty();
   }
 
-  private void inspect(String path) {
-    String user = server.user();
-    List<String> groups = server.groups();
+  /** The check's steps for one docroot, stopping where what follows would only fail again. */
+  private void inspect(String path, UploadDirs dirs) {
     if (!path.startsWith("/")) {
       steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, "docroot " + path + " is not an absolute path",
           "write an absolute docroot or one starting with @HOME@ (ejup config validate)"));
       return;
     }
-    parents(path);
+    if (attempt("parents", () -> parents(path)) == null) {
+      return;
+    }
+    PathState dir = attempt("docroot", () -> directory(path));
+    if (dir == null
+        || attempt("contents", () -> contents(path)) == null
+        || attempt("permissions", () -> permissions(path, dir, dirs)) == null
+        || attempt("space", () -> space(path)) == null) {
+      return;
+    }
+    attempt("mount", () -> mount(path));
+  }
+
+  /** The docroot itself; null when it is not a directory to look into. */
+  private PathState directory(String path) {
+    String user = server.user();
     Optional<PathState> state = stat(path, false);
     if (state.isEmpty()) {
       steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, path + " does not exist, so every PUT fails",
           "create it for " + user + ": ejup docroot fix"));
-      return;
+      return null;
     }
     PathState s = state.get();
     if (s.isSymlink()) {
@@ -160,30 +273,72 @@ public final class Docroot {
       steps.add(Step.of("docroot", Status.WARN, Duration.ZERO, path + " is a symbolic link"
           + target.map(t -> " to a " + t.type() + " (" + t.describe() + ")").orElse(" that points nowhere"),
           "ejup does not chown through links: point docroot at the real directory"));
-      return;
+      return null;
     }
     if (!s.isDirectory()) {
       steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, path + " is a " + s.type() + ", not a directory",
           "move it away; ejup docroot fix then creates the directory"));
-      return;
+      return null;
     }
-    if (!Mode.canWriteDirectory(user, groups, s.owner(), s.group(), s.mode())) {
+    if (!Mode.canWriteDirectory(user, server.groups(), s.owner(), s.group(), s.mode())) {
       steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, path + " is " + s.describe() + ": " + user
           + " cannot create files in it, so every PUT fails", "run: ejup docroot fix (chown -R " + user + ":" + server.group() + ")"));
     } else {
       steps.add(Step.ok("docroot", Duration.ZERO, path + " is " + s.describe() + ", writable by " + user));
     }
+    return s;
+  }
+
+  private Boolean contents(String path) {
+    String user = server.user();
     RemoteShell.Result foreign = shell.run(List.of("find", "-P", path, "-mindepth", "1", "!", "-user", user, "-print", "-quit"), true);
     String example = foreign.out().strip();
     steps.add(example.isEmpty()
         ? Step.ok("contents", Duration.ZERO, "everything under " + path + " belongs to " + user)
         : Step.of("contents", Status.CRIT, Duration.ZERO, "not everything under " + path + " belongs to " + user + ", e.g. " + example,
             "ejabberd cannot add files for that user: ejup docroot fix"));
-    space(path);
-    mount(path);
+    return true;
   }
 
-  private void parents(String path) {
+  /**
+   * Group or other write on the docroot or anything in it lets someone besides ejabberd replace
+   * or delete what XMPP users download. Group write is fine where the config asks for it
+   * (dir_mode/file_mode, a deliberately shared group); other write never is.
+   */
+  private Boolean permissions(String path, PathState dir, UploadDirs dirs) {
+    int dirMask = Mode.SHARED_WRITE & ~groupWriteAskedFor(dirs.dirMode());
+    int fileMask = Mode.SHARED_WRITE & ~groupWriteAskedFor(dirs.fileMode());
+    PathState found = (dir.mode() & dirMask) != 0 ? dir : null;
+    if (found == null) {
+      List<String> find = new ArrayList<>(List.of("find", "-P", path, "-mindepth", "1", "(", "-type", "d", "-perm",
+          String.format("/%03o", dirMask), "-o", "-type", "f", "-perm", String.format("/%03o", fileMask), ")", "-print", "-quit"));
+      String example = shell.run(find, true).out().strip();
+      found = example.isEmpty() ? null : stat(example, false).orElse(new PathState(example, "file", "?", "?", Mode.SHARED_WRITE));
+    }
+    if (found == null) {
+      steps.add(Step.ok("permissions", Duration.ZERO, "only " + server.user() + " may change what is under " + path
+          + (dirMask == Mode.SHARED_WRITE && fileMask == Mode.SHARED_WRITE ? "" : " (and the group, as the config's modes ask)")));
+      return true;
+    }
+    String mode = found.isDirectory() ? dirs.dirMode() : dirs.fileMode();
+    boolean configured = mode != null && (Mode.parse(mode) & (found.isDirectory() ? dirMask : fileMask)) != 0;
+    String what = found == dir ? path : found.path() + " under " + path;
+    steps.add(Step.of("permissions", Status.WARN, Duration.ZERO, what + " is " + found.describe() + ": "
+        + Mode.otherWriters(found.mode() & Mode.SHARED_WRITE, found.group()) + " may replace or delete what XMPP users download",
+        configured
+            ? (found.isDirectory() ? "dir_mode " : "file_mode ") + mode + " in " + server.configPath()
+                + " asks for it: set dir_mode \"0750\" and file_mode \"0640\", then run ejup docroot fix"
+            : "run: ejup docroot fix (removes group and other write" + (mode == null ? "" : ", sets the configured modes") + ")"));
+    return true;
+  }
+
+  /** The group-write bit a configured mode asks for, else 0. */
+  private static int groupWriteAskedFor(String configured) {
+    int mode = configured == null ? -1 : Mode.parse(configured);
+    return mode < 0 ? 0 : mode & 0020;
+  }
+
+  private Boolean parents(String path) {
     List<String> blocked = new ArrayList<>();
     String parent = path;
     while ((parent = parentOf(parent)) != null) {
@@ -196,6 +351,7 @@ public final class Docroot {
         ? Step.ok("parents", Duration.ZERO, "every parent of " + path + " lets " + server.user() + " through")
         : Step.of("parents", Status.CRIT, Duration.ZERO, server.user() + " cannot pass " + String.join(", ", blocked),
             "give it search permission, e.g. chmod o+x " + Quote.arg(blocked.get(0).replaceAll(" \\(.*", ""))));
+    return true;
   }
 
   static String parentOf(String path) {
@@ -206,26 +362,28 @@ public final class Docroot {
     return path.substring(0, slash);
   }
 
-  private void space(String path) {
+  private Boolean space(String path) {
     RemoteShell.Result df = shell.run(List.of("df", "-P", "-k", "--", path), true);
     String[] lines = df.out().strip().split("\n");
     String[] cols = lines[lines.length - 1].trim().split("\\s+");
-    if (!df.ok() || cols.length < 6) {
-      steps.add(Step.of("space", Status.WARN, Duration.ZERO, "cannot read free space of " + path + ": " + df.err().strip(), ""));
-      return;
+    if (!df.ok() || cols.length < 6 || !cols[3].matches("[0-9]{1,18}")) {
+      steps.add(Step.of("space", Status.WARN, Duration.ZERO, "cannot read free space of " + path
+          + (df.ok() ? " from df's answer" : ": " + oneLine(df.err())), "check that df -P -k works on the server"));
+      return true;
     }
     long freeKb = Long.parseLong(cols[3]);
     Status status = freeKb < NO_SPACE_KB ? Status.CRIT : freeKb < LOW_SPACE_KB ? Status.WARN : Status.OK;
     steps.add(Step.of("space", status, Duration.ZERO, (freeKb / 1024) + " MiB free on " + cols[5],
         status == Status.OK ? "" : "free some space, or prune old uploads (mod_http_upload_quota max_days, ejup docroot prune)"));
+    return true;
   }
 
-  private void mount(String path) {
+  private Boolean mount(String path) {
     RemoteShell.Result r = shell.run(List.of("findmnt", "-n", "-o", "TARGET,OPTIONS", "-T", path), false);
     String[] cols = r.out().strip().split("\\s+");
     if (!r.ok() || cols.length < 2) {
       steps.add(Step.of("mount", Status.OK, Duration.ZERO, "mount options unknown (no findmnt)", ""));
-      return;
+      return true;
     }
     List<String> opts = Arrays.asList(cols[1].split(","));
     if (opts.contains("ro")) {
@@ -234,10 +392,11 @@ public final class Docroot {
     } else {
       steps.add(Step.ok("mount", Duration.ZERO, cols[0] + " mounted " + (opts.contains("noexec") ? "rw,noexec (fine for uploads)" : "rw")));
     }
+    return true;
   }
 
   /** Returns whether anything was (or, with dryRun, would be) changed. */
-  private boolean repair(String path, UploadDirs dirs, boolean dryRun) {
+  private Boolean repair(String path, UploadDirs dirs, boolean dryRun) {
     if (!path.startsWith("/")) {
       steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "docroot " + path + " is not absolute; not touching it", "fix the config first"));
       return false;
@@ -255,8 +414,8 @@ public final class Docroot {
           "move it away, then run ejup docroot fix again"));
       return false;
     }
-    String dirMode = dirs.dirMode() != null ? dirs.dirMode() : null;
-    String fileMode = dirs.fileMode() != null ? dirs.fileMode() : null;
+    String dirMode = dirs.dirMode();
+    String fileMode = dirs.fileMode();
     if (state.isEmpty()) {
       commands.add(List.of("mkdir", "-p", "--", path));
       commands.add(List.of("chown", "--", owner, path));
@@ -276,7 +435,7 @@ public final class Docroot {
       }
       RemoteShell.Result r = shell.run(command, true);
       if (!r.ok()) {
-        steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "`" + text + "` failed: " + r.err().strip(),
+        steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "`" + text + "` failed: " + oneLine(r.err()),
             "the commands before this one were done; fix the cause and run ejup docroot fix again"));
         return true;
       }
@@ -285,16 +444,20 @@ public final class Docroot {
     return !commands.isEmpty();
   }
 
-  /** Adds a chmod over find when some entry of the type lacks the wanted bits (exact mode when configured). */
+  /**
+   * Adds a chmod over find for the entries of a type that need it: the configured mode exactly,
+   * else the owner's bits added and group and other write taken away.
+   */
   private void modes(List<List<String>> commands, String path, String type, String exact, String atLeast, String symbolic) {
-    List<String> test = exact != null ? List.of("!", "-perm", exact) : List.of("!", "-perm", atLeast);
+    List<String> test = exact != null ? List.of("!", "-perm", exact)
+        : List.of("(", "!", "-perm", atLeast, "-o", "-perm", String.format("/%03o", Mode.SHARED_WRITE), ")");
     List<String> probe = new ArrayList<>(List.of("find", "-P", path, "-type", type));
     probe.addAll(test);
     probe.addAll(List.of("-print", "-quit"));
     if (any(probe)) {
       List<String> change = new ArrayList<>(List.of("find", "-P", path, "-type", type));
       change.addAll(test);
-      change.addAll(List.of("-exec", "chmod", exact != null ? exact : symbolic, "{}", "+"));
+      change.addAll(List.of("-exec", "chmod", exact != null ? exact : symbolic + ",go-w", "{}", "+"));
       commands.add(change);
     }
   }

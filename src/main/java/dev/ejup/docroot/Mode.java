@@ -28,6 +28,27 @@ public final class Mode {
     return (bitsFor(user, groups, owner, group, mode) & 3) == 3;
   }
 
+  /** Group and other write bits: what lets someone besides the owner replace or delete files. */
+  public static final int SHARED_WRITE = 0022;
+
+  /** Who besides the owner may write under these bits, in words; empty when nobody. */
+  public static String otherWriters(int mode, String group) {
+    if ((mode & 0002) != 0) {
+      return "any local user";
+    }
+    return (mode & 0020) != 0 ? "any member of group " + group : "";
+  }
+
+  /** A configured mode such as "0750" or "750"; -1 when it is not octal. */
+  public static int parse(String octal) {
+    try {
+      int mode = Integer.parseInt(octal.strip(), 8);
+      return mode >= 0 && mode <= 07777 ? mode : -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
   public static String octal(int mode) {
     return String.format("%04o", mode);
   }

@@ -49,7 +49,7 @@ final class JsonRenderer implements Renderer {
     int i = 0;
     for (Map.Entry<String, Double> metric : report.metrics().entrySet()) {
       json.append(i++ == 0 ? "" : ", ").append(Json.quote(metric.getKey())).append(": ")
-          .append(Seconds.number(metric.getValue()));
+          .append(Double.isFinite(metric.getValue()) ? Seconds.number(metric.getValue()) : "null");
     }
     json.append("}\n    }");
   }

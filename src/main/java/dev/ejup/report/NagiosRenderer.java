@@ -3,8 +3,10 @@ package dev.ejup.report;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The Monitoring Plugins output: one status line, perfdata after '|', then the steps as long
@@ -25,32 +27,49 @@ final class NagiosRenderer implements Renderer {
     Status worst = Report.worst(reports);
     String service = "EJUP " + (reports.isEmpty() ? "" : reports.get(0).kind().toUpperCase(Locale.ROOT) + " ");
     StringBuilder out = new StringBuilder(service).append(worst.pluginLabel()).append(" - ")
-        .append(summary(reports)).append(" |");
+        .append(text(summary(reports)));
+    StringBuilder perf = new StringBuilder();
     boolean fleet = reports.size() > 1;
-    for (Report report : reports) {
+    // a grapher keeps one value per label: steps of one name are one value, a target twice is one
+    Set<String> labels = new HashSet<>();
+    for (Report report : Series.byTarget(reports)) {
       String prefix = fleet ? report.target() + " " : "";
-      for (Step step : report.steps()) {
-        out.append(' ').append(label(prefix + step.name())).append('=').append(Seconds.of(step.duration())).append("s;;;0");
+      for (Step step : Series.byName(report.steps())) {
+        perfdata(perf, labels, prefix + step.name(), Seconds.of(step.duration()) + "s;;;0");
       }
-      out.append(' ').append(label(prefix + "total")).append('=').append(Seconds.of(report.total()))
-          .append("s;").append(threshold(warning)).append(';').append(threshold(critical)).append(";0");
-      report.metrics().forEach((name, value) ->
-          out.append(' ').append(label(prefix + name)).append('=').append(Seconds.number(value))
-              .append(name.endsWith("_bytes") ? "B" : "").append(";;;"));
+      perfdata(perf, labels, prefix + "total", Seconds.of(report.total()) + "s;" + threshold(warning) + ';' + threshold(critical) + ";0");
+      report.metrics().forEach((name, value) -> perfdata(perf, labels, prefix + name,
+          (Double.isFinite(value) ? Seconds.number(value) + (name.endsWith("_bytes") ? "B" : "") : "U") + ";;;"));
     }
-    out.append('\n');
+    out.append(perf.isEmpty() ? "" : " |").append(perf).append('\n');
     for (Report report : reports) {
       for (Step step : report.steps()) {
-        out.append(step.status().pluginLabel()).append(": ")
+        StringBuilder line = new StringBuilder(step.status().pluginLabel()).append(": ")
             .append(fleet ? report.target() + " " : "").append(step.name()).append(" ")
             .append(Seconds.of(step.duration())).append("s ").append(step.detail());
         if (step.hasHint() && step.status() != Status.OK) {
-          out.append(" (hint: ").append(step.hint()).append(')');
+          line.append(" (hint: ").append(step.hint()).append(')');
         }
-        out.append('\n');
+        out.append(text(line.toString())).append('\n');
       }
     }
     return out.toString();
+  }
+
+  private static void perfdata(StringBuilder out, Set<String> labels, String label, String rest) {
+    String quoted = label(label);
+    if (labels.add(quoted)) {
+      out.append(' ').append(quoted).append('=').append(rest);
+    }
+  }
+
+  /**
+   * Free text as one line without '|': Nagios reads perfdata from the first '|' on the status
+   * line and on every long-output line, so a '|' in a message would turn the rest into garbage
+   * perfdata.
+   */
+  private static String text(String line) {
+    return line.replace('|', '\u00a6').replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static String summary(List<Report> reports) {
@@ -75,7 +94,7 @@ final class NagiosRenderer implements Renderer {
 
   /** Perfdata labels are single-quoted; a quote inside is doubled, '=' is not allowed. */
   private static String label(String name) {
-    return "'" + name.replace("'", "''").replace('=', '_') + "'";
+    return "'" + name.replace("'", "''").replace('=', '_').replace('|', '\u00a6') + "'";
   }
 
   private static String threshold(Double seconds) {

@@ -17,8 +17,11 @@ final class Seconds {
     return BigDecimal.valueOf(seconds).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
   }
 
-  /** A metric value as Prometheus and JSON want it: integers without ".0". */
+  /** A metric value as Prometheus wants it: integers without ".0"; NaN and +Inf/-Inf as Prometheus spells them. */
   static String number(double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+    }
     if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }

@@ -19,6 +19,9 @@ final class TextRenderer implements Renderer {
 
   @Override
   public String render(List<Report> reports) {
+    if (reports.isEmpty()) {
+      return "UNKNOWN: nothing ran, so there is no verdict\n";
+    }
     StringBuilder text = new StringBuilder();
     for (Report report : reports) {
       if (text.length() > 0) {

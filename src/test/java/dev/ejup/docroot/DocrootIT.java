@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ejup.Ejup;
 import dev.ejup.model.UserError;
+import dev.ejup.report.Consumers;
+import dev.ejup.report.Format;
 import dev.ejup.ssh.RemoteShell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
@@ -76,7 +78,7 @@ class DocrootIT {
     assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(docroot.resolve("abc/def/old.bin"))));
     Ejup.Result again = ejup("root", "fix", config);
     assertEquals(0, again.exitCode());
-    assertTrue(again.out().contains("fix       nothing to change"), again.out());
+    assertTrue(again.out().matches("(?s).*\\n  OK +\\S+s  fix +nothing to change\\n.*"), again.out());
     assertFalse(again.out().contains("ran:"), again.out());
   }
 
@@ -133,6 +135,105 @@ class DocrootIT {
     assertTrue(check.out().contains("hint: give it search permission, e.g. chmod o+x " + locked), check.out());
   }
 
+  private static String mode(Path path) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static void sh(String... command) {
+    LocalEjabberd.Shell.run(List.of(command), 10).requireOk(String.join(" ", command));
+  }
+
+  /** A docroot as ejabberd leaves it, then opened up to every local user. */
+  private static Path worldWritable(String name) throws IOException {
+    Path docroot = Files.createDirectories(work.resolve(name));
+    Path file = Files.createDirectories(docroot.resolve("h1/r1")).resolve("holiday.jpg");
+    Files.writeString(file, "x");
+    sh("chown", "-R", "ejabberd:ejabberd", docroot.toString());
+    sh("chmod", "-R", "a+rwX", docroot.toString());
+    return docroot;
+  }
+
+  @Test
+  void aWorldWritableDocrootIsAWarningAndFixTakesTheBitsAway() throws IOException {
+    Path docroot = worldWritable("world-writable");
+    Path config = config(docroot.toString(), "");
+    Ejup.Result check = ejup("root", "check", config);
+    assertEquals(1, check.exitCode(), check.out());
+    assertTrue(check.out().contains(docroot + " is ejabberd:ejabberd 0777: any local user may replace or delete what XMPP users download"),
+        check.out());
+    assertTrue(check.out().contains("hint: run: ejup docroot fix (removes group and other write)"), check.out());
+    Ejup.Result fix = ejup("root", "fix", config);
+    assertEquals(0, fix.exitCode(), fix.out());
+    assertEquals("rwxr-xr-x", mode(docroot));
+    assertEquals("rwxr-xr-x", mode(docroot.resolve("h1/r1")));
+    assertEquals("rw-r--r--", mode(docroot.resolve("h1/r1/holiday.jpg")));
+    assertEquals("ejabberd", owner(docroot.resolve("h1/r1/holiday.jpg")));
+    Ejup.Result again = ejup("root", "fix", config);
+    assertTrue(again.out().contains("nothing to change"), again.out());
+    // one file opened up again: named, with who may write it
+    sh("chmod", "g+w", docroot.resolve("h1/r1/holiday.jpg").toString());
+    Ejup.Result file = ejup("root", "check", config);
+    assertEquals(1, file.exitCode(), file.out());
+    assertTrue(file.out().contains(docroot.resolve("h1/r1/holiday.jpg") + " under " + docroot
+        + " is ejabberd:ejabberd 0664: any member of group ejabberd may replace"), file.out());
+  }
+
+  @Test
+  void theConfiguredModesAreKeptAndTheirGroupWriteAccepted() throws IOException {
+    Path docroot = worldWritable("configured-modes");
+    Path config = config(docroot.toString(), "    dir_mode: \"0770\"\n    file_mode: \"0660\"\n");
+    assertEquals(1, ejup("root", "check", config).exitCode());
+    Ejup.Result fix = ejup("root", "fix", config);
+    assertEquals(0, fix.exitCode(), fix.out());
+    assertEquals("rwxrwx---", mode(docroot.resolve("h1")));
+    assertEquals("rw-rw----", mode(docroot.resolve("h1/r1/holiday.jpg")));
+    assertTrue(fix.out().contains("(and the group, as the config's modes ask)"), fix.out());
+    Path open = config(docroot.toString(), "    dir_mode: \"0777\"\n");
+    sh("chmod", "0777", docroot.toString());
+    Ejup.Result asked = ejup("root", "check", open);
+    assertEquals(1, asked.exitCode(), asked.out());
+    assertTrue(asked.out().contains("hint: dir_mode 0777 in " + open + " asks for it"), asked.out());
+  }
+
+  @Test
+  void aContainerUidWithNoNameIsShownAsItsNumberAndOwnerTakesIt() throws IOException {
+    assertEquals(2, LocalEjabberd.Shell.run(List.of("getent", "passwd", "9000"), 10).exit(), "uid 9000 has no name on this host");
+    Path docroot = Files.createDirectories(work.resolve("container"));
+    sh("chown", "9000:9000", docroot.toString());
+    sh("chmod", "0750", docroot.toString());
+    Path config = config(docroot.toString(), "");
+    Ejup.Result asEjabberd = ejup("root", "check", config, "--owner", "ejabberd");
+    assertEquals(2, asEjabberd.exitCode(), asEjabberd.out());
+    assertTrue(asEjabberd.out().contains(docroot + " is 9000:9000 0750: ejabberd cannot create files in it"), asEjabberd.out());
+    Ejup.Result as9000 = ejup("root", "check", config, "--owner", "9000");
+    assertEquals(0, as9000.exitCode(), as9000.out());
+    assertTrue(as9000.out().contains("ejabberd runs as 9000:9000 (from --owner, a uid with no user name here)"), as9000.out());
+    assertTrue(as9000.out().contains("everything under " + docroot + " belongs to 9000"), as9000.out());
+    sh("chown", "-R", "root:root", docroot.toString());
+    Ejup.Result fix = ejup("root", "fix", config, "--owner", "9000");
+    assertEquals(0, fix.exitCode(), fix.out());
+    assertTrue(fix.out().contains("ran: chown -R -P -- 9000:9000 " + docroot), fix.out());
+    assertEquals(9000, Files.getAttribute(docroot, "unix:uid"));
+    assertEquals(9000, Files.getAttribute(docroot, "unix:gid"));
+  }
+
+  @Test
+  void everyFormatOfARealRunIsAcceptedByItsConsumer() throws IOException {
+    for (Format format : Format.values()) {
+      Path docroot = worldWritable("formats-" + format.label());
+      sh("chown", "root:root", docroot.toString());
+      Path config = config(docroot.toString(), "");
+      for (String command : List.of("check", "fix", "check", "prune")) {
+        Ejup.Result r = ejup("root", command, config, "--format", format.label());
+        assertEquals("", r.err(), command + " " + format);
+        Consumers.accept(format, r.out(), r.exitCode());
+      }
+    }
+    Ejup.Result refused = ejup(sshd.get("NOSUDO_USER"), "fix", config(work.resolve("formats-nosudo").toString(), ""), "--format", "prometheus");
+    assertEquals(2, refused.exitCode());
+    Consumers.prometheus(refused.out());
+  }
+
   @Test
   void anUnprivilegedUserWorksThroughItsSudoRule() throws IOException {
     Path docroot = Files.createDirectories(work.resolve("via-sudo"));
@@ -147,16 +248,18 @@ class DocrootIT {
     // a config the login may read comes over SFTP; the first command that needs root is stat
     Ejup.Result r = ejup(sshd.get("NOSUDO_USER"), "check", config);
     assertEquals(2, r.exitCode());
-    assertEquals(1, r.err().lines().count(), r.err());
-    assertTrue(r.err().contains("sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `stat -L "), r.err());
-    assertTrue(r.err().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/stat"), r.err());
+    // the refusal is the step that met it, in the report, in the format asked for
+    assertTrue(r.out().matches("(?s).*CRITICAL\\s+\\S+s\\s+parents\\s+sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT")
+        + " refused `stat -L .*"), r.out());
+    assertTrue(r.out().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/stat"), r.out());
+    assertEquals("", r.err());
     // one it may not read (ejabberd.yml is usually 0640 root:ejabberd) needs sudo cat
     Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    Ejup.Result unreadable = ejup(sshd.get("NOSUDO_USER"), "check", config);
+    Ejup.Result unreadable = ejup(sshd.get("NOSUDO_USER"), "check", config, "--format", "nagios");
     assertEquals(2, unreadable.exitCode());
-    assertEquals(1, unreadable.err().lines().count(), unreadable.err());
-    assertTrue(unreadable.err().contains("sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `cat -- "), unreadable.err());
-    assertTrue(unreadable.err().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/cat"), unreadable.err());
+    Consumers.Nagios.Output nagios = Consumers.Nagios.parse(unreadable.out(), 2);
+    assertTrue(nagios.text().contains("config: sudo on ejuptest-nosudo@127.0.0.1:" + sshd.get("PORT") + " refused `cat -- "), nagios.text());
+    assertTrue(unreadable.out().contains("ejuptest-nosudo ALL=(root) NOPASSWD: /usr/bin/cat"), unreadable.out());
   }
 
   @Test
@@ -164,7 +267,8 @@ class DocrootIT {
     Path config = Files.writeString(Files.createTempDirectory(work, "bad").resolve("ejabberd.yml"), "modules: [\n");
     Ejup.Result r = ejup("root", "fix", config);
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("does not parse: " + config + ":2:1"), r.err());
+    assertTrue(r.out().contains("does not parse: " + config + ":2:1"), r.out());
+    assertFalse(r.out().matches("(?s).*\\n  [A-Z]+ +\\S+s  fix .*"), "nothing was tried: " + r.out());
   }
 
   @Test

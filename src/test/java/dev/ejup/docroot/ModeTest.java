@@ -23,9 +23,23 @@ class ModeTest {
   }
 
   @Test
+  void whoElseMayWrite() {
+    assertEquals("any local user", Mode.otherWriters(0777, "ejabberd"));
+    assertEquals("any member of group ejabberd", Mode.otherWriters(0775, "ejabberd"));
+    assertEquals("", Mode.otherWriters(0755, "ejabberd"));
+    assertEquals(0750, Mode.parse("0750"));
+    assertEquals(0750, Mode.parse("750"));
+    assertEquals(-1, Mode.parse("rwx"));
+    assertEquals(-1, Mode.parse("99999"));
+  }
+
+  @Test
   void statOutputAndParents() {
-    PathState s = PathState.parse("/srv/up", "directory|root|root|755\n").orElseThrow();
+    PathState s = PathState.parse("/srv/up", "directory|root|root|755|0|0\n").orElseThrow();
     assertEquals("root:root 0755", s.describe());
+    PathState container = PathState.parse("/srv/up", "directory|UNKNOWN|UNKNOWN|777|9000|9001\n").orElseThrow();
+    assertEquals("9000:9001 0777", container.describe(), "an owner with no name here is its number, as ls shows it");
+    assertTrue(Mode.canWriteDirectory("9000", List.of("9001"), container.owner(), container.group(), 0700));
     assertTrue(s.isDirectory());
     assertTrue(PathState.parse("/x", "garbage").isEmpty());
     assertEquals("/srv", Docroot.parentOf("/srv/up"));

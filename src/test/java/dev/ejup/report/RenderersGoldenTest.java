@@ -24,8 +24,9 @@ class RenderersGoldenTest {
 
   static Stream<Arguments> cases() {
     List<Supplier<List<Report>>> samples = List.of(
-        () -> List.of(SampleReports.passing()), () -> List.of(SampleReports.failing()), SampleReports::fleet);
-    List<String> names = List.of("passing", "failing", "fleet");
+        () -> List.of(SampleReports.passing()), () -> List.of(SampleReports.failing()), SampleReports::fleet,
+        SampleReports::docrootFix);
+    List<String> names = List.of("passing", "failing", "fleet", "docroot-fix");
     Stream.Builder<Arguments> cases = Stream.builder();
     for (Format format : Format.values()) {
       for (int i = 0; i < names.size(); i++) {
