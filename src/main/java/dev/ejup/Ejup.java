@@ -161,6 +161,14 @@ public final class Ejup implements ToolProvider {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    boolean debug = List.of(args).contains("--debug");
+    // a thread of ejup's or of a library (Smack's reader, a worker) that dies says so in one line, as everything else does
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      err.println("ejup: internal error: " + dev.ejup.model.Cause.words(e) + " (hint: run again with --debug for the stack trace and report it)");
+      if (debug) {
+        e.printStackTrace(err);
+      }
+    });
     int code = new Ejup().run(out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();
