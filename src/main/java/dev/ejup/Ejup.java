@@ -48,10 +48,7 @@ public final class Ejup implements ToolProvider {
       }
       return e.exitCode();
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      err.println("ejup: internal error: " + dev.ejup.model.Cause.words(e) + " (hint: run again with --debug for the stack trace and report it)");
-      if (debug) {
-        e.printStackTrace(err);
-      }
+      internalError(err, e, debug);
       return USAGE;
     } finally {
       out.flush();
@@ -172,12 +169,23 @@ public final class Ejup implements ToolProvider {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    boolean debug = List.of(args).contains("--debug");
+    // a thread of ejup's or of a library (Smack's reader, a worker) that dies says so in one line, as everything else does
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> internalError(err, e, debug));
     int code = new Ejup().run(out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();
     dev.ejup.check.SmackExit.quietReactor();
     // halt, not exit: nothing left to clean up, and exit would wait on library threads
     Runtime.getRuntime().halt(code);
+  }
+
+  /** What went wrong that no rule foresaw, in one line of words; the stack trace only under --debug. */
+  private static void internalError(PrintWriter err, Throwable e, boolean debug) {
+    err.println("ejup: internal error: " + dev.ejup.model.Cause.words(e) + " (hint: run again with --debug for the stack trace and report it)");
+    if (debug) {
+      e.printStackTrace(err);
+    }
   }
 
   /** Runs ejup in-process and captures both streams: the test suites' way in. */

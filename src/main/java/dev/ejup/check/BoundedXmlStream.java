@@ -45,6 +45,7 @@ final class BoundedXmlStream extends FilterInputStream {
   private byte previous;
   private Exceeded failed;
   private final AtomicReference<Exceeded> tripped;
+  private final byte[] one = new byte[1];
 
   /** @param tripped set to what went over the bound, when something does */
   BoundedXmlStream(InputStream in, AtomicReference<Exceeded> tripped) {
@@ -54,7 +55,6 @@ final class BoundedXmlStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xff;
   }

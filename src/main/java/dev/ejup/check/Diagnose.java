@@ -29,14 +29,15 @@ final class Diagnose {
         break;
       }
     }
-    // a report line is one line: parsers and TLS stacks put line breaks in their messages
+    // one line in words: parsers and TLS stacks put class names and line breaks in their messages
     String message = Cause.words(root);
     if (root instanceof ConnectException) {
       return StepFailure.crit("connection to " + where + " refused",
           "nothing listens there: is " + what + " running, and is the port right? (ejabberdctl status; ejup config validate)");
     }
     if (root instanceof UnknownHostException) {
-      return StepFailure.crit("cannot resolve " + where + ": " + message,
+      String said = String.valueOf(root.getMessage());
+      return StepFailure.crit("cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
           "check DNS for the name, or give the address with --server HOST[:PORT]");
     }
     if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException) {

@@ -125,6 +125,9 @@ public final class Cause {
     if (t instanceof java.io.EOFException) {
       return "the connection closed before the answer was complete";
     }
+    if (t instanceof NumberFormatException && String.valueOf(t.getMessage()).startsWith("For input string: ")) {
+      return t.getMessage().substring("For input string: ".length()).replaceAll(" under radix \\d+$", "") + " is not a number";
+    }
     if (t instanceof NullPointerException) {
       return "ejup hit a bug: a value it needed was missing";
     }

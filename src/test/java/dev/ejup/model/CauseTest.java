@@ -135,4 +135,22 @@ class CauseTest {
         "--password-file", dir.resolve("none").toString());
     assertTrue(missing.err().contains("no such file or directory"), missing.err());
   }
+
+  /** A thread that dies outside the command's own catch (a worker, Smack's reader) says so in one line too. */
+  @Test
+  void aDyingThreadPrintsNoStackTrace() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(), "-cp", System.getProperty("java.class.path"),
+        "dev.ejup.Ejup", "check", "--jid", "monitor@localhost", "--server", "localhost:abc", "--deadline", "5").redirectErrorStream(true);
+    builder.environment().put("EJUP_PASSWORD", "secret");
+    Process ejup = builder.start();
+    String said = new String(ejup.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(ejup.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertFalse(said.contains("\tat ") || said.contains("Exception") || said.contains("java."), said);
+  }
+
+  @Test
+  void notANumber() {
+    assertEquals("\"abc\" is not a number", Cause.words(assertThrows(NumberFormatException.class, () -> Integer.parseInt("abc"))));
+  }
 }
