@@ -48,7 +48,7 @@ class CommandLineTest {
     assertEquals(3, r.exitCode(), what + ": " + r.out() + r.err());
     assertEquals(1, r.err().lines().count(), what + ": one line: " + r.err());
     assertTrue(r.err().startsWith("ejup: "), what + ": " + r.err());
-    assertTrue(!r.err().matches("(?s).*(\\b[a-z]+(\\.[a-z0-9]+)+\\.[A-Z][A-Za-z]+|Exception|Error:|\\bat [a-z]).*"),
+    assertTrue(!r.err().matches("(?s).*(\\b[a-z]+(\\.[a-z0-9]+)+\\.[A-Z][A-Za-z]+|Exception|Error:|\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\().*"),
         what + ": no class names or traces: " + r.err());
   }
 
