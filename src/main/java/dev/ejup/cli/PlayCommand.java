@@ -9,6 +9,7 @@ import dev.ejup.model.UserError;
 import dev.ejup.playbook.Engine;
 import dev.ejup.playbook.Fleet;
 import dev.ejup.playbook.Inventory;
+import dev.ejup.playbook.Playbook;
 import dev.ejup.playbook.PlaybookLoader;
 import dev.ejup.playbook.RunLock;
 import dev.ejup.playbook.Target;
@@ -24,8 +25,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 @Parameters(commandNames = "play", commandDescription = "Run a playbook (setup, post-deploy, healthcheck) on one server or a fleet")
 final class PlayCommand implements Command {
@@ -76,24 +77,14 @@ final class PlayCommand implements Command {
       loaded.diagnostics().stream().map(Diagnostic::format).forEach(io.err()::println);
       return Status.UNKNOWN.exitCode();
     }
-    Path lockPath = loaded.playbook().lock().isEmpty() ? null : Path.of(loaded.playbook().lock());
-    Optional<RunLock> lock = lockPath == null ? Optional.empty() : RunLock.tryTake(lockPath);
-    if (lockPath != null && lock.isEmpty()) {
-      String pid = RunLock.holder(lockPath);
-      io.out().println("UNKNOWN - a run of " + file + " is in progress" + (pid.isEmpty() ? "" : " (pid " + pid + ")")
-          + "; lock " + lockPath);
-      return Status.UNKNOWN.exitCode();
-    }
-    try {
-      Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
-      List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
-          t -> Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun))));
-      return report.emit(io, reports);
-    } finally {
-      if (lock.isPresent()) {
-        lock.get().close();
-      }
-    }
+    Playbook book = loaded.playbook();
+    Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
+    Function<Target, Report> run = t -> report.judge(engine.run(book, t, dryRun));
+    Function<Target, Report> job = book.lock().isEmpty() ? run
+        : t -> RunLock.exclusive(io.env(), book.lock(), "playbook:" + book.name(), t, () -> run.apply(t));
+    List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
+        t -> Inventory.unresolved(t).orElseGet(() -> job.apply(t)));
+    return report.emit(io, reports);
   }
 
   static Map<String, String> parseExtra(List<String> pairs) {
