@@ -82,8 +82,9 @@ final class PlayCommand implements Command {
     Function<Target, Report> run = t -> report.judge(engine.run(book, t, dryRun));
     Function<Target, Report> job = book.lock().isEmpty() ? run
         : t -> RunLock.exclusive(io.env(), book.lock(), "playbook:" + book.name(), t, () -> run.apply(t));
-    List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
-        t -> Inventory.unresolved(t).orElseGet(() -> job.apply(t)));
+    String kind = "playbook:" + book.name();
+    List<Report> reports = Fleet.run(kind, targets, parallel, Duration.ofMillis((long) (deadline * 1000)),
+        t -> Inventory.unresolved(kind, t).orElseGet(() -> job.apply(t)));
     return report.emit(io, reports);
   }
 
