@@ -5,6 +5,7 @@ import org.jivesoftware.smack.SASLAuthentication;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.util.DNSUtil;
 import org.jivesoftware.smackx.disco.provider.DiscoverInfoProvider;
 import org.jivesoftware.smackx.disco.provider.DiscoverItemsProvider;
 import org.jivesoftware.smackx.httpfileupload.provider.FileTooLargeErrorProvider;
@@ -14,7 +15,7 @@ import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
 /**
  * Smack as a one-shot check needs it. Its default start-up runs every initializer it ships and
  * registers hundreds of providers (measured: 250 ms of a 1 s run); ejup disables those and
- * registers the five elements the upload flow reads. It also never fetches the roster, resumes
+ * registers the five elements the upload flow reads, and its own DNS resolver ({@link SystemResolver}). It also never fetches the roster, resumes
  * streams or reconnects, and logs in with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
  */
 final class SmackSetup {
@@ -45,6 +46,8 @@ final class SmackSetup {
     Roster.setRosterLoadedAtLoginDefault(false);
     XMPPTCPConnection.setUseStreamManagementDefault(false);
     ReconnectionManager.setEnabledPerDefault(false);
+    // set once, never again: every check in the process resolves names the same way
+    DNSUtil.setDNSResolver(SystemResolver.INSTANCE);
   }
 
   private SmackSetup() {}

@@ -55,9 +55,6 @@ final class XmppSession implements AutoCloseable {
           .setConnectTimeout((int) options.stepTimeout().toMillis())
           .setSendPresence(false)
           .setCompressionEnabled(false);
-      if (options.server() == null) {
-        org.jivesoftware.smack.util.dns.javax.JavaxResolver.setup();
-      }
       if (options.directTls()) {
         // the socket is TLS before the stream starts; Smack must not look for STARTTLS on it
         directTls = new DirectTlsSockets(tls, options.domain(), (int) options.stepTimeout().toMillis());

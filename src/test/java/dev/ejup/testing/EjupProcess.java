@@ -1,0 +1,106 @@
+package dev.ejup.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ejup in a JVM of its own, started as the launcher starts it (its real main, so Runtime.halt,
+ * signals and process-wide state are as in production), on the test classpath and resolving
+ * names from the tests' hosts file only.
+ */
+public final class EjupProcess {
+  private final Process process;
+  private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+  private final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+  private final Thread outReader;
+  private final Thread errReader;
+
+  private EjupProcess(Process process) {
+    this.process = process;
+    this.outReader = drain(process.getInputStream(), out);
+    this.errReader = drain(process.getErrorStream(), err);
+  }
+
+  /** Starts {@code java dev.ejup.Ejup args} with the given extra environment. */
+  public static EjupProcess start(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(),
+        "-cp", System.getProperty("java.class.path"), "dev.ejup.Ejup"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    try {
+      EjupProcess started = new EjupProcess(builder.start());
+      started.process.getOutputStream().close();
+      return started;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start ejup: " + e, e);
+    }
+  }
+
+  /** Runs to the end (bounded) and returns what it printed. */
+  public static Result run(Map<String, String> env, int timeoutSeconds, String... args) {
+    return start(env, args).waitFor(timeoutSeconds);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String errSoFar() {
+    synchronized (err) {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Sends a signal by name (TERM, INT) as a supervisor would. */
+  public void signal(String name) {
+    LocalEjabberd.Shell.run(List.of("kill", "-" + name, Long.toString(process.pid())), 10).requireOk("kill -" + name);
+  }
+
+  public Result waitFor(int timeoutSeconds) {
+    try {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("ejup did not end within " + timeoutSeconds + "s; stderr so far: " + errSoFar());
+      }
+      outReader.join(5000);
+      errReader.join(5000);
+      synchronized (out) {
+        synchronized (err) {
+          return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Thread drain(java.io.InputStream in, java.io.ByteArrayOutputStream into) {
+    Thread reader = new Thread(() -> {
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          synchronized (into) {
+            into.write(buffer, 0, n);
+          }
+        }
+      } catch (IOException e) {
+        // the process is gone
+      }
+    }, "ejup-process-reader");
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
+  }
+
+  public record Result(int exitCode, String out, String err) {}
+}
