@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -151,10 +150,10 @@ class ReadmeIT {
     Files.deleteIfExists(scratch.resolve("ejup.prom"));
     for (int i = 0; i < commands.size(); i++) {
       String command = withOptions(substitute(commands.get(i)), placeholders(add));
-      Result r = sh(command, kind.equals("crontab") || kind.equals("systemd"));
-      String where = "README.md:" + block.line() + ": " + commands.get(i) + "\n  ran: " + command + "\n" + r.out;
-      assertTrue(List.of(codes.get(i).split("\\|")).contains(Integer.toString(r.exit)), "exit " + r.exit + ", " + where);
-      assertTrue(!r.out.contains("not found"), where);
+      LocalEjabberd.Shell.Result r = sh(command, kind.equals("crontab") || kind.equals("systemd"));
+      String where = "README.md:" + block.line() + ": " + commands.get(i) + "\n  ran: " + command + "\n" + r.out();
+      assertTrue(List.of(codes.get(i).split("\\|")).contains(Integer.toString(r.exit())), "exit " + r.exit() + ", " + where);
+      assertTrue(!r.out().contains("not found"), where);
     }
     if (!metrics.isEmpty()) {
       String prom = Files.readString(scratch.resolve("ejup.prom"));
@@ -251,10 +250,8 @@ class ReadmeIT {
     return out.toString();
   }
 
-  record Result(int exit, String out) {}
-
   /** Runs a command with sh in the scratch folder; as cron would (PATH=/usr/bin:/bin, nothing else) when asked. */
-  private Result sh(String command, boolean bareEnvironment) {
+  private LocalEjabberd.Shell.Result sh(String command, boolean bareEnvironment) {
     List<String> argv = new ArrayList<>(List.of("env", "-i"));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", bareEnvironment ? "/usr/bin:/bin" : prefix.resolve("bin") + ":/usr/bin:/bin");
@@ -263,30 +260,7 @@ class ReadmeIT {
     // names resolve from the tests' hosts file, as in every other test
     env.put("EJUP_JAVA_OPTS", "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath());
     env.forEach((k, v) -> argv.add(k + "=" + v));
-    argv.addAll(List.of("sh", "-c", command));
-    try {
-      Process p = new ProcessBuilder(argv).directory(scratch.toFile()).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      byte[][] out = new byte[1][];
-      Thread reader = new Thread(() -> {
-        try {
-          out[0] = p.getInputStream().readAllBytes();
-        } catch (IOException e) {
-          out[0] = new byte[0];
-        }
-      });
-      reader.start();
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("no end within 300 s: " + command);
-      }
-      reader.join(10_000);
-      return new Result(p.exitValue(), new String(out[0] == null ? new byte[0] : out[0], StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    argv.addAll(List.of("sh", "-c", "cd '" + scratch + "' && " + command));
+    return LocalEjabberd.Shell.run(argv, 300);
   }
 }
