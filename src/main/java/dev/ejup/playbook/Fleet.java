@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Runs one job per target on a pool of {@code parallel} daemon threads. Each target has its own
  * deadline counted from when it starts; one that overruns is interrupted and reported UNKNOWN, one
- * that throws is reported CRITICAL, and neither holds the others back.
+ * that throws is reported UNKNOWN in words (a {@code UserError} keeps its status), and neither holds
+ * the others back.
  */
 public final class Fleet {
   private Fleet() {}
@@ -74,8 +75,9 @@ public final class Fleet {
       return failure(kind, target, Status.UNKNOWN, "no answer within the deadline of " + deadline.toSeconds() + "s",
           "the server or the SSH connection hangs; raise --deadline if it is only slow");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return failure(kind, target, Status.CRIT, String.valueOf(cause.getMessage()), "run again with --debug for details");
+      // the engine turns every action's failure into a step: what still escapes is ejup's own fault
+      RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      return new Report(kind, target.name(), List.of(Engine.crashed("target", cause, Duration.ZERO)));
     }
   }
 
