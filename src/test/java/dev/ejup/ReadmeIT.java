@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -38,7 +37,8 @@ import org.junit.jupiter.api.TestFactory;
  * test servers; {@code {SERVER}}, {@code {CONFIG}}, {@code {CTL}} and {@code {PUT_URL}} name them.
  * The names in the examples (example.org, xmpp.example.org, /etc/ejup/..., /usr/local/...) are
  * replaced by the test's; see {@link #substitute}. Every {@code sh}, {@code crontab} and
- * {@code nagios} block, and every {@code ini} block with an {@code ExecStart}, must have a marker.
+ * {@code nagios} block, and every {@code ini} block with an {@code ExecStart}, must have a marker
+ * ({@link ReadmeMarkersTest}, on every build).
  */
 class ReadmeIT {
   private static final Path README = Path.of("README.md");
@@ -112,16 +112,6 @@ class ReadmeIT {
     if (server != null) {
       server.down();
     }
-  }
-
-  /** A new example cannot slip in untested: whatever looks like something to run says how it is run. */
-  @Test
-  void everyExampleSaysHowItIsTested() throws IOException {
-    List<String> unmarked = blocks().stream().filter(b -> b.runnable() && b.marker().isEmpty())
-        .map(b -> "README.md:" + b.line() + ": " + b.lines().get(0)).toList();
-    assertEquals(List.of(), unmarked, "add <!-- doctest: exits ... --> (or skip: WHY) above these blocks");
-    long skipped = blocks().stream().filter(b -> b.marker().startsWith("skip")).count();
-    assertTrue(skipped <= 2, "keep the examples that cannot run short: " + skipped);
   }
 
   @TestFactory
