@@ -159,9 +159,9 @@ class PlayIT {
     Files.writeString(inventory, "- name: by-ip\n  server: 127.0.0.1:21000\n  password_file: " + server.get("PASSWORD_FILE") + "\n"
         + "- name: by-name\n  server: localhost:21000\n  password_file: " + wrong + "\n");
     Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-i", inventory.toString(), "--parallel", "1",
-        "-e", "domain=localhost", "-e", "jid=" + server.get("JID"), "-e", "config=" + server.config(), "--format", "nagios");
+        "-e", "domain=localhost", "-e", "jid=" + server.get("JID"), "-e", "config=" + server.config(), "--format", "json");
     assertEquals(2, r.exitCode(), r.out() + r.err());
-    assertTrue(r.out().matches("(?s).*by-name.*check-login.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\"target\": *\"by-name\".*\"check-login\", *\"status\": *\"CRITICAL\".*"), r.out());
     Ejup.Result alone = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-e", "domain=localhost",
         "-e", "jid=" + server.get("JID"), "-e", "password_file=" + wrong, "-e", "server=localhost:21000", "-e", "config=" + server.config());
     assertEquals(2, alone.exitCode(), alone.out() + alone.err());
