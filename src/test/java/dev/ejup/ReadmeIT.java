@@ -244,7 +244,8 @@ class ReadmeIT {
   private LocalEjabberd.Shell.Result sh(String command, boolean bareEnvironment) {
     List<String> argv = new ArrayList<>(List.of("env", "-i"));
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", bareEnvironment ? "/usr/bin:/bin" : prefix.resolve("bin") + ":/usr/bin:/bin");
+    // a root login shell's PATH (ejabberdctl is in /usr/sbin) with the installed ejup; cron's is bare
+    env.put("PATH", bareEnvironment ? "/usr/bin:/bin" : prefix.resolve("bin") + ":/usr/sbin:/usr/bin:/sbin:/bin");
     env.put("HOME", home.toString());
     env.put("LANG", "C.UTF-8");
     // names resolve from the tests' hosts file, as in every other test
