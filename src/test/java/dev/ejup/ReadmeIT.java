@@ -112,6 +112,9 @@ class ReadmeIT {
     if (server != null) {
       server.down();
     }
+    if (scratch != null) {
+      LocalEjabberd.Shell.run(List.of("rm", "-rf", "--", scratch.toString()), 60);
+    }
   }
 
   @TestFactory
