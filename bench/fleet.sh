@@ -17,14 +17,13 @@ work=$(mktemp -d)
 for i in $(seq 1 "$N"); do
   printf -- '- name: vh%d\n  server: 127.0.0.1:%s\n  domain: vh%d.localhost\n  jid: hc@vh%d.localhost\n' "$i" "$EJUP_TEST_XMPP_PORT" "$i" "$i"
 done > "$work/inventory.yml"
-vars=(-e password_file="$EJUP_TEST_PASSWORD_FILE")
+vars=(-e password_file="$EJUP_TEST_PASSWORD_FILE" -e config="$EJUP_TEST_CONFIG")  # config: the local prune reads it
 bin/ejup check --jid hc@vh1.localhost --password-file "$EJUP_TEST_PASSWORD_FILE" --server "127.0.0.1:$EJUP_TEST_XMPP_PORT" >/dev/null
 printf '%-36s %9s %20s %10s\n' "" "total" "per target" "peak RSS"
 run_one() { /usr/bin/time -f "%e %M" -o "$work/t" bin/ejup check --jid hc@vh1.localhost --password-file "$EJUP_TEST_PASSWORD_FILE" --server "127.0.0.1:$EJUP_TEST_XMPP_PORT" > "$work/out" 2>&1 || true
   read -r secs kb < <(tail -1 "$work/t"); printf '%-36s %7s s %9s s/target %6s MiB\n' "ejup check, one target" "$secs" "$secs" "$(awk -v k="$kb" 'BEGIN {printf "%.0f", k/1024}')"; echo "$secs" > "$work/one"; }
 run_one
 for p in 1 16; do
-  rm -f /tmp/ejup-healthcheck.lock
   /usr/bin/time -f "%e %M" -o "$work/t" bin/ejup play playbooks/healthcheck.yml -i "$work/inventory.yml" "${vars[@]}" --parallel "$p" > "$work/out" 2>&1 || true
   read -r secs kb < <(tail -1 "$work/t")
   printf '%-36s %7s s %9s s/target %6s MiB  %s\n' "play healthcheck, $N targets, --parallel $p" "$secs" \

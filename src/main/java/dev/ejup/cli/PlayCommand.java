@@ -10,6 +10,7 @@ import dev.ejup.model.UserError;
 import dev.ejup.playbook.Engine;
 import dev.ejup.playbook.Fleet;
 import dev.ejup.playbook.Inventory;
+import dev.ejup.playbook.Playbook;
 import dev.ejup.playbook.PlaybookLoader;
 import dev.ejup.playbook.RunLock;
 import dev.ejup.playbook.Target;
@@ -25,8 +26,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 @Parameters(commandNames = "play", commandDescription = "Run a playbook (setup, post-deploy, healthcheck) on one server or a fleet")
 final class PlayCommand implements Command {
@@ -78,33 +79,24 @@ final class PlayCommand implements Command {
       loaded.diagnostics().stream().map(Diagnostic::format).forEach(io.err()::println);
       return Status.UNKNOWN.exitCode();
     }
-    Path lockPath = loaded.playbook().lock().isEmpty() ? null : Path.of(loaded.playbook().lock());
-    Optional<RunLock> lock = lockPath == null ? Optional.empty() : RunLock.tryTake(lockPath);
-    if (lockPath != null && lock.isEmpty()) {
-      String pid = RunLock.holder(lockPath);
-      io.out().println("UNKNOWN - a run of " + file + " is in progress" + (pid.isEmpty() ? "" : " (pid " + pid + ")")
-          + "; lock " + lockPath);
-      return Status.UNKNOWN.exitCode();
-    }
-    try {
-      Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
-      // the targets done so far, for a report when a signal stops the run
-      Map<Target, Report> done = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
-      try (Interruption interruption = Interruption.install(io, report, () -> targets.stream()
-          .map(t -> done.getOrDefault(t, new Report("playbook:" + loaded.playbook().name(), t.name(),
-              List.of(Step.of("target", Status.UNKNOWN, Duration.ZERO, Interruption.WHY, Interruption.HINT)))))
-          .toList())) {
-        List<Report> reports = Fleet.run(targets, parallel, Duration.ofMillis((long) (deadline * 1000)), t -> {
-          Report result = Inventory.unresolved(t).orElseGet(() -> report.judge(engine.run(loaded.playbook(), t, dryRun)));
-          done.put(t, result);
-          return result;
-        });
-        return interruption.emit(reports);
-      }
-    } finally {
-      if (lock.isPresent()) {
-        lock.get().close();
-      }
+    Playbook book = loaded.playbook();
+    String kind = "playbook:" + book.name();
+    Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
+    Function<Target, Report> run = t -> report.judge(engine.run(book, t, dryRun));
+    Function<Target, Report> job = book.lock().isEmpty() ? run
+        : t -> RunLock.exclusive(io.env(), book.lock(), kind, t, () -> run.apply(t));
+    // the targets done so far, for a report when a signal stops the run
+    Map<Target, Report> done = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    try (Interruption interruption = Interruption.install(io, report, () -> targets.stream()
+        .map(t -> done.getOrDefault(t, new Report(kind, t.name(),
+            List.of(Step.of("target", Status.UNKNOWN, Duration.ZERO, Interruption.WHY, Interruption.HINT)))))
+        .toList())) {
+      List<Report> reports = Fleet.run(kind, targets, parallel, Duration.ofMillis((long) (deadline * 1000)), t -> {
+        Report result = Inventory.unresolved(kind, t).orElseGet(() -> job.apply(t));
+        done.put(t, result);
+        return result;
+      });
+      return interruption.emit(reports);
     }
   }
 

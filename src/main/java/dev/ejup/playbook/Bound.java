@@ -12,6 +12,7 @@ import dev.ejup.config.RemoteStore;
 import dev.ejup.config.UploadSettings;
 import dev.ejup.docroot.Docroot;
 import dev.ejup.model.Diagnostic;
+import dev.ejup.model.PasswordFile;
 import dev.ejup.model.Report;
 import dev.ejup.model.Severity;
 import dev.ejup.model.Status;
@@ -50,15 +51,20 @@ public final class Bound implements Capabilities {
     }
   }
 
-  private Where connect(Map<String, String> o) {
+  private Where connect(Target target, Map<String, String> o) {
     String ssh = o.getOrDefault("ssh", "");
+    RemoteShell shell;
     if (ssh.isBlank()) {
-      return new Where(new LocalShell(), new LocalStore());
+      shell = new LocalShell();
+    } else {
+      String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+      shell = SshConnection.open(new SshOptions(SshTarget.parse(ssh), path(o.get("identity")),
+          path(o.get("known_hosts")), false, env.get("EJUP_SSH_PASSWORD"), SSH_TIMEOUT, Path.of(home)));
     }
-    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse(ssh), path(o.get("identity")),
-        path(o.get("known_hosts")), false, env.get("EJUP_SSH_PASSWORD"), SSH_TIMEOUT, Path.of(home)));
-    return new Where(shell, new RemoteStore(shell));
+    if (!target.planned().isEmpty()) {
+      shell = new PlannedConfigShell(shell, target.planned());
+    }
+    return new Where(shell, ssh.isBlank() && target.planned().isEmpty() ? new LocalStore() : new RemoteStore(shell));
   }
 
   private static Path path(String value) {
@@ -71,9 +77,9 @@ public final class Bound implements Capabilities {
   }
 
   /** Runs an action; a problem the user can fix becomes the step's status and one line. */
-  private Step guarded(String name, Map<String, String> o, Function<Where, Step> action) {
+  private Step guarded(String name, Target target, Map<String, String> o, Function<Where, Step> action) {
     long start = System.nanoTime();
-    try (Where where = connect(o)) {
+    try (Where where = connect(target, o)) {
       Step step = action.apply(where);
       return Step.of(name, step.status(), Duration.ofNanos(System.nanoTime() - start), step.detail(), step.hint());
     } catch (UserError e) {
@@ -84,7 +90,7 @@ public final class Bound implements Capabilities {
 
   @Override
   public Step validateConfig(Target target, Map<String, String> o) {
-    return guarded("config-validate", o, where -> {
+    return guarded("config-validate", target, o, where -> {
       Path file = Path.of(config(o));
       List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(file, where.store()));
       Status status = Status.OK;
@@ -124,7 +130,8 @@ public final class Bound implements Capabilities {
   public Applied applyConfig(Target target, Map<String, String> o, boolean dryRun) {
     String[] backup = {""};
     boolean[] changed = {false};
-    Step step = guarded("config-apply", o, where -> {
+    String[] planned = {"", ""};
+    Step step = guarded("config-apply", target, o, where -> {
       Path file = Path.of(config(o));
       // a dry run writes nothing, so it neither waits for nor holds the lock
       try (ConfigStore.Held held = dryRun ? () -> { } : where.store().lock(file)) {
@@ -141,6 +148,8 @@ public final class Bound implements Capabilities {
         }
         String what = String.join("; ", plan.changes());
         if (dryRun) {
+          planned[0] = file.toString();
+          planned[1] = plan.updated();
           return Step.ok("", Duration.ZERO, "would change " + name + ": " + what + "\n" + plan.diff(name));
         }
         dev.ejup.config.AtomicFile.Written saved = where.store().replace(file, original, plan.updated(), true);
@@ -150,13 +159,13 @@ public final class Bound implements Capabilities {
         return Step.ok("", Duration.ZERO, "changed " + name + ": " + what + " (backup " + backup[0] + ")");
       }
     });
-    return new Applied(step, changed[0], backup[0]);
+    return new Applied(step, changed[0], backup[0], planned[0], planned[1]);
   }
 
   @Override
   public Step restoreConfig(Target target, String backup) {
     Map<String, String> o = target.vars();
-    return guarded("restore", o, where -> {
+    return guarded("restore", new Target(target.name(), target.vars()), o, where -> {
       Path file = Path.of(config(o));
       try (var held = where.store().lock(file)) {
         // over what the apply wrote only: a change made since is kept (replace refuses)
@@ -175,7 +184,7 @@ public final class Bound implements Capabilities {
     }
     Map<String, String> where = new java.util.LinkedHashMap<>(target.vars());
     where.putAll(o);
-    return guarded("reload", where, w -> {
+    return guarded("reload", target, where, w -> {
       Step reloaded = w.store().reload(ctl);
       if (reloaded.status() != Status.OK) {
         return reloaded;
@@ -221,8 +230,8 @@ public final class Bound implements Capabilities {
     return closed;
   }
 
-  private Step docroot(String name, Map<String, String> o, Function<RemoteShell, Report> action) {
-    return guarded(name, o, where -> {
+  private Step docroot(String name, Target target, Map<String, String> o, Function<RemoteShell, Report> action) {
+    return guarded(name, target, o, where -> {
       Report report = action.apply(where.shell());
       Step worst = report.firstWorst();
       String detail = report.worst() == Status.OK
@@ -241,29 +250,37 @@ public final class Bound implements Capabilities {
 
   @Override
   public Step docrootCheck(Target target, Map<String, String> o) {
-    return docroot("docroot-check", o, shell -> Docroot.check(shell, docrootOptions(o, false)));
+    return docroot("docroot-check", target, o, shell -> Docroot.check(shell, docrootOptions(o, false)));
   }
 
   @Override
   public Step docrootFix(Target target, Map<String, String> o, boolean dryRun) {
-    return docroot("docroot-fix", o, shell -> Docroot.fix(shell, docrootOptions(o, dryRun)));
+    return docroot("docroot-fix", target, o, shell -> Docroot.fix(shell, docrootOptions(o, dryRun)));
   }
 
   @Override
   public Step docrootPrune(Target target, Map<String, String> o, boolean dryRun) {
-    return docroot("docroot-prune", o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
+    if (o.getOrDefault("ssh", "").isBlank() && !Files.exists(Path.of(config(o)))) {
+      // a monitoring host checks servers elsewhere: their docroots are not here to clean
+      return Step.ok("docroot-prune", Duration.ZERO, "skipped: " + config(o)
+          + " is not on this machine, so neither is the docroot; set ssh to prune a remote server");
+    }
+    return docroot("docroot-prune", target, o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
         Docroot.age(o.getOrDefault("older_than", "1h"))));
   }
 
   @Override
   public Report check(Target target, Map<String, String> o) {
     String jid = o.getOrDefault("jid", "");
+    String file = o.getOrDefault("password_file", "");
     String password;
     try {
-      password = Files.readString(Path.of(o.getOrDefault("password_file", ""))).strip().lines().findFirst().orElse("");
-    } catch (IOException | RuntimeException e) {
-      return new Report("check", target.name(), List.of(Step.of("login", Status.UNKNOWN, Duration.ZERO,
-          "cannot read password_file '" + o.getOrDefault("password_file", "") + "'", "set -e password_file=FILE")));
+      if (file.isBlank()) {
+        throw UserError.unusable("no password_file given for the check", "set -e password_file=FILE (the password on its first line)");
+      }
+      password = PasswordFile.read(Path.of(file));
+    } catch (UserError e) {
+      return new Report("check", target.name(), List.of(Step.of("login", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
     }
     double timeout = Engine.seconds(o.get("timeout"), 30).toMillis() / 1000.0;
     CheckOptions options = new CheckOptions(jid, password, blankToNull(o.get("server")), null, 1024, "application/octet-stream",

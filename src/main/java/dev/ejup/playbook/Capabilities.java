@@ -13,7 +13,10 @@ import java.util.Map;
 public interface Capabilities {
   Step validateConfig(Target target, Map<String, String> options);
 
-  /** @return the step, whether the file changed, and the backup path to restore (empty when unchanged) */
+  /**
+   * @return the step, whether the file changed, the backup path to restore (empty when unchanged),
+   *     and in a dry run the path and text the file would have (empty when nothing would change)
+   */
   Applied applyConfig(Target target, Map<String, String> options, boolean dryRun);
 
   /** Puts the backup written by {@link #applyConfig} back in place, byte for byte. */
@@ -29,5 +32,9 @@ public interface Capabilities {
 
   Report check(Target target, Map<String, String> options);
 
-  record Applied(Step step, boolean changed, String backup) {}
+  record Applied(Step step, boolean changed, String backup, String plannedPath, String plannedText) {
+    public Applied(Step step, boolean changed, String backup) {
+      this(step, changed, backup, "", "");
+    }
+  }
 }

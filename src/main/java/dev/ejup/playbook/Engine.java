@@ -3,6 +3,8 @@ package dev.ejup.playbook;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
+import dev.ejup.model.Unexpected;
+import dev.ejup.model.UserError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +26,13 @@ public final class Engine {
     this.waiter = waiter;
   }
 
+  /**
+   * @param target the target's own variables (over the playbook's defaults)
+   * @param dryRun change nothing; a planned config change is carried to the steps after it
+   * @return one report; never OK when an action could not run: an action that throws becomes an
+   *     UNKNOWN step naming it, and a check that ran no steps is an UNKNOWN check (and a failed one
+   *     for {@code on_failure} and rollback)
+   */
   public Report run(Playbook book, Target target, boolean dryRun) {
     Map<String, String> vars = new LinkedHashMap<>();
     book.defaults().forEach((k, v) -> vars.put(k, v == null ? "" : v));
@@ -40,55 +49,99 @@ public final class Engine {
         steps.add(Step.of(label, Status.OK, Duration.ZERO, "skipped: an earlier step failed", ""));
         continue;
       }
-      if (!Condition.holds(step.when(), vars)) {
-        steps.add(Step.of(label, Status.OK, Duration.ZERO, "skipped: when " + step.when() + " is false", ""));
-        continue;
-      }
-      Map<String, String> options = new LinkedHashMap<>();
-      step.options().forEach((k, v) -> options.put(k, Vars.substitute(v, vars)));
-      Step result;
-      switch (step.action()) {
-        case "config validate" -> result = caps.validateConfig(resolved, options);
-        case "config apply" -> {
-          Capabilities.Applied applied = caps.applyConfig(resolved, options, dryRun);
-          result = applied.step();
-          if (applied.changed() && !applied.backup().isEmpty()) {
-            backup = applied.backup();
-            applyOptions = options;
-          }
+      long start = System.nanoTime();
+      try {
+        if (!Condition.holds(step.when(), vars)) {
+          steps.add(Step.of(label, Status.OK, Duration.ZERO, "skipped: when " + step.when() + " is false", ""));
+          continue;
         }
-        case "reload" -> result = caps.reload(resolved, options, dryRun);
-        case "docroot check" -> result = caps.docrootCheck(resolved, options);
-        case "docroot fix" -> result = caps.docrootFix(resolved, options, dryRun);
-        case "docroot prune" -> result = caps.docrootPrune(resolved, options, dryRun);
-        case "wait" -> result = waiter.await(options.getOrDefault("server", vars.getOrDefault("server", "")),
-            seconds(options.get("timeout"), 30));
-        case "check" -> {
-          Report check = caps.check(resolved, options);
-          metrics.putAll(check.metrics());
-          for (Step s : check.steps()) {
-            steps.add(Step.of("check-" + s.name(), s.status(), s.duration(), s.detail(), s.hint()));
-          }
-          result = null;
-          if (failed(check.worst()) && !backup.isEmpty()) {
-            if (Condition.truthy(vars.getOrDefault("rollback", "true"))) {
-              steps.add(rollback(resolved, backup, applyOptions));
-            } else {
-              steps.add(Step.of("rollback", Status.WARN, Duration.ZERO,
-                  "check failed after config apply; the change is kept (rollback=false), backup at " + backup,
-                  "restore it with: cp " + backup + " " + vars.getOrDefault("config", "ejabberd.yml")));
+        Map<String, String> options = new LinkedHashMap<>();
+        step.options().forEach((k, v) -> options.put(k, Vars.substitute(v, vars)));
+        Step result;
+        switch (step.action()) {
+          case "config validate" -> result = caps.validateConfig(resolved, options);
+          case "config apply" -> {
+            Capabilities.Applied applied = caps.applyConfig(resolved, options, dryRun);
+            result = applied.step();
+            if (applied.changed() && !applied.backup().isEmpty()) {
+              backup = applied.backup();
+              applyOptions = options;
+            }
+            if (!applied.plannedPath().isEmpty()) {
+              resolved = resolved.withPlanned(applied.plannedPath(), applied.plannedText());
             }
           }
-          stopped = failed(check.worst()) && !step.continueOnFailure();
+          case "reload" -> result = caps.reload(resolved, options, dryRun);
+          case "docroot check" -> result = caps.docrootCheck(resolved, options);
+          case "docroot fix" -> result = caps.docrootFix(resolved, options, dryRun);
+          case "docroot prune" -> result = caps.docrootPrune(resolved, options, dryRun);
+          case "wait" -> result = waiter.await(options.getOrDefault("server", vars.getOrDefault("server", "")),
+              seconds(options.get("timeout"), 30));
+          case "check" -> {
+            if (dryRun && !resolved.planned().isEmpty()) {
+              // the server still runs the old config: its verdict would be about a change not made
+              result = Step.of(label, Status.OK, Duration.ZERO,
+                  "skipped: dry run, the planned config change is not applied, so the server cannot show it yet", "");
+              break;
+            }
+            Report check = caps.check(resolved, options);
+            List<Step> ran = check.steps().isEmpty()
+                ? List.of(Step.of("", Status.UNKNOWN, Duration.ofNanos(System.nanoTime() - start),
+                    "the check ran no steps: nothing was verified", "run the same check with ejup check --debug to see why"))
+                : check.steps();
+            metrics.putAll(check.metrics());
+            Status worst = Status.OK;
+            for (Step s : ran) {
+              steps.add(Step.of(s.name().isEmpty() ? label : "check-" + s.name(), s.status(), s.duration(), s.detail(), s.hint()));
+              worst = worst.worse(s.status());
+            }
+            result = null;
+            if (failed(worst) && !backup.isEmpty()) {
+              steps.add(afterFailedCheck(resolved, vars, backup, applyOptions));
+            }
+            stopped = failed(worst) && !step.continueOnFailure();
+          }
+          default -> throw new IllegalStateException("unvalidated action " + step.action());
         }
-        default -> throw new IllegalStateException("unvalidated action " + step.action());
-      }
-      if (result != null) {
-        steps.add(Step.of(label, result.status(), result.duration(), result.detail(), result.hint()));
-        stopped = failed(result.status()) && !step.continueOnFailure();
+        if (result != null) {
+          steps.add(Step.of(label, result.status(), result.duration(), result.detail(), result.hint()));
+          stopped = failed(result.status()) && !step.continueOnFailure();
+        }
+      } catch (RuntimeException e) {
+        steps.add(crashed(label, e, Duration.ofNanos(System.nanoTime() - start)));
+        if (step.action().equals("check") && !backup.isEmpty()) {
+          steps.add(afterFailedCheck(resolved, vars, backup, applyOptions));
+        }
+        stopped = !step.continueOnFailure();
       }
     }
+    if (steps.isEmpty()) {
+      steps.add(Step.of("playbook", Status.UNKNOWN, Duration.ZERO, "the playbook ran no steps", "give it at least one step"));
+    }
     return new Report("playbook:" + book.name(), target.name(), steps, metrics);
+  }
+
+  /** A check that failed, or could not run, after a config apply changed the file. */
+  private Step afterFailedCheck(Target resolved, Map<String, String> vars, String backup, Map<String, String> applyOptions) {
+    if (Condition.truthy(vars.getOrDefault("rollback", "true"))) {
+      try {
+        return rollback(resolved, backup, applyOptions);
+      } catch (RuntimeException e) {
+        return crashed("rollback", e, Duration.ZERO);
+      }
+    }
+    return Step.of("rollback", Status.WARN, Duration.ZERO,
+        "check failed after config apply; the change is kept (rollback=false), backup at " + backup,
+        "restore it with: cp " + backup + " " + vars.getOrDefault("config", "ejabberd.yml"));
+  }
+
+  /** An action that threw: a UserError as itself, anything else UNKNOWN, named, in words ({@link Unexpected}). */
+  static Step crashed(String label, Throwable e, Duration took) {
+    if (e instanceof UserError u) {
+      Status status = u.exitCode() == Status.CRIT.exitCode() ? Status.CRIT : Status.UNKNOWN;
+      return Step.of(label, status, took, u.getMessage(), u.hint());
+    }
+    return Unexpected.step(label, e, took);
   }
 
   private Step rollback(Target target, String backup, Map<String, String> applyOptions) {

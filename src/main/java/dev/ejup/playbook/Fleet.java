@@ -17,12 +17,17 @@ import java.util.function.Function;
 /**
  * Runs one job per target on a pool of {@code parallel} daemon threads. Each target has its own
  * deadline counted from when it starts; one that overruns is interrupted and reported UNKNOWN, one
- * that throws is reported CRITICAL, and neither holds the others back.
+ * that throws is reported UNKNOWN in words (a {@code UserError} keeps its status), and neither holds
+ * the others back.
  */
 public final class Fleet {
   private Fleet() {}
 
-  public static List<Report> run(List<Target> targets, int parallel, Duration deadline, Function<Target, Report> job) {
+  /**
+   * @param kind the kind of the reports the job makes (e.g. playbook:healthcheck): a target that
+   *     overruns or throws is reported under the same kind, so its metrics land in the same series
+   */
+  public static List<Report> run(String kind, List<Target> targets, int parallel, Duration deadline, Function<Target, Report> job) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
       Thread t = new Thread(r, "ejup-target");
       t.setDaemon(true);
@@ -36,7 +41,7 @@ public final class Fleet {
     try {
       List<Future<Report>> results = new ArrayList<>();
       for (Target target : targets) {
-        results.add(watchers.submit(() -> guarded(pool, target, deadline, job)));
+        results.add(watchers.submit(() -> guarded(kind, pool, target, deadline, job)));
       }
       List<Report> reports = new ArrayList<>();
       for (Future<Report> f : results) {
@@ -55,7 +60,7 @@ public final class Fleet {
   }
 
   /** Waits for the target's slot, then gives it {@code deadline} from the moment it really starts. */
-  private static Report guarded(ExecutorService pool, Target target, Duration deadline, Function<Target, Report> job)
+  private static Report guarded(String kind, ExecutorService pool, Target target, Duration deadline, Function<Target, Report> job)
       throws InterruptedException {
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     Future<Report> f = pool.submit(() -> {
@@ -67,15 +72,15 @@ public final class Fleet {
       return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
-      return failure(target, Status.UNKNOWN, "no answer within the deadline of " + deadline.toSeconds() + "s",
+      return failure(kind, target, Status.UNKNOWN, "no answer within the deadline of " + deadline.toSeconds() + "s",
           "the server or the SSH connection hangs; raise --deadline if it is only slow");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return failure(target, Status.CRIT, dev.ejup.model.Cause.words(cause), "run again with --debug for details");
+      // the engine turns every action's failure into a step: what still escapes is ejup's own fault
+      return new Report(kind, target.name(), List.of(Engine.crashed("target", e.getCause(), Duration.ZERO)));
     }
   }
 
-  static Report failure(Target target, Status status, String detail, String hint) {
-    return new Report("playbook", target.name(), List.of(Step.of("target", status, Duration.ZERO, detail, hint)));
+  static Report failure(String kind, Target target, Status status, String detail, String hint) {
+    return new Report(kind, target.name(), List.of(Step.of("target", status, Duration.ZERO, detail, hint)));
   }
 }

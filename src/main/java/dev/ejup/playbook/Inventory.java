@@ -240,17 +240,17 @@ public final class Inventory {
   }
 
   /** A CRITICAL report when the target's host name does not resolve, so it fails in one line before any step. */
-  public static java.util.Optional<dev.ejup.model.Report> unresolved(Target target) {
-    return unresolved(target, Inventory::resolves);
+  public static java.util.Optional<dev.ejup.model.Report> unresolved(String kind, Target target) {
+    return unresolved(kind, target, Inventory::resolves);
   }
 
   /** The same with the resolver given, so tests never ask a DNS server. */
-  static java.util.Optional<dev.ejup.model.Report> unresolved(Target target, java.util.function.Predicate<String> resolves) {
+  static java.util.Optional<dev.ejup.model.Report> unresolved(String kind, Target target, java.util.function.Predicate<String> resolves) {
     String host = target.vars().get("host");
     if (host == null || host.isEmpty() || resolves.test(host)) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(Fleet.failure(target, dev.ejup.model.Status.CRIT,
+    return java.util.Optional.of(Fleet.failure(kind, target, dev.ejup.model.Status.CRIT,
         "host " + host + " does not resolve", "fix ansible_host for " + target.name() + " in the inventory, or DNS"));
   }
 

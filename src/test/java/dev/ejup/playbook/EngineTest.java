@@ -20,22 +20,38 @@ class EngineTest {
     Status check = Status.OK;
     Status validate = Status.OK;
     boolean changes = true;
+    String planned = "";
+    String throwIn = "";
+    List<Step> checkSteps = null;
+    final List<Target> seen = new ArrayList<>();
+
+    void maybeThrow(String action) {
+      if (action.equals(throwIn)) {
+        throw new IllegalStateException(action.equals("check") ? null : "broken pipe while talking to " + action);
+      }
+    }
 
     Step step(String what, Status s) {
       return Step.of(what, s, Duration.ZERO, what, "");
     }
 
-    public Step validateConfig(Target t, Map<String, String> o) { calls.add("validate " + o.get("config")); return step("v", validate); }
+    public Step validateConfig(Target t, Map<String, String> o) { calls.add("validate " + o.get("config")); maybeThrow("validate"); return step("v", validate); }
     public Applied applyConfig(Target t, Map<String, String> o, boolean dry) {
       calls.add("apply dry=" + dry);
-      return new Applied(step("a", Status.OK), changes && !dry, changes && !dry ? "/etc/e.yml.bak" : "");
+      maybeThrow("apply");
+      return new Applied(step("a", Status.OK), changes && !dry, changes && !dry ? "/etc/e.yml.bak" : "",
+          dry && !planned.isEmpty() ? "/c.yml" : "", dry ? planned : "");
     }
     public Step restoreConfig(Target t, String b) { calls.add("restore " + b); return step("r", Status.OK); }
-    public Step reload(Target t, Map<String, String> o, boolean dry) { calls.add("reload"); return step("rl", Status.OK); }
+    public Step reload(Target t, Map<String, String> o, boolean dry) { calls.add("reload"); seen.add(t); maybeThrow("reload"); return step("rl", Status.OK); }
     public Step docrootCheck(Target t, Map<String, String> o) { calls.add("dcheck"); return step("d", Status.OK); }
     public Step docrootFix(Target t, Map<String, String> o, boolean dry) { calls.add("dfix"); return step("d", Status.OK); }
-    public Step docrootPrune(Target t, Map<String, String> o, boolean dry) { calls.add("prune"); return step("d", Status.OK); }
-    public Report check(Target t, Map<String, String> o) { calls.add("check"); return new Report("check", "", List.of(step("upload", check))); }
+    public Step docrootPrune(Target t, Map<String, String> o, boolean dry) { calls.add("prune"); maybeThrow("prune"); return step("d", Status.OK); }
+    public Report check(Target t, Map<String, String> o) {
+      calls.add("check");
+      maybeThrow("check");
+      return new Report("check", "", checkSteps != null ? checkSteps : List.of(step("upload", check)));
+    }
   }
 
   static final String BOOK = "name: t\nvars: {config: /c.yml, ssh: '', rollback: 'true'}\nsteps:\n"
@@ -118,5 +134,70 @@ class EngineTest {
     assertTrue(Condition.holds("${a} == \"x\"", Map.of("a", "x")));
     assertTrue(!Condition.holds("${a}", Map.of("a", "no")));
     assertTrue(Condition.holds("${a}", Map.of("a", "yes")));
+  }
+
+  /** Section 1 for play: whatever action throws, the play is never OK and the step says which action. */
+  @Test
+  void anActionThatThrowsIsAnUnknownStepNamingItAndTheRunIsNeverOk() {
+    for (String action : List.of("validate", "apply", "reload", "check")) {
+      Fake fake = new Fake();
+      fake.throwIn = action;
+      Report r = run(fake, Map.of(), false);
+      assertEquals(Status.UNKNOWN, r.worst(), action + ": " + r.steps());
+      Step failed = r.firstWorst();
+      String label = Map.of("validate", "config-validate", "apply", "config-apply", "reload", "reload", "check", "check").get(action);
+      assertEquals(label, failed.name());
+      assertTrue(failed.detail().startsWith(label + " could not run: "), failed.detail());
+      assertTrue(!failed.detail().contains("Exception") && !failed.detail().contains("java."), failed.detail());
+    }
+  }
+
+  @Test
+  void aThrowingActionWithOnFailureContinueLetsTheRestRunButStaysUnknown() {
+    Fake fake = new Fake();
+    fake.throwIn = "prune";
+    Playbook book = PlaybookLoader.load("t.yml",
+        "name: t\nsteps:\n  - docroot prune: {}\n    on_failure: continue\n  - docroot fix: {}\n", Set.of()).playbook();
+    Report r = new Engine(fake, null).run(book, new Target("x", Map.of()), false);
+    assertEquals(List.of("prune", "dfix"), fake.calls);
+    assertEquals(Status.UNKNOWN, r.worst());
+    assertTrue(r.firstWorst().detail().contains("broken pipe while talking to prune"), r.firstWorst().detail());
+  }
+
+  /** A check that did not run is a failed check: it is UNKNOWN, and the change it was to prove is rolled back. */
+  @Test
+  void aCheckThatRanNoStepsIsUnknownAndRollsBack() {
+    Fake fake = new Fake();
+    fake.checkSteps = List.of();
+    Report r = run(fake, Map.of(), false);
+    assertEquals(Status.UNKNOWN, r.worst(), r.steps().toString());
+    assertEquals("check", r.firstWorst().name());
+    assertTrue(fake.calls.contains("restore /etc/e.yml.bak"), fake.calls.toString());
+  }
+
+  @Test
+  void aCheckThatThrowsOrIsUnknownRollsBack() {
+    Fake threw = new Fake();
+    threw.throwIn = "check";
+    Report r = run(threw, Map.of(), false);
+    assertTrue(threw.calls.contains("restore /etc/e.yml.bak"), threw.calls.toString());
+    assertTrue(r.steps().stream().anyMatch(s -> s.name().equals("rollback")), r.steps().toString());
+    Fake unknown = new Fake();
+    unknown.check = Status.UNKNOWN;
+    run(unknown, Map.of(), false);
+    assertTrue(unknown.calls.contains("restore /etc/e.yml.bak"), unknown.calls.toString());
+  }
+
+  /** setup.yml -C: the steps after a simulated apply see the planned file, and the check does not judge the old server. */
+  @Test
+  void aDryRunCarriesThePlannedConfigToTheStepsAfterIt() {
+    Fake fake = new Fake();
+    fake.planned = "modules:\n  mod_http_upload: {}\n";
+    fake.check = Status.CRIT; // the live server still has upload disabled
+    Report r = run(fake, Map.of(), true);
+    assertEquals(Map.of("/c.yml", fake.planned), fake.seen.get(0).planned());
+    assertTrue(!fake.calls.contains("check"), fake.calls.toString());
+    assertEquals(Status.OK, r.worst(), r.steps().toString());
+    assertTrue(r.steps().stream().anyMatch(s -> s.name().equals("check") && s.detail().startsWith("skipped: dry run")));
   }
 }

@@ -20,7 +20,7 @@ class FleetAndInventoryTest {
     List<Target> targets = List.of(new Target("a", Map.of()), new Target("hang", Map.of()),
         new Target("b", Map.of()), new Target("down", Map.of()));
     long start = System.nanoTime();
-    List<Report> reports = Fleet.run(targets, 4, Duration.ofMillis(800), t -> {
+    List<Report> reports = Fleet.run("playbook:t", targets, 4, Duration.ofMillis(800), t -> {
       if (t.name().equals("hang")) {
         try {
           Thread.sleep(60_000);
@@ -31,12 +31,15 @@ class FleetAndInventoryTest {
       if (t.name().equals("down")) {
         throw new IllegalStateException("connection refused");
       }
-      return new Report("p", t.name(), List.of(Step.ok("s", Duration.ZERO, "fine")));
+      return new Report("playbook:t", t.name(), List.of(Step.ok("s", Duration.ZERO, "fine")));
     });
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis < 3000, "took " + millis + " ms");
-    assertEquals(List.of(Status.OK, Status.UNKNOWN, Status.OK, Status.CRIT), reports.stream().map(Report::worst).toList());
-    assertEquals(Status.CRIT, Report.worst(reports));
+    assertEquals(List.of(Status.OK, Status.UNKNOWN, Status.OK, Status.UNKNOWN), reports.stream().map(Report::worst).toList());
+    assertEquals("target could not run: connection refused", reports.get(3).steps().get(0).detail());
+    // one series per playbook: a target that hung or threw is not moved to another metric name
+    assertEquals(List.of("playbook:t"), reports.stream().map(Report::kind).distinct().toList());
+    assertEquals(Status.UNKNOWN, Report.worst(reports));
   }
 
   @Test
@@ -113,8 +116,8 @@ class FleetAndInventoryTest {
     List<Target> t = Inventory.targets("fleet.yml", "- name: one\n  domain: a.org\n- name: two\n  host: nowhere.invalid\n", null, Map.of());
     assertEquals("a.org", t.get(0).vars().get("domain"));
     java.util.function.Predicate<String> dns = host -> !host.endsWith(".invalid"); // no DNS server is asked in tests
-    assertTrue(Inventory.unresolved(t.get(0), dns).isEmpty(), "a list name is a label, not a host to resolve");
-    Report r = Inventory.unresolved(t.get(1), dns).orElseThrow();
+    assertTrue(Inventory.unresolved("playbook:t", t.get(0), dns).isEmpty(), "a list name is a label, not a host to resolve");
+    Report r = Inventory.unresolved("playbook:t", t.get(1), dns).orElseThrow();
     assertEquals(Status.CRIT, r.worst());
     assertEquals("host nowhere.invalid does not resolve", r.steps().get(0).detail());
   }

@@ -143,4 +143,71 @@ class PlayIT {
     assertEquals(3, r.exitCode());
     assertTrue(r.err().contains(bad + ":3:5: error:") && r.err().contains("did you mean 'check'"), r.err());
   }
+
+  /**
+   * Issue 9, 8: a host name in server (as users write it) must reach the check. Before, the check threw on its worker,
+   * ran no steps, and the health check said OK even with a wrong password; the IP-literal target that ran first in the
+   * same process must not change that.
+   */
+  @Test
+  void aHealthCheckByHostNameWithAWrongPasswordIsCriticalWhateverRanBeforeIt() throws IOException {
+    stockWithRootDocroot();
+    assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
+    Path wrong = Files.createTempFile("wrong", ".pw");
+    Files.writeString(wrong, "not-the-password\n");
+    Path inventory = Files.createTempFile("names", ".yml");
+    Files.writeString(inventory, "- name: by-ip\n  server: 127.0.0.1:21000\n  password_file: " + server.get("PASSWORD_FILE") + "\n"
+        + "- name: by-name\n  server: localhost:21000\n  password_file: " + wrong + "\n");
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-i", inventory.toString(), "--parallel", "1",
+        "-e", "domain=localhost", "-e", "jid=" + server.get("JID"), "-e", "config=" + server.config(), "--format", "json");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().matches("(?s).*\"target\": *\"by-name\".*\"check-login\", *\"status\": *\"CRITICAL\".*"), r.out());
+    Ejup.Result alone = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-e", "domain=localhost",
+        "-e", "jid=" + server.get("JID"), "-e", "password_file=" + wrong, "-e", "server=localhost:21000", "-e", "config=" + server.config());
+    assertEquals(2, alone.exitCode(), alone.out() + alone.err());
+    assertTrue(alone.out().contains("check-login"), alone.out());
+  }
+
+  /** Before, a host name as server skipped the check silently, so the failed change was never rolled back. */
+  @Test
+  void setupWithAHostNameAsServerStillRollsBackAFailedChange() throws IOException {
+    stockWithRootDocroot();
+    String before = Files.readString(server.config());
+    Ejup.Result r = play("setup.yml", "-e", "put_url=https://127.0.0.2:21001/upload", "-e", "server=localhost:21000");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("check-put"), r.out());
+    assertTrue(r.out().contains("rollback") && r.out().contains("restored"), r.out());
+    assertEquals(before, Files.readString(server.config()), "the original file is back, byte for byte");
+  }
+
+  /** setup.yml -C on Debian's stock file: the planned config reaches docroot fix; the old server is not judged. */
+  @Test
+  void aDryRunSetupOnTheStockFileShowsTheWholePlanAndChangesNothing() throws IOException {
+    stockWithRootDocroot();
+    String before = Files.readString(server.config());
+    Ejup.Result r = play("setup.yml", "-C", "-e", "put_url=https://@HOST@:21001/upload");
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("would change"), r.out());
+    assertTrue(r.out().contains("would run: chown -R -P -- ejabberd:ejabberd " + DOCROOT), r.out());
+    assertTrue(r.out().matches("(?s).*check +skipped: dry run.*"), r.out());
+    assertEquals(before, Files.readString(server.config()), "a dry run writes nothing");
+    assertEquals("root", Files.getOwner(DOCROOT).getName(), "nor changes the docroot");
+  }
+
+  /** healthcheck.yml with no ssh, on the server itself: old check files go (before, only with ssh set). */
+  @Test
+  void aLocalHealthCheckPrunesOldCheckFiles() throws IOException {
+    stockWithRootDocroot();
+    assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
+    Path slot = DOCROOT.resolve("0123abcd/4567ef");
+    Files.createDirectories(slot);
+    Path old = Files.writeString(slot.resolve("ejup-check-1700000000-deadbeef.bin"), "x");
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 86_400_000L));
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-e", "domain=localhost",
+        "-e", "jid=" + server.get("JID"), "-e", "password_file=" + server.get("PASSWORD_FILE"),
+        "-e", "server=localhost:21000", "-e", "config=" + server.config());
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(!Files.exists(old) && !Files.exists(slot), "the old check file and its emptied slot folders are gone: " + r.out());
+    assertTrue(r.out().contains("removed 1 file(s)"), r.out());
+  }
 }
