@@ -129,11 +129,11 @@ class CauseTest {
     Path latin1 = Files.write(dir.resolve("password"), new byte[] {'p', (byte) 0xe4, 's', 's'});
     Ejup.Result r = Ejup.runCaptured(Map.of(), "check", "--jid", "monitor@localhost", "--server", "127.0.0.1:9", "--password-file", latin1.toString());
     assertEquals(3, r.exitCode(), r.err());
-    assertTrue(r.err().contains("not valid UTF-8 text"), r.err());
+    assertTrue(r.err().contains("is not UTF-8 text"), r.err());
     assertFalse(r.err().contains("Input length"), r.err());
     Ejup.Result missing = Ejup.runCaptured(Map.of(), "check", "--jid", "monitor@localhost", "--server", "127.0.0.1:9",
         "--password-file", dir.resolve("none").toString());
-    assertTrue(missing.err().contains("no such file or directory"), missing.err());
+    assertTrue(missing.err().contains("does not exist"), missing.err());
   }
 
   /** A thread that dies outside the command's own catch (a worker, Smack's reader) says so in one line too. */

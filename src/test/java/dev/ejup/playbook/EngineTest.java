@@ -147,7 +147,7 @@ class EngineTest {
       Step failed = r.firstWorst();
       String label = Map.of("validate", "config-validate", "apply", "config-apply", "reload", "reload", "check", "check").get(action);
       assertEquals(label, failed.name());
-      assertTrue(failed.detail().startsWith(label + " could not run: "), failed.detail());
+      assertTrue(failed.detail().startsWith(label + " failed unexpectedly: "), failed.detail());
       assertTrue(!failed.detail().contains("Exception") && !failed.detail().contains("java."), failed.detail());
     }
   }

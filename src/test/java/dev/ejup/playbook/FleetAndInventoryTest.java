@@ -36,7 +36,7 @@ class FleetAndInventoryTest {
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis < 3000, "took " + millis + " ms");
     assertEquals(List.of(Status.OK, Status.UNKNOWN, Status.OK, Status.UNKNOWN), reports.stream().map(Report::worst).toList());
-    assertEquals("target could not run: connection refused", reports.get(3).steps().get(0).detail());
+    assertEquals("target failed unexpectedly: connection refused", reports.get(3).steps().get(0).detail());
     // one series per playbook: a target that hung or threw is not moved to another metric name
     assertEquals(List.of("playbook:t"), reports.stream().map(Report::kind).distinct().toList());
     assertEquals(Status.UNKNOWN, Report.worst(reports));
