@@ -37,8 +37,7 @@ final class ConfigWrite {
 
   /** An unexpected failure of a config command as one UNKNOWN line: where, what, and the file's state. */
   static UserError internal(String what, Throwable e, String state) {
-    String message = e.getMessage() == null ? "no details" : e.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
-    return new UserError(Status.UNKNOWN.exitCode(), what + " stopped on an internal error (" + message + "); " + state,
+    return new UserError(Status.UNKNOWN.exitCode(), what + " stopped on an internal error (" + dev.ejup.model.Cause.words(e) + "); " + state,
         "run again with --debug for the stack trace and report it", e);
   }
 

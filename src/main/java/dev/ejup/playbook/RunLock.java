@@ -166,7 +166,7 @@ public final class RunLock implements AutoCloseable {
       return new Report(kind, target.name(), List.of(Step.of("lock", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
     } catch (IOException e) {
       return new Report(kind, target.name(), List.of(Step.of("lock", Status.UNKNOWN, Duration.ZERO,
-          "cannot take the run lock for " + target.name() + ": " + e.getMessage(), "check the lock directory's permissions")));
+          "cannot take the run lock for " + target.name() + ": " + dev.ejup.model.Cause.words(e), "check the lock directory's permissions")));
     }
     if (lock.isEmpty()) {
       String pid = holder(file);
