@@ -272,6 +272,12 @@ final class SshConfig {
         result &= negate;
         continue;
       }
+      if (criterion.equals("final")) {
+        // ssh reads the files a second time for these; ejup reads them once
+        unsupported = new Setting("match", "Match final", List.of(), "", s.origin());
+        result &= !negate;
+        continue;
+      }
       if (i + 1 >= a.size()) {
         throw refusal(s, "has '" + a.get(i) + "' without a value");
       }
