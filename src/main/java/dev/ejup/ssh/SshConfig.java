@@ -331,43 +331,7 @@ final class SshConfig {
       return null;
     }
     String name = m.group(1);
-    return new Setting(name.toLowerCase(Locale.ROOT), name, splitWords(m.group(2), origin), m.group(2).strip(), origin);
-  }
-
-  /** Words as ssh (and Ansible's shlex) split them: whitespace, double and single quotes, backslash; '#' starts a comment. */
-  static List<String> splitWords(String text, String origin) {
-    List<String> out = new ArrayList<>();
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      if (Character.isWhitespace(text.charAt(i))) {
-        i++;
-        continue;
-      }
-      if (text.charAt(i) == '#') {
-        break;
-      }
-      StringBuilder word = new StringBuilder();
-      while (i < n && !Character.isWhitespace(text.charAt(i))) {
-        char d = text.charAt(i);
-        if (d == '"' || d == '\'') {
-          int end = text.indexOf(d, i + 1);
-          if (end < 0) {
-            throw UserError.unusable(origin + ": unclosed " + d, "close the quote");
-          }
-          word.append(text, i + 1, end);
-          i = end + 1;
-        } else if (d == '\\' && i + 1 < n) {
-          word.append(text.charAt(i + 1));
-          i += 2;
-        } else {
-          word.append(d);
-          i++;
-        }
-      }
-      out.add(word.toString());
-    }
-    return out;
+    return new Setting(name.toLowerCase(Locale.ROOT), name, Quote.split(m.group(2), origin), m.group(2).strip(), origin);
   }
 
   /** The keyword ends at whitespace or '='; one '=' may stand between it and the value. */

@@ -29,7 +29,7 @@ public record SshTarget(String user, String host, Integer port, List<String> opt
   }
 
   public static SshTarget parse(String text) {
-    List<String> words = SshConfig.splitWords(text.trim(), "--ssh " + text);
+    List<String> words = Quote.split(text.trim(), "--ssh " + text);
     List<String> options = new ArrayList<>();
     String destination = null;
     for (int i = 0; i < words.size(); i++) {
