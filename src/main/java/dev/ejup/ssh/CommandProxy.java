@@ -18,6 +18,7 @@ final class CommandProxy implements Proxy {
   private static final int KEEP = 4096;
   private final String command;
   private Process process;
+  private TimedInput in;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   CommandProxy(String command) {
@@ -27,6 +28,7 @@ final class CommandProxy implements Proxy {
   @Override
   public void connect(SocketFactory ignored, String host, int port, int timeout) throws IOException {
     process = new ProcessBuilder("/bin/sh", "-c", "exec " + command).start();
+    in = new TimedInput(process.getInputStream(), "ejup-proxycommand");
     Thread drain = new Thread(() -> {
       byte[] buf = new byte[1024];
       try (InputStream stderr = process.getErrorStream()) {
@@ -70,7 +72,7 @@ final class CommandProxy implements Proxy {
 
   @Override
   public InputStream getInputStream() {
-    return process.getInputStream();
+    return in;
   }
 
   @Override
@@ -80,7 +82,7 @@ final class CommandProxy implements Proxy {
 
   @Override
   public Socket getSocket() {
-    return null;
+    return in == null ? null : in.socket();
   }
 
   @Override

@@ -19,7 +19,7 @@ final class JumpProxy implements Proxy {
   private final Session jump;
   private final String jumpLabel;
   private ChannelDirectTCPIP channel;
-  private InputStream in;
+  private TimedInput in;
   private OutputStream out;
   private String failure;
 
@@ -30,20 +30,25 @@ final class JumpProxy implements Proxy {
 
   @Override
   public void connect(SocketFactory ignored, String host, int port, int timeout) throws Exception {
+    ChannelDirectTCPIP opened = null;
     try {
-      channel = (ChannelDirectTCPIP) jump.openChannel("direct-tcpip");
-      channel.setHost(host);
-      channel.setPort(port);
-      in = channel.getInputStream();
-      out = channel.getOutputStream();
-      channel.connect(timeout);
+      opened = (ChannelDirectTCPIP) jump.openChannel("direct-tcpip");
+      opened.setHost(host);
+      opened.setPort(port);
+      in = new TimedInput(opened.getInputStream(), "ejup-jump-" + host);
+      out = opened.getOutputStream();
+      opened.connect(timeout);
     } catch (JSchException e) {
-      channel = null;
+      // said below, in words
     }
-    if (channel == null || !channel.isConnected()) {
+    if (opened == null || !opened.isConnected()) {
+      if (opened != null) {
+        opened.disconnect();
+      }
       failure = jumpLabel + " could not open a connection to " + host + ":" + port;
       throw new JSchException(failure);
     }
+    channel = opened;
   }
 
   /** Why connect failed, in words, or null. */
@@ -63,7 +68,7 @@ final class JumpProxy implements Proxy {
 
   @Override
   public Socket getSocket() {
-    return null;
+    return in == null ? null : in.socket();
   }
 
   @Override

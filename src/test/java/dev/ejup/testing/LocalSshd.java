@@ -8,11 +8,31 @@ import java.util.Map;
 public final class LocalSshd {
   private final Map<String, String> env = new LinkedHashMap<>();
 
+  private String name;
+
   public static LocalSshd up() {
     LocalSshd sshd = new LocalSshd();
     String out = LocalEjabberd.Shell.run(List.of("scripts/local-sshd", "up"), 180).requireOk("scripts/local-sshd up").out();
     sshd.env.putAll(LocalEjabberd.Shell.envLines(out, "EJUP_SSH_"));
     return sshd;
+  }
+
+  /** A second server beside the first (same users and keys) on port, e.g. a jump host; {@link #down()} removes it. */
+  public static LocalSshd up(String name, int port) {
+    LocalSshd sshd = new LocalSshd();
+    sshd.name = name;
+    String out = LocalEjabberd.Shell.run(List.of("scripts/local-sshd", "up", "--name", name, "--port", String.valueOf(port)), 180)
+        .requireOk("scripts/local-sshd up --name " + name).out();
+    sshd.env.putAll(LocalEjabberd.Shell.envLines(out, "EJUP_SSH_"));
+    return sshd;
+  }
+
+  /** Stops a server started with {@link #up(String, int)} and removes its files. */
+  public void down() {
+    if (name == null) {
+      throw new IllegalStateException("the shared sshd is left to scripts/local-sshd down");
+    }
+    LocalEjabberd.Shell.run(List.of("scripts/local-sshd", "down", "--name", name), 30).requireOk("scripts/local-sshd down --name " + name);
   }
 
   public String get(String key) {
