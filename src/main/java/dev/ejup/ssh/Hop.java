@@ -40,7 +40,7 @@ record Hop(String alias, String user, String host, int port, SshConfig.Resolved 
       throw UserError.unusable("the ProxyJump chain to " + target + " is longer than " + MAX_HOPS + " hops; is there a loop?",
           "check ProxyJump in ~/.ssh/config");
     }
-    SshConfig.Resolved r = config.resolve(target.host(), target.user());
+    SshConfig.Resolved r = config.resolve(target.host(), target.user(), role.isEmpty());
     SshConfig.refuseUnfollowed(r, target.host());
     String localUser = System.getProperty("user.name");
     String hostName = r.get("hostname") == null ? target.host()

@@ -112,11 +112,14 @@ final class SshConfig {
     this.home = home;
   }
 
-  /** The settings for host as given on the command line (an alias or a name), user and port if given there. */
-  Resolved resolve(String host, String user) {
+  /**
+   * The settings for host as given (an alias or a name) and user if given with it. The -o options
+   * count for the server only: as with ssh, a jump host gets its settings from the files alone.
+   */
+  Resolved resolve(String host, String user, boolean server) {
     Resolved out = new Resolved();
     Matching m = new Matching(host.toLowerCase(Locale.ROOT), user);
-    for (Setting s : commandLine) {
+    for (Setting s : server ? commandLine : List.<Setting>of()) {
       if (s.keyword().equals("host") || s.keyword().equals("match") || s.keyword().equals("include")) {
         throw refusal(s, "is not an option");
       }

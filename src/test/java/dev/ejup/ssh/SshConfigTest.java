@@ -71,6 +71,10 @@ class SshConfigTest {
     Hop optionFirst = Hop.resolve(SshTarget.parse("-o ProxyJump=none -p 2022 xmpp1"), home, system);
     assertNull(optionFirst.via(), "a command-line ProxyJump=none comes before every file, as with ssh -o");
     assertEquals(2022, optionFirst.port());
+    Hop jumpedTo = Hop.resolve(SshTarget.parse("-J bastion -p 2022 xmpp1"), home, system);
+    assertEquals("bastion", jumpedTo.via().alias());
+    assertEquals(22, jumpedTo.via().port(), "the server's -o options are not the jump host's, as with ssh");
+    assertEquals("system-bastion", jumpedTo.via().via().alias(), "the jump host's own route comes from the files, not from -J");
     Hop other = Hop.resolve(SshTarget.parse("mail"), home, system);
     assertEquals("system-bastion", other.via().alias(), "/etc/ssh/ssh_config counts too");
   }
