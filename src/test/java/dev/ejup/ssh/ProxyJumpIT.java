@@ -31,9 +31,11 @@ class ProxyJumpIT {
   private static LocalSshd jump;
   private static Path home;
   private static int closedPort;
+  private static boolean serverWasRunning;
 
   @BeforeAll
   static void start() throws IOException {
+    serverWasRunning = LocalSshd.running();
     server = LocalSshd.up();
     jump = LocalSshd.up("jump", freePort());
     closedPort = freePort();
@@ -60,6 +62,9 @@ class ProxyJumpIT {
   static void stop() throws IOException {
     if (jump != null) {
       jump.down();
+    }
+    if (!serverWasRunning) {
+      LocalSshd.downShared();
     }
     if (home != null) {
       try (var files = Files.walk(home)) {

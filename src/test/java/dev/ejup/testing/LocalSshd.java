@@ -27,6 +27,21 @@ public final class LocalSshd {
     return sshd;
   }
 
+  /** Whether the shared server is running now (so a test class that starts it can stop it again). */
+  public static boolean running() {
+    try {
+      String pid = java.nio.file.Files.readString(java.nio.file.Path.of("/var/lib/ejup-test/sshd/sshd.pid")).strip();
+      return java.nio.file.Files.exists(java.nio.file.Path.of("/proc", pid));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Stops the shared server; for a test class that started it, so the suite leaves no server behind. */
+  public static void downShared() {
+    LocalEjabberd.Shell.run(List.of("scripts/local-sshd", "down"), 30).requireOk("scripts/local-sshd down");
+  }
+
   /** Stops a server started with {@link #up(String, int)} and removes its files. */
   public void down() {
     if (name == null) {
