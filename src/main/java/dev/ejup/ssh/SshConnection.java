@@ -22,9 +22,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An SSH session with JSch (mwiede's fork), with OpenSSH's rules: host keys checked against
- * known_hosts (unknown or changed keys refused, with the fingerprint), keys from --identity,
- * ~/.ssh/config and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set.
+ * An SSH session with JSch (mwiede's fork), with OpenSSH's rules: the route and login ssh would
+ * use ({@link Hop}: ~/.ssh/config, ProxyJump, ProxyCommand), host keys checked against known_hosts
+ * (unknown or changed keys refused, with the fingerprint), keys from --identity, ~/.ssh/config
+ * and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set.
  */
 public final class SshConnection implements RemoteShell {
   private static final Pattern FINGERPRINT = Pattern.compile("(\\S+) key fingerprint is (\\S+ )?(SHA256:\\S+?|[0-9a-f:]+)\\.?$", Pattern.MULTILINE);
@@ -323,7 +324,8 @@ public final class SshConnection implements RemoteShell {
     if (!m.matches()) {
       return hostPort;
     }
-    return m.group(2).equals("22") ? m.group(1) : "[" + m.group(1) + "]:" + m.group(2);
+    String host = m.group(1).replaceAll("^\\[(.*)]$", "$1");
+    return m.group(2).equals("22") ? host : "[" + host + "]:" + m.group(2);
   }
 
   private static String fingerprint(String message) {

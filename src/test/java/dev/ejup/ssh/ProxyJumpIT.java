@@ -54,6 +54,8 @@ class ProxyJumpIT {
         + "Host behind-down\n" + target + "  ProxyJump ejuptest-nosudo@127.0.0.1:" + closedPort + "\n"
         + "Host via-command\n" + target + "  ProxyCommand " + viaSsh + jump.get("PORT") + "\n"
         + "Host via-command-down\n" + target + "  ProxyCommand " + viaSsh + closedPort + "\n"
+        + "Host beyond-reach\n  HostName 127.0.0.1\n  Port " + closedPort + "\n  User root\n  ProxyJump ejuptest-nosudo@127.0.0.1:"
+        + jump.get("PORT") + "\n"
         + "Host direct\n" + target
         + "Host *\n  IdentityFile " + key + "\n");
   }
@@ -129,6 +131,14 @@ class ProxyJumpIT {
     assertEquals(jumps + 1, logins(jump, "ejuptest-nosudo"), "logged in to the jump host");
     assertEquals(forwarded + 1, forwards(server.get("PORT")), "and asked it for a connection to the server");
     assertEquals(direct + 1, logins(server, "root"));
+  }
+
+  @Test
+  void aServerTheJumpHostCannotReachIsSaidSoInWords() {
+    UserError e = assertThrows(UserError.class, () -> open("beyond-reach").close());
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().startsWith("jump host ejuptest-nosudo@127.0.0.1:" + jump.get("PORT")
+        + " could not open a connection to 127.0.0.1:" + closedPort), e.getMessage());
   }
 
   @Test
