@@ -19,6 +19,7 @@ final class CommandProxy implements Proxy {
   private final String command;
   private Process process;
   private TimedInput in;
+  private Thread drain;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   CommandProxy(String command) {
@@ -29,7 +30,7 @@ final class CommandProxy implements Proxy {
   public void connect(SocketFactory ignored, String host, int port, int timeout) throws IOException {
     process = new ProcessBuilder("/bin/sh", "-c", "exec " + command).start();
     in = new TimedInput(process.getInputStream(), "ejup-proxycommand");
-    Thread drain = new Thread(() -> {
+    drain = new Thread(() -> {
       byte[] buf = new byte[1024];
       try (InputStream stderr = process.getErrorStream()) {
         for (int n; (n = stderr.read(buf)) > 0; ) {
@@ -57,6 +58,8 @@ final class CommandProxy implements Proxy {
     }
     try {
       process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+      // its last words may still be on their way through the pipe
+      drain.join(process.isAlive() ? 1 : 2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
