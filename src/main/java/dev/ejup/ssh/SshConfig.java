@@ -325,8 +325,8 @@ final class SshConfig {
   }
 
   /**
-   * A config line's words as ssh splits them: whitespace, or one '=' after the keyword; double and
-   * single quotes; a word starting with '#' starts a comment.
+   * A config line as ssh reads it: the keyword, then one '=' or whitespace, then the words (see
+   * {@link Quote#split}); null for a blank line or a comment.
    */
   static Setting setting(String line, String origin) {
     java.util.regex.Matcher m = KEYWORD.matcher(line);
