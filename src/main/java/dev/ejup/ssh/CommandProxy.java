@@ -20,6 +20,8 @@ final class CommandProxy implements Proxy {
   private Process process;
   private TimedInput in;
   private Thread drain;
+  /** JSch closes the proxy itself when connect fails: whether the command was still running then. */
+  private volatile boolean runningWhenClosed;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   CommandProxy(String command) {
@@ -68,7 +70,7 @@ final class CommandProxy implements Proxy {
       said = err.toString(StandardCharsets.UTF_8).strip();
     }
     String last = said.isEmpty() ? "" : said.substring(said.lastIndexOf('\n') + 1).strip();
-    String ended = process.isAlive() ? "it is still running but sent no SSH server greeting"
+    String ended = process.isAlive() || runningWhenClosed ? "it was still running but had sent no SSH server greeting"
         : "it exited with status " + process.exitValue();
     return last.isEmpty() ? ended : last + " (" + ended + ")";
   }
@@ -91,6 +93,7 @@ final class CommandProxy implements Proxy {
   @Override
   public void close() {
     if (process != null) {
+      runningWhenClosed |= process.isAlive();
       process.destroy();
     }
   }

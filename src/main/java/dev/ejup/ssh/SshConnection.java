@@ -112,8 +112,10 @@ public final class SshConnection implements RemoteShell {
       });
       return session;
     } catch (JSchException e) {
+      // said before the proxy is closed: a ProxyCommand still running is part of the answer
+      UserError error = explain(e, hop, options, presented(session, jsch), proxy);
       close(proxy);
-      throw explain(e, hop, options, presented(session, jsch), proxy);
+      throw error;
     } catch (IOException e) {
       throw UserError.unusable("cannot read SSH settings for " + hop.label() + ": " + e.getMessage(),
           "check ~/.ssh/config and known_hosts");

@@ -162,6 +162,19 @@ class SshConfigTest {
     assertNull(h.via());
   }
 
+  @Test
+  void aProxyCommandThatNeverAnswersIsBoundedByTheTimeout() throws IOException {
+    // a proxied stream has no socket for JSch to time out: ejup's stand-in must end the wait
+    config("Host silent\n  HostName 127.0.0.1\n  Port 1\n  ProxyCommand sleep 60\n");
+    long start = System.nanoTime();
+    UserError e = assertThrows(UserError.class, () -> SshConnection.open(
+        new SshOptions(SshTarget.parse("silent"), null, null, false, null, java.time.Duration.ofSeconds(2), home, null)));
+    assertTrue(System.nanoTime() - start < 15_000_000_000L, "bounded by the timeout, not by the command");
+    assertTrue(e.getMessage().startsWith("the ProxyCommand for ") && e.getMessage().contains(
+        "@127.0.0.1:1 failed: it was still running but had sent no SSH server greeting"), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
   private SshOptions options(String ssh) {
     return new SshOptions(SshTarget.parse(ssh), null, null, false, null, java.time.Duration.ofSeconds(5), home, null);
   }
