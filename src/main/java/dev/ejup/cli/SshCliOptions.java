@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /** How a command reaches the ejabberd server: --ssh and friends, or this machine without --ssh. */
 final class SshCliOptions {
-  @Parameter(names = "--ssh", description = "[user@]host[:port] of the ejabberd server (default: this machine, no SSH)")
+  @Parameter(names = "--ssh", description = "[user@]host[:port] of the ejabberd server, reached as ssh would (~/.ssh/config, ProxyJump...);"
+      + " ssh's -J, -o, -p, -l, -i may come first (default: this machine, no SSH)")
   String ssh;
 
   @Parameter(names = "--identity", description = "private key file (default: ~/.ssh/config's IdentityFile, an ssh-agent, ~/.ssh/id_*)")

@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Targets from an inventory: ejup's own YAML list ({@code - name: x, vars...}) or an Ansible
  * inventory, INI or YAML, with groups, children, host vars, group vars and {@code all:vars}.
  * {@code ansible_host}/{@code ansible_port}/{@code ansible_user} become {@code ssh=user@host:port}
- * unless {@code ssh} is set. Precedence, lowest first: all vars, group vars, host vars, -e.
+ * unless {@code ssh} is set; {@code ansible_ssh_args}, {@code ansible_ssh_common_args} and
+ * {@code ansible_ssh_extra_args} go in front of it as ssh options ({@code -o ProxyJump=bastion user@host}). Precedence, lowest first: all vars, group vars, host vars, -e.
  */
 public final class Inventory {
   private Inventory() {}
@@ -76,10 +77,15 @@ public final class Inventory {
       }
       vars.putAll(parsed.hosts.get(host));
       vars.putAll(extra);
-      if (!vars.containsKey("ssh") && (vars.containsKey("ansible_host") || vars.containsKey("ansible_user"))) {
+      String sshArgs = sshArgs(vars);
+      if (!vars.containsKey("ssh") && (vars.containsKey("ansible_host") || vars.containsKey("ansible_user") || !sshArgs.isEmpty())) {
         String h = vars.getOrDefault("ansible_host", host);
         vars.put("ssh", vars.getOrDefault("ansible_user", "root") + "@" + h
             + (vars.containsKey("ansible_port") ? ":" + vars.get("ansible_port") : ""));
+      }
+      if (!sshArgs.isEmpty() && !vars.getOrDefault("ssh", "").isBlank()) {
+        // the route travels inside the ssh value, so no action can take the address without it
+        vars.put("ssh", sshArgs + " " + vars.get("ssh"));
       }
       if (parsed.ansible) {
         vars.putIfAbsent("host", vars.getOrDefault("ansible_host", host));
@@ -91,6 +97,21 @@ public final class Inventory {
           "list the hosts with their groups, or fix --limit");
     }
     return out;
+  }
+
+  /**
+   * The ssh options Ansible would put on ssh's command line for the host (a bastion as
+   * {@code -o ProxyJump=...}), in Ansible's order; ejup's ssh package follows or refuses each.
+   */
+  private static String sshArgs(Map<String, String> vars) {
+    StringBuilder args = new StringBuilder();
+    for (String name : List.of("ansible_ssh_args", "ansible_ssh_common_args", "ansible_ssh_extra_args")) {
+      String value = vars.getOrDefault(name, "").strip();
+      if (!value.isEmpty()) {
+        args.append(args.length() == 0 ? "" : " ").append(value);
+      }
+    }
+    return args.toString();
   }
 
   static Set<String> select(Parsed parsed, String limit) {
@@ -154,7 +175,8 @@ public final class Inventory {
         parsed.group(section);
         continue;
       }
-      String[] words = line.split("\\s+");
+      // host lines are split as Ansible splits them (shlex), so a quoted value may hold spaces
+      String[] words = dev.ejup.ssh.Quote.split(line, file + ":" + (i + 1)).toArray(String[]::new);
       switch (kind) {
         case "vars" -> {
           int eq = line.indexOf('=');

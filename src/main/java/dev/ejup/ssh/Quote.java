@@ -1,5 +1,7 @@
 package dev.ejup.ssh;
 
+import dev.ejup.model.UserError;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,4 +24,46 @@ public final class Quote {
   public static String command(List<String> argv) {
     return argv.stream().map(Quote::arg).collect(Collectors.joining(" "));
   }
+
+  /**
+   * Words as ssh's config reader and Ansible's shlex split them: whitespace between, double and
+   * single quotes, backslash; a word starting with '#' starts a comment.
+   *
+   * @param origin where the text is from, for the one-line error on an unclosed quote
+   */
+  public static List<String> split(String text, String origin) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      if (Character.isWhitespace(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      if (text.charAt(i) == '#') {
+        break;
+      }
+      StringBuilder word = new StringBuilder();
+      while (i < n && !Character.isWhitespace(text.charAt(i))) {
+        char d = text.charAt(i);
+        if (d == '"' || d == '\'') {
+          int end = text.indexOf(d, i + 1);
+          if (end < 0) {
+            throw UserError.unusable(origin + ": unclosed " + d, "close the quote");
+          }
+          word.append(text, i + 1, end);
+          i = end + 1;
+        } else if (d == '\\' && i + 1 < n) {
+          word.append(text.charAt(i + 1));
+          i += 2;
+        } else {
+          word.append(d);
+          i++;
+        }
+      }
+      out.add(word.toString());
+    }
+    return out;
+  }
+
 }

@@ -4,7 +4,7 @@ import com.jcraft.jsch.AgentIdentityRepository;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
-import com.jcraft.jsch.OpenSSHConfig;
+import com.jcraft.jsch.Proxy;
 import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import dev.ejup.model.UserError;
@@ -17,17 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An SSH session with JSch (mwiede's fork), with OpenSSH's rules: host keys checked against
- * known_hosts (unknown or changed keys refused, with the fingerprint), keys from --identity,
- * ~/.ssh/config and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set.
+ * An SSH session with JSch (mwiede's fork), with OpenSSH's rules: the route and login ssh would
+ * use ({@link Hop}: ~/.ssh/config, ProxyJump, ProxyCommand), host keys checked against known_hosts
+ * (unknown or changed keys refused, with the fingerprint), keys from --identity, ~/.ssh/config
+ * and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set.
  */
 public final class SshConnection implements RemoteShell {
   private static final Pattern FINGERPRINT = Pattern.compile("(\\S+) key fingerprint is (\\S+ )?(SHA256:\\S+?|[0-9a-f:]+)\\.?$", Pattern.MULTILINE);
   private final Session session;
+  /** What open connected, outermost hop first; the last entry is the server's own session. */
+  private final List<Runnable> route;
   private final String where;
   private final boolean root;
   private final SshOptions options;
@@ -36,25 +40,43 @@ public final class SshConnection implements RemoteShell {
   private com.jcraft.jsch.ChannelSftp sftp;
   private boolean sftpTried;
 
-  private SshConnection(Session session, String where, SshOptions options) {
+  private SshConnection(Session session, String where, SshOptions options, List<Runnable> route) {
+    this.route = route;
     this.session = session;
     this.where = where;
     this.root = "root".equals(session.getUserName());
     this.options = options;
   }
 
+  /**
+   * Connects where ssh would: the target and every ProxyJump hop or ProxyCommand from ~/.ssh/config,
+   * /etc/ssh/ssh_config and the target's -o options; a directive that would make ssh connect
+   * elsewhere or otherwise and that ejup does not follow is refused before anything connects.
+   *
+   * @throws UserError UNKNOWN for settings ejup cannot use, CRITICAL when a hop cannot be reached,
+   *     its host key is unknown or changed, or the login fails; the message names the hop
+   */
   public static SshConnection open(SshOptions options) {
-    SshTarget target = options.target();
-    Path ssh = options.home().resolve(".ssh");
+    Hop hop = Hop.resolve(options.target(), options.home(), options.systemConfig());
+    List<Runnable> route = new ArrayList<>();
+    try {
+      Session session = connect(hop, options, route);
+      return new SshConnection(session, hop.address(), options, route);
+    } catch (RuntimeException e) {
+      closeAll(route);
+      throw e;
+    }
+  }
+
+  /** Connects hop after the hops before it; each opened session and proxy is added to route, outermost first. */
+  private static Session connect(Hop hop, SshOptions options, List<Runnable> route) {
+    Session via = hop.via() == null ? null : connect(hop.via(), options, route);
     JSch jsch = new JSch();
     Session session = null;
-    String where = target.toString();
+    Proxy proxy = null;
     try {
-      Path config = ssh.resolve("config");
-      if (Files.isReadable(config)) {
-        jsch.setConfigRepository(OpenSSHConfig.parseFile(config.toString()));
-      }
-      Path knownHosts = options.knownHosts() != null ? options.knownHosts() : ssh.resolve("known_hosts");
+      identities(jsch, hop, options);
+      Path knownHosts = knownHosts(hop, options);
       if (Files.exists(knownHosts)) {
         jsch.setKnownHosts(knownHosts.toString());
       } else if (options.acceptNewHostKey()) {
@@ -64,32 +86,8 @@ public final class SshConnection implements RemoteShell {
       } else if (options.knownHosts() != null) {
         throw UserError.unusable("known_hosts file " + knownHosts + " does not exist", "give an existing file, or --accept-new-host-key");
       }
-      if (options.identity() != null) {
-        if (!Files.isReadable(options.identity())) {
-          throw UserError.unusable("cannot read the key " + options.identity(), "check --identity and the file's permissions");
-        }
-        jsch.addIdentity(options.identity().toString());
-      } else {
-        if (System.getenv("SSH_AUTH_SOCK") != null) {
-          try {
-            jsch.setIdentityRepository(new AgentIdentityRepository(new SSHAgentConnector()));
-          } catch (Exception | LinkageError e) {
-            // no usable agent: fall back to key files
-          }
-        }
-        for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-          if (Files.isReadable(ssh.resolve(name))) {
-            jsch.addIdentity(ssh.resolve(name).toString());
-          }
-        }
-      }
-      String user = target.user();
-      if (user == null) {
-        String configured = jsch.getConfigRepository().getConfig(target.host()).getUser();
-        user = configured != null ? configured : System.getProperty("user.name");
-      }
-      session = newSession(jsch, user, target, options);
-      where = session.getUserName() + "@" + session.getHost() + ":" + session.getPort();
+      proxy = proxy(hop, via);
+      session = newSession(jsch, hop, options, proxy);
       try {
         session.connect((int) options.timeout().toMillis());
       } catch (JSchException e) {
@@ -101,26 +99,168 @@ public final class SshConnection implements RemoteShell {
           throw e;
         }
         jsch.getHostKeyRepository().add(session.getHostKey(), null);
-        session = newSession(jsch, user, target, options);
+        close(proxy);
+        proxy = proxy(hop, via);
+        session = newSession(jsch, hop, options, proxy);
         session.connect((int) options.timeout().toMillis());
       }
-      return new SshConnection(session, where, options);
+      Session connected = session;
+      Proxy opened = proxy;
+      route.add(() -> {
+        connected.disconnect();
+        close(opened);
+      });
+      return session;
     } catch (JSchException e) {
-      throw explain(e, where, options, presented(session, jsch));
+      // said before the proxy is closed: a ProxyCommand still running is part of the answer
+      UserError error = explain(e, hop, options, presented(session, jsch), proxy);
+      close(proxy);
+      throw error;
     } catch (IOException e) {
-      throw UserError.unusable("cannot read SSH settings: " + dev.ejup.model.Cause.words(e), "check ~/.ssh/config and known_hosts");
+      throw UserError.unusable("cannot read SSH settings for " + hop.label() + ": " + dev.ejup.model.Cause.words(e),
+          "check ~/.ssh/config and known_hosts");
     }
   }
 
-  private static Session newSession(JSch jsch, String user, SshTarget target, SshOptions options) throws JSchException {
-    Session session = target.port() == null ? jsch.getSession(user, target.host()) : jsch.getSession(user, target.host(), target.port());
+  private static void close(Proxy proxy) {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  /** Disconnects the sessions and proxies of a route, the server's first, then each hop back out. */
+  private static void closeAll(List<Runnable> route) {
+    for (int i = route.size() - 1; i >= 0; i--) {
+      route.get(i).run();
+    }
+  }
+
+  /** How the hop's stream travels: a socket of JSch's own (direct), a jump host's channel, or a command. */
+  private static Proxy proxy(Hop hop, Session via) {
+    if (via != null) {
+      return new JumpProxy(via, hop.via().label());
+    }
+    return hop.proxyCommand() != null ? new CommandProxy(hop.proxyCommand()) : null;
+  }
+
+  /**
+   * The keys to log in with: --identity (for the server, not the jump hosts, as ssh -i) and the
+   * hop's IdentityFile lines; without either, an ssh-agent (unless IdentitiesOnly or IdentityAgent
+   * none) and ~/.ssh/id_*.
+   */
+  private static void identities(JSch jsch, Hop hop, SshOptions options) throws JSchException {
+    List<Path> files = new ArrayList<>();
+    if (options.identity() != null && hop.role().isEmpty()) {
+      if (!Files.isReadable(options.identity())) {
+        throw UserError.unusable("cannot read the key " + options.identity(), "check --identity and the file's permissions");
+      }
+      files.add(options.identity());
+    }
+    for (SshConfig.Setting s : hop.settings().identityFiles) {
+      for (Path file : hop.files(s, options.home())) {
+        // as ssh: a configured key file that is not there is skipped
+        if (Files.isReadable(file) && !files.contains(file)) {
+          files.add(file);
+        }
+      }
+    }
+    if (!files.isEmpty() || !hop.settings().identityFiles.isEmpty()) {
+      for (Path file : files) {
+        jsch.addIdentity(file.toString());
+      }
+      return;
+    }
+    String agent = agentSocket(hop, options);
+    if (agent != null && !"yes".equalsIgnoreCase(hop.settings().value("identitiesonly"))) {
+      try {
+        jsch.setIdentityRepository(new AgentIdentityRepository(new SSHAgentConnector(Path.of(agent))));
+      } catch (Exception | LinkageError e) {
+        // no usable agent: fall back to key files
+      }
+    }
+    Path ssh = options.home().resolve(".ssh");
+    for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+      if (Files.isReadable(ssh.resolve(name))) {
+        jsch.addIdentity(ssh.resolve(name).toString());
+      }
+    }
+  }
+
+  /** The agent's socket: IdentityAgent when set (SSH_AUTH_SOCK, none or a path), else $SSH_AUTH_SOCK. */
+  private static String agentSocket(Hop hop, SshOptions options) {
+    SshConfig.Setting s = hop.settings().get("identityagent");
+    if (s == null || s.value().equals("SSH_AUTH_SOCK")) {
+      return System.getenv("SSH_AUTH_SOCK");
+    }
+    if (s.value().equalsIgnoreCase("none")) {
+      return null;
+    }
+    if (s.value().startsWith("$")) {
+      return System.getenv(s.value().substring(1).replaceAll("^\\{(.*)}$", "$1"));
+    }
+    return hop.files(s, options.home()).get(0).toString();
+  }
+
+  /** --known-hosts for every hop, else the hop's UserKnownHostsFile (its first file), else ~/.ssh/known_hosts. */
+  private static Path knownHosts(Hop hop, SshOptions options) {
+    if (options.knownHosts() != null) {
+      return options.knownHosts();
+    }
+    SshConfig.Setting s = hop.settings().get("userknownhostsfile");
+    if (s != null && !s.value().equalsIgnoreCase("none")) {
+      return hop.files(s, options.home()).get(0);
+    }
+    return options.home().resolve(".ssh").resolve("known_hosts");
+  }
+
+  /** Algorithm lists from the config, with ssh's +added, -removed and ^first forms over JSch's defaults. */
+  private static final Map<String, List<String>> ALGORITHMS = Map.of("kexalgorithms", List.of("kex"),
+      "hostkeyalgorithms", List.of("server_host_key"), "ciphers", List.of("cipher.c2s", "cipher.s2c"),
+      "macs", List.of("mac.c2s", "mac.s2c"), "pubkeyacceptedalgorithms", List.of("PubkeyAcceptedAlgorithms"),
+      "pubkeyacceptedkeytypes", List.of("PubkeyAcceptedAlgorithms"));
+
+  private static Session newSession(JSch jsch, Hop hop, SshOptions options, Proxy proxy) throws JSchException {
+    Session session = jsch.getSession(hop.user(), hop.host(), hop.port());
     session.setConfig("StrictHostKeyChecking", "yes");
-    session.setConfig("PreferredAuthentications", options.password() != null ? "publickey,password,keyboard-interactive" : "publickey");
-    if (options.password() != null) {
+    session.setConfig("PreferredAuthentications", options.password() != null && hop.role().isEmpty()
+        ? "publickey,password,keyboard-interactive" : "publickey");
+    if (options.password() != null && hop.role().isEmpty()) {
       session.setPassword(options.password());
+    }
+    ALGORITHMS.forEach((keyword, keys) -> {
+      String value = hop.settings().value(keyword);
+      if (value != null) {
+        for (String key : keys) {
+          session.setConfig(key, algorithms(value, JSch.getConfig(key)));
+        }
+      }
+    });
+    String alias = hop.settings().value("hostkeyalias");
+    if (alias != null) {
+      session.setHostKeyAlias(alias);
+    }
+    if (proxy != null) {
+      session.setProxy(proxy);
     }
     session.setServerAliveInterval((int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));
     return session;
+  }
+
+  static String algorithms(String value, String defaults) {
+    List<String> list = new ArrayList<>(List.of(defaults.split(",")));
+    List<String> given = List.of(value.substring(value.matches("^[+^-].*") ? 1 : 0).split(","));
+    switch (value.charAt(0)) {
+      case '+' -> list.addAll(given);
+      case '-' -> list.removeAll(given);
+      case '^' -> {
+        list.removeAll(given);
+        list.addAll(0, given);
+      }
+      default -> {
+        return value;
+      }
+    }
+    return String.join(",", list);
   }
 
   /** The key the server presented, as "TYPE SHA256:...", or null before the key exchange. */
@@ -131,6 +271,21 @@ public final class SshConnection implements RemoteShell {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  private static UserError explain(JSchException e, Hop hop, SshOptions options, String presentedKey, Proxy proxy) {
+    String failure = proxy instanceof JumpProxy j ? j.failure() : null;
+    if (failure != null) {
+      return UserError.critical(failure + " for " + hop.label(),
+          "is " + hop.host() + ":" + hop.port() + " reachable from there, and does its sshd allow TCP forwarding?");
+    }
+    if (proxy instanceof CommandProxy c && !String.valueOf(e.getMessage()).matches("(?s).*(HostKey|Auth (fail|cancel)).*")) {
+      return UserError.critical("the ProxyCommand for " + hop.label() + " failed: " + c.failure(),
+          "run it by hand to see why: " + hop.proxyCommand());
+    }
+    UserError plain = explain(e, hop.label(), options, presentedKey);
+    return hop.role().isEmpty() ? plain
+        : new UserError(plain.exitCode(), plain.getMessage() + " (a ProxyJump hop: ejup never goes around it)", plain.hint());
   }
 
   static UserError explain(JSchException e, String where, SshOptions options, String presentedKey) {
@@ -166,12 +321,13 @@ public final class SshConnection implements RemoteShell {
 
   /** How known_hosts names host:port: the bare host for port 22, else [host]:port. */
   static String knownHostsName(String where) {
-    String hostPort = where.replaceAll("^.*@", "");
+    String hostPort = where.replaceAll("^.*@", "").replaceAll(" .*", "");
     java.util.regex.Matcher m = Pattern.compile("^(.*):(\\d+)$").matcher(hostPort);
     if (!m.matches()) {
       return hostPort;
     }
-    return m.group(2).equals("22") ? m.group(1) : "[" + m.group(1) + "]:" + m.group(2);
+    String host = m.group(1).replaceAll("^\\[(.*)]$", "$1");
+    return m.group(2).equals("22") ? host : "[" + host + "]:" + m.group(2);
   }
 
   private static String fingerprint(String message) {
@@ -302,6 +458,6 @@ public final class SshConnection implements RemoteShell {
     if (sftp != null) {
       sftp.disconnect();
     }
-    session.disconnect();
+    closeAll(route);
   }
 }

@@ -1,11 +1,70 @@
 package dev.ejup.ssh;
 
 import dev.ejup.model.UserError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** {@code [user@]host[:port]} as given with --ssh; a missing part comes from ~/.ssh/config. */
-public record SshTarget(String user, String host, Integer port) {
+/**
+ * {@code [ssh options] [user@]host[:port]} as given with --ssh or built from an Ansible inventory
+ * ({@code ansible_ssh_common_args='-o ProxyJump=bastion'}); a missing part comes from ~/.ssh/config.
+ *
+ * @param options ssh's -o lines ("Keyword value"), ahead of every config file as on ssh's command line
+ */
+public record SshTarget(String user, String host, Integer port, List<String> options) {
+  /** ssh's short options and the directive each stands for; those with no value are harmless to ejup. */
+  private static final Map<String, String> WITH_VALUE = Map.of("-o", "", "-J", "ProxyJump ", "-p", "Port ", "-l", "User ",
+      "-i", "IdentityFile ", "-b", "BindAddress ", "-B", "BindInterface ", "-c", "Ciphers ", "-m", "MACs ");
+  private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("-4", "AddressFamily inet"),
+      Map.entry("-6", "AddressFamily inet6"), Map.entry("-A", ""), Map.entry("-a", ""), Map.entry("-C", ""), Map.entry("-q", ""),
+      Map.entry("-v", ""), Map.entry("-vv", ""), Map.entry("-vvv", ""), Map.entry("-T", ""), Map.entry("-t", ""),
+      Map.entry("-x", ""), Map.entry("-X", ""), Map.entry("-Y", ""), Map.entry("-k", ""), Map.entry("-n", ""));
+
+  public SshTarget {
+    options = List.copyOf(options);
+  }
+
+  public SshTarget(String user, String host, Integer port) {
+    this(user, host, port, List.of());
+  }
+
   public static SshTarget parse(String text) {
-    String rest = text.trim();
+    List<String> words = Quote.split(text.trim(), "--ssh " + text);
+    List<String> options = new ArrayList<>();
+    String destination = null;
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      if (destination != null) {
+        throw UserError.unusable("ssh " + text + ": '" + word + "' after the host; ejup runs its own commands",
+            "give ssh options before [user@]host[:port], and no command");
+      }
+      if (!word.startsWith("-") || word.length() < 2) {
+        destination = word;
+        continue;
+      }
+      String flag = word.substring(0, 2);
+      if (FLAGS.containsKey(word)) {
+        if (!FLAGS.get(word).isEmpty()) {
+          options.add(FLAGS.get(word));
+        }
+      } else if (WITH_VALUE.containsKey(flag)) {
+        if (word.length() == 2 && i + 1 >= words.size()) {
+          throw UserError.unusable("ssh " + text + ": " + flag + " without a value", "e.g. -o ProxyJump=bastion");
+        }
+        options.add(WITH_VALUE.get(flag) + (word.length() > 2 ? word.substring(2) : words.get(++i)));
+      } else {
+        throw UserError.unusable("ssh " + text + ": ejup does not follow the ssh option " + word,
+            "use -o Keyword=value, -J, -p, -l or -i, or set it for the host in ~/.ssh/config");
+      }
+    }
+    if (destination == null) {
+      throw UserError.unusable("ssh " + text + " names no host", "e.g. root@xmpp.example.org:22");
+    }
+    SshTarget plain = destination(destination, text);
+    return new SshTarget(plain.user(), plain.host(), plain.port(), options);
+  }
+
+  private static SshTarget destination(String rest, String text) {
     String user = null;
     int at = rest.lastIndexOf('@');
     if (at >= 0) {
@@ -31,6 +90,16 @@ public record SshTarget(String user, String host, Integer port) {
       throw UserError.unusable("--ssh " + text + " is not user@host[:port]", "e.g. --ssh root@xmpp.example.org:22");
     }
     return new SshTarget(user, host, port);
+  }
+
+  /** A ProxyJump hop: [user@]host[:port] or ssh://[user@]host[:port]. */
+  static SshTarget jump(String spec, String origin) {
+    String text = spec.startsWith("ssh://") ? spec.substring(6) : spec;
+    try {
+      return destination(text, text);
+    } catch (UserError e) {
+      throw UserError.unusable(origin + ": ProxyJump hop '" + spec + "' is not [user@]host[:port]", "e.g. ProxyJump admin@bastion:22");
+    }
   }
 
   private static int port(String text, String whole) {
