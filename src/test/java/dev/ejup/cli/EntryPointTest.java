@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ejup.Ejup;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Map;
+import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 class EntryPointTest {
@@ -52,5 +55,15 @@ class EntryPointTest {
   @Test
   void debugIsAcceptedAnywhere() {
     assertEquals(0, run("version", "--debug").exitCode());
+  }
+
+  /** jlink, jshell and other JDK tools find ejup by name through META-INF/services, as they find javac. */
+  @Test
+  void foundAsAToolProviderByName() {
+    ToolProvider tool = ToolProvider.findFirst("ejup").orElseThrow(() -> new AssertionError("ToolProvider 'ejup' not registered"));
+    StringWriter out = new StringWriter();
+    int code = tool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
+    assertEquals(0, code);
+    assertTrue(out.toString().startsWith("ejup "), out.toString());
   }
 }
