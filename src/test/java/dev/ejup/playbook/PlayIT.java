@@ -25,12 +25,14 @@ class PlayIT {
   private static LocalSshd sshd;
   private static LocalEjabberd server;
   private static String stock;
-  private static final Path DOCROOT = Path.of("/var/lib/ejabberd/upload"); // stock docroot: @HOME@/upload
+  // The instance's own folder, never the system's @HOME@/upload (stock default): setup.yml writes it as docroot.
+  private static Path docroot;
 
   @BeforeAll
   static void start() throws IOException {
     sshd = LocalSshd.up();
     server = LocalEjabberd.up("playit", 21000);
+    docroot = Path.of(server.get("DOCROOT"));
     stock = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
         .replace("ip: \"::\"", "ip: \"127.0.0.1\"")
         .replace("port: 5222", "port: 21000").replace("port: 5443", "port: 21001").replace("port: 5280", "port: 21002")
@@ -50,7 +52,7 @@ class PlayIT {
   }
 
   private static void stockWithRootDocroot(String config) {
-    LocalEjabberd.Shell.run(List.of("sh", "-c", "mkdir -p " + DOCROOT + " && chown -R root:root " + DOCROOT + " && chmod 0755 " + DOCROOT), 10)
+    LocalEjabberd.Shell.run(List.of("sh", "-c", "mkdir -p " + docroot + " && chown -R root:root " + docroot + " && chmod 0755 " + docroot), 10)
         .requireOk("docroot");
     assertEquals(0, server.load(config).exit(), "ejabberd runs Debian's stock config");
   }
@@ -60,7 +62,7 @@ class PlayIT {
         "-e", "domain=localhost", "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"), "-e", "identity=" + sshd.get("KEY"),
         "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config(), "-e", "ejabberdctl=" + server.get("CTL"),
         "-e", "jid=" + server.get("JID"), "-e", "password_file=" + server.get("PASSWORD_FILE"),
-        "-e", "server=127.0.0.1:" + server.get("XMPP_PORT")));
+        "-e", "server=127.0.0.1:" + server.get("XMPP_PORT"), "-e", "docroot=" + docroot));
     args.addAll(List.of(extra));
     return Ejup.runCaptured(Map.of(), args.toArray(String[]::new));
   }
@@ -85,9 +87,9 @@ class PlayIT {
     Ejup.Result first = play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload");
     assertSetUp(first);
     assertTrue(first.out().contains("uncommented '/upload: mod_http_upload' in the listener on port 21001"), first.out());
-    assertTrue(first.out().contains("ran: chown -R -P -- ejabberd:ejabberd " + DOCROOT), first.out());
+    assertTrue(first.out().contains("ran: chown -R -P -- ejabberd:ejabberd " + docroot), first.out());
     assertTrue(first.out().contains("check-put") && first.out().contains("HTTP 201 Created"), first.out());
-    assertEquals("ejabberd", Files.getOwner(DOCROOT).getName());
+    assertEquals("ejabberd", Files.getOwner(docroot).getName());
 
     String configured = Files.readString(server.config());
     Ejup.Result second = play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload");
@@ -188,10 +190,10 @@ class PlayIT {
     Ejup.Result r = play("setup.yml", "-C", "-e", "put_url=https://@HOST@:21001/upload");
     assertEquals(0, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().contains("would change"), r.out());
-    assertTrue(r.out().contains("would run: chown -R -P -- ejabberd:ejabberd " + DOCROOT), r.out());
+    assertTrue(r.out().contains("would run: chown -R -P -- ejabberd:ejabberd " + docroot), r.out());
     assertTrue(r.out().matches("(?s).*check +skipped: dry run.*"), r.out());
     assertEquals(before, Files.readString(server.config()), "a dry run writes nothing");
-    assertEquals("root", Files.getOwner(DOCROOT).getName(), "nor changes the docroot");
+    assertEquals("root", Files.getOwner(docroot).getName(), "nor changes the docroot");
   }
 
   /** healthcheck.yml with no ssh, on the server itself: old check files go (before, only with ssh set). */
@@ -199,7 +201,7 @@ class PlayIT {
   void aLocalHealthCheckPrunesOldCheckFiles() throws IOException {
     stockWithRootDocroot();
     assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
-    Path slot = DOCROOT.resolve("0123abcd/4567ef");
+    Path slot = docroot.resolve("0123abcd/4567ef");
     Files.createDirectories(slot);
     Path old = Files.writeString(slot.resolve("ejup-check-1700000000-deadbeef.bin"), "x");
     Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 86_400_000L));

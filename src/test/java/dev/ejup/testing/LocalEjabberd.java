@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  * Each test class names its own instance and port base so instances never collide.
  */
 public final class LocalEjabberd {
+  // every instance brought up in this JVM, so StopServersAtEnd can stop the ones still running
+  private static final Map<String, LocalEjabberd> STARTED = new LinkedHashMap<>();
+
   private final String name;
   private final int portBase;
   private final int vhosts;
@@ -33,6 +36,9 @@ public final class LocalEjabberd {
   /** With vhosts virtual hosts vh1.localhost .. beside localhost, each with the hc account. */
   public static LocalEjabberd up(String name, int portBase, int vhosts) {
     LocalEjabberd server = new LocalEjabberd(name, portBase, vhosts);
+    synchronized (STARTED) {
+      STARTED.put(name, server); // before the script: a start that fails half-way still gets stopped
+    }
     server.env.putAll(Shell.envLines(server.script("up"), "EJUP_TEST_"));
     return server;
   }
@@ -45,6 +51,17 @@ public final class LocalEjabberd {
 
   public void down() {
     script("down");
+  }
+
+  /** The instances this JVM brought up whose Erlang node still runs (a test may have started one again by hand). */
+  static List<LocalEjabberd> running() {
+    List<LocalEjabberd> all;
+    synchronized (STARTED) {
+      all = new ArrayList<>(STARTED.values());
+    }
+    // not ejabberdctl status: on a node that is not running it starts epmd, which outlives the run
+    all.removeIf(server -> Shell.run(List.of("pgrep", "-f", "--", server.name + "@localhost"), 10).exit() != 0);
+    return all;
   }
 
   /** Puts the config the script wrote back and reloads it (a test may have changed it). */
