@@ -297,7 +297,8 @@ class CheckIT {
       Ejup.Result r = check("--deadline", "4", "--no-probes");
       double took = (System.nanoTime() - start) / 1e9;
       assertEquals(2, r.exitCode(), r.out() + r.err());
-      assertTrue(took < 6.5, "the deadline of 4s held: took " + took + "s");
+      // 5 s of slack for a loaded 2-core machine (JVM start-up, ejabberd answering slowly)
+      assertTrue(took < 4 + 5, "the deadline of 4s held: took " + took + "s");
       assertTrue(line(r, "put").contains("did not finish within the deadline of 4s"), r.out());
       for (Socket s : held) {
         s.close();
@@ -361,7 +362,8 @@ class CheckIT {
       double took = (System.nanoTime() - start) / 1e9;
       assertEquals(2, r.exitCode(), r.out());
       assertTrue(line(r, "get").contains("Content-Length 536870912 for the 1024 bytes that were PUT"), r.out());
-      assertTrue(took < 10, "took " + took + "s");
+      // well under the 30 s deadline that reading the endless body would run into; slack for 2 loaded cores
+      assertTrue(took < 20, "took " + took + "s");
     }
   }
 

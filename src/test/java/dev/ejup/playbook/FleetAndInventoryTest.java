@@ -34,7 +34,8 @@ class FleetAndInventoryTest {
       return new Report("playbook:t", t.name(), List.of(Step.ok("s", Duration.ZERO, "fine")));
     });
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(millis < 3000, "took " + millis + " ms");
+    // slack for a loaded 2-core machine: the hanging target would take 60 s
+    assertTrue(millis < 20_000, "took " + millis + " ms");
     assertEquals(List.of(Status.OK, Status.UNKNOWN, Status.OK, Status.UNKNOWN), reports.stream().map(Report::worst).toList());
     assertEquals("target failed unexpectedly: connection refused", reports.get(3).steps().get(0).detail());
     // one series per playbook: a target that hung or threw is not moved to another metric name
