@@ -90,7 +90,7 @@ class ReadmeIT {
   @BeforeAll
   static void start() throws IOException {
     sshd = LocalSshd.up();
-    server = LocalEjabberd.up("readmeit", 22000);
+    server = LocalEjabberd.up("readmeit");
     scratch = Files.createTempDirectory("ejup-readme");
     Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
     prefix = scratch.resolve("prefix");

@@ -21,7 +21,7 @@ class FailureInjectionIT {
 
   @BeforeAll
   static void start() {
-    server = LocalEjabberd.up("faultit", 17400);
+    server = LocalEjabberd.up("faultit");
   }
 
   @AfterAll

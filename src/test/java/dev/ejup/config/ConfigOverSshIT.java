@@ -27,7 +27,7 @@ class ConfigOverSshIT {
   @BeforeAll
   static void start() {
     sshd = LocalSshd.up();
-    server = LocalEjabberd.up("cfgssh", 20000);
+    server = LocalEjabberd.up("cfgssh");
   }
 
   @AfterAll

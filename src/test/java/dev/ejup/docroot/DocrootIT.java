@@ -372,7 +372,7 @@ class DocrootIT {
 
   @Test
   void endToEndCheckFailsAtPutThenDocrootFixThenCheckPasses() {
-    LocalEjabberd server = LocalEjabberd.up("docrootit", 19000);
+    LocalEjabberd server = LocalEjabberd.up("docrootit");
     try {
       LocalEjabberd.Shell.run(List.of("chown", "-R", "root:root", server.get("DOCROOT")), 10).requireOk("chown");
       LocalEjabberd.Shell.run(List.of("chmod", "0755", server.get("DOCROOT")), 10).requireOk("chmod");

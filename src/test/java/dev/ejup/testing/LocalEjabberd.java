@@ -12,11 +12,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real ejabberd started by scripts/local-ejabberd (installs the Debian package if missing).
- * Each test class names its own instance and port base so instances never collide.
+ * Each test class names its own instance. Ports: {@link #up(String)} takes a base the OS shows
+ * free at run time; a class whose configs spell port numbers out passes its own base instead, and
+ * owns base .. base+99 (its "server that is down" ports included). Those bases, one per class:
+ * 16000 RealEjabberdConfigIT, 17000 CheckIT, 21000 PlayIT, 23000 RealRunFormatsIT. Run-time bases
+ * come from 24000-32699, below Linux's ephemeral ports (32768+), so a client socket never takes
+ * one; an overlap between two instances of one run is refused at once instead of failing later.
  */
 public final class LocalEjabberd {
   // every instance brought up in this JVM, so StopServersAtEnd can stop the ones still running
   private static final Map<String, LocalEjabberd> STARTED = new LinkedHashMap<>();
+  /** The ports one instance owns from its base: its four listeners, room for more, and ports tests keep closed. */
+  static final int PORTS_PER_INSTANCE = 100;
 
   private final String name;
   private final int portBase;
@@ -33,10 +40,57 @@ public final class LocalEjabberd {
     return up(name, portBase, 0);
   }
 
+  /** On a port base that is free now (read the ports back with {@link #get}, e.g. XMPP_PORT). */
+  public static LocalEjabberd up(String name) {
+    return up(name, freePortBase(name), 0);
+  }
+
+  /**
+   * A base whose listener ports nothing listens on now and that no other instance of this run owns.
+   * Instances from other runs are kept apart by the flock every integration run holds (see BRIEF).
+   */
+  static int freePortBase(String name) {
+    int start = 24000 + Math.floorMod(name.hashCode(), 87) * PORTS_PER_INSTANCE;
+    for (int i = 0; i < 87; i++) {
+      int base = 24000 + Math.floorMod(start - 24000 + i * PORTS_PER_INSTANCE, 87 * PORTS_PER_INSTANCE);
+      if (owner(base, name) == null && bindable(base, 10)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free port base between 24000 and 32699 on 127.0.0.1");
+  }
+
+  private static boolean bindable(int base, int count) {
+    for (int port = base; port < base + count; port++) {
+      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The other instance of this run whose ports overlap base's, or null. */
+  private static String owner(int base, String name) {
+    synchronized (STARTED) {
+      for (LocalEjabberd other : STARTED.values()) {
+        if (!other.name.equals(name) && Math.abs(other.portBase - base) < PORTS_PER_INSTANCE) {
+          return other.name;
+        }
+      }
+    }
+    return null;
+  }
+
   /** With vhosts virtual hosts vh1.localhost .. beside localhost, each with the hc account. */
   public static LocalEjabberd up(String name, int portBase, int vhosts) {
     LocalEjabberd server = new LocalEjabberd(name, portBase, vhosts);
     synchronized (STARTED) {
+      String other = owner(portBase, name);
+      if (other != null) {
+        throw new IllegalStateException("port base " + portBase + " of " + name + " overlaps " + other + "'s; see LocalEjabberd's doc");
+      }
       STARTED.put(name, server); // before the script: a start that fails half-way still gets stopped
     }
     server.env.putAll(Shell.envLines(server.script("up"), "EJUP_TEST_"));
