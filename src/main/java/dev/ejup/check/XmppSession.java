@@ -213,70 +213,21 @@ final class XmppSession implements AutoCloseable {
     connection.instantShutdown();
   }
 
-  /** host[:port], IPv6 in brackets. */
+  /** host:port to connect to; read by {@link dev.ejup.model.HostPort}, the one host[:port] reader. */
   record HostPort(String host, int port) {
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?");
-    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
-
     /**
      * Reads host, host:port, [ipv6]:port, [ipv6] or a bare ipv6 address.
      *
      * @throws IllegalArgumentException saying in words what is wrong with the text
      */
     static HostPort parse(String text, int defaultPort) {
-      String t = text == null ? "" : text.trim();
-      String host;
-      String port = null;
-      if (t.startsWith("[")) {
-        int end = t.indexOf(']');
-        if (end < 0) {
-          throw new IllegalArgumentException("the IPv6 address has no closing ']'");
-        }
-        host = t.substring(1, end);
-        String rest = t.substring(end + 1);
-        if (!rest.isEmpty() && !rest.startsWith(":")) {
-          throw new IllegalArgumentException("'" + rest + "' after the address is not :PORT");
-        }
-        port = rest.isEmpty() ? null : rest.substring(1);
-        if (!IPV6.matcher(host).matches()) {
-          throw new IllegalArgumentException("'" + host + "' in brackets is not an IPv6 address");
-        }
-      } else if (t.indexOf(':') != t.lastIndexOf(':')) {
-        host = t; // a bare IPv6 address: its colons are not a port
-        if (!IPV6.matcher(host).matches()) {
-          throw new IllegalArgumentException("'" + t + "' is neither host:port nor an IPv6 address");
-        }
-      } else {
-        int colon = t.indexOf(':');
-        host = colon < 0 ? t : t.substring(0, colon);
-        port = colon < 0 ? null : t.substring(colon + 1);
-        if (host.isEmpty()) {
-          throw new IllegalArgumentException(t.isEmpty() ? "it is empty" : "there is no host before ':'");
-        }
-        if (!NAME.matcher(host).matches()) {
-          throw new IllegalArgumentException("'" + host + "' is not a host name or address");
-        }
-      }
-      return new HostPort(host, port == null ? defaultPort : port(port));
+      dev.ejup.model.HostPort parsed = dev.ejup.model.HostPort.parse(text, defaultPort);
+      return new HostPort(parsed.host(), parsed.port());
     }
 
     /** A host name or IPv4 address as DNS and the JDK take it (an XMPP domain is one too). */
     static boolean isName(String text) {
-      return NAME.matcher(text).matches();
-    }
-
-    private static int port(String text) {
-      if (text.isEmpty()) {
-        throw new IllegalArgumentException("there is no port after ':'");
-      }
-      if (!text.matches("[0-9]{1,5}")) {
-        throw new IllegalArgumentException("'" + text + "' is not a port number");
-      }
-      int port = Integer.parseInt(text);
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port " + port + " is outside 1-65535");
-      }
-      return port;
+      return dev.ejup.model.HostPort.isName(text);
     }
 
     @Override

@@ -219,10 +219,16 @@ public final class Bound implements Capabilities {
   /** Ports of listeners that route mod_http_upload and refuse a TCP connection from here (waits up to 3 s each). */
   private static List<Integer> closedUploadPorts(ConfigStore store, Target target) {
     String config = config(target.vars());
-    String host = firstNonBlank(target.vars().get("server"), target.vars().get("domain"), "localhost").replaceAll(":\\d+$", "");
+    String server = firstNonBlank(target.vars().get("server"), target.vars().get("domain"), "localhost");
+    String host;
+    try {
+      host = dev.ejup.model.HostPort.parse(server).host();
+    } catch (IllegalArgumentException e) {
+      throw UserError.unusable("server " + server + " is not host[:port]: " + e.getMessage(), "e.g. server=xmpp.example.org:5222");
+    }
     List<Integer> closed = new java.util.ArrayList<>();
     for (dev.ejup.config.Listener listener : dev.ejup.config.Listener.all(ConfigTree.load(Path.of(config), store))) {
-      if (listener.isHttp() && listener.uploadPath().isPresent() && !new TcpWaiter().await(host + ":" + listener.port(),
+      if (listener.isHttp() && listener.uploadPath().isPresent() && !new TcpWaiter().await(new dev.ejup.model.HostPort(host, listener.port()).toString(),
           Duration.ofSeconds(3)).status().equals(Status.OK)) {
         closed.add(listener.port());
       }

@@ -80,7 +80,7 @@ public final class Inventory {
       String sshArgs = sshArgs(vars);
       if (!vars.containsKey("ssh") && (vars.containsKey("ansible_host") || vars.containsKey("ansible_user") || !sshArgs.isEmpty())) {
         String h = vars.getOrDefault("ansible_host", host);
-        vars.put("ssh", vars.getOrDefault("ansible_user", "root") + "@" + h
+        vars.put("ssh", vars.getOrDefault("ansible_user", "root") + "@" + dev.ejup.model.HostPort.bracketed(h)
             + (vars.containsKey("ansible_port") ? ":" + vars.get("ansible_port") : ""));
       }
       if (!sshArgs.isEmpty() && !vars.getOrDefault("ssh", "").isBlank()) {

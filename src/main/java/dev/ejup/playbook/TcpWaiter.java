@@ -1,5 +1,6 @@
 package dev.ejup.playbook;
 
+import dev.ejup.model.HostPort;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import java.io.IOException;
@@ -12,26 +13,28 @@ public final class TcpWaiter implements Waiter {
   @Override
   public Step await(String server, Duration timeout) {
     long start = System.nanoTime();
-    String host = server;
-    int port = 5222;
-    int colon = server.lastIndexOf(':');
-    if (colon > 0 && !server.endsWith("]") && server.indexOf(':') == colon) {
-      host = server.substring(0, colon);
-      port = Integer.parseInt(server.substring(colon + 1));
+    HostPort address;
+    try {
+      address = HostPort.parse(server, 5222);
+    } catch (IllegalArgumentException e) {
+      return Step.of("wait", Status.UNKNOWN, Duration.ZERO, "server '" + server + "' is not host[:port]: " + e.getMessage(),
+          "e.g. server=xmpp.example.org:5222, IPv6 as [2001:db8::1]:5222");
     }
+    String host = address.host();
+    int port = address.port();
     long deadline = start + timeout.toNanos();
     String last = "";
     while (true) {
       try (Socket s = new Socket()) {
         long left = Math.max(100, (deadline - System.nanoTime()) / 1_000_000);
         s.connect(new InetSocketAddress(host, port), (int) Math.min(left, 2000));
-        return Step.ok("wait", Duration.ofNanos(System.nanoTime() - start), host + ":" + port + " answers");
+        return Step.ok("wait", Duration.ofNanos(System.nanoTime() - start), address + " answers");
       } catch (IOException e) {
         last = dev.ejup.model.Cause.words(e);
       }
       if (System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
         return Step.of("wait", Status.CRIT, Duration.ofNanos(System.nanoTime() - start),
-            host + ":" + port + " did not answer within " + timeout.toSeconds() + "s (" + last + ")",
+            address + " did not answer within " + timeout.toSeconds() + "s (" + last + ")",
             "is ejabberd running? look at: journalctl -u ejabberd");
       }
       try {
