@@ -5,8 +5,6 @@ import dev.ejup.ssh.LocalShell;
 import dev.ejup.ssh.RemoteShell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
-import dev.ejup.ssh.SshTarget;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** How a command reaches the ejabberd server: --ssh and friends, or this machine without --ssh. */
@@ -54,8 +52,7 @@ final class SshCliOptions {
     }
     String password = passwordFile != null || io.env("EJUP_SSH_PASSWORD") != null
         ? PasswordSource.read(io, passwordFile, "EJUP_SSH_PASSWORD") : null;
-    String home = io.env("HOME") != null ? io.env("HOME") : System.getProperty("user.home");
-    return SshConnection.open(new SshOptions(SshTarget.parse(ssh), identity == null ? null : Path.of(identity),
-        knownHosts == null ? null : Path.of(knownHosts), acceptNewHostKey, password, Duration.ofSeconds(timeout), Path.of(home)));
+    return SshConnection.open(SshOptions.of(ssh, identity, knownHosts, acceptNewHostKey, password, Duration.ofSeconds(timeout),
+        io.env()));
   }
 }

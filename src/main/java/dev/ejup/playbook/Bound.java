@@ -22,7 +22,6 @@ import dev.ejup.ssh.LocalShell;
 import dev.ejup.ssh.RemoteShell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
-import dev.ejup.ssh.SshTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,18 +56,13 @@ public final class Bound implements Capabilities {
     if (ssh.isBlank()) {
       shell = new LocalShell();
     } else {
-      String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-      shell = SshConnection.open(new SshOptions(SshTarget.parse(ssh), path(o.get("identity")),
-          path(o.get("known_hosts")), false, env.get("EJUP_SSH_PASSWORD"), SSH_TIMEOUT, Path.of(home)));
+      shell = SshConnection.open(SshOptions.of(ssh, o.get("identity"), o.get("known_hosts"), false, env.get("EJUP_SSH_PASSWORD"),
+          SSH_TIMEOUT, env));
     }
     if (!target.planned().isEmpty()) {
       shell = new PlannedConfigShell(shell, target.planned());
     }
     return new Where(shell, ssh.isBlank() && target.planned().isEmpty() ? new LocalStore() : new RemoteStore(shell));
-  }
-
-  private static Path path(String value) {
-    return value == null || value.isBlank() ? null : Path.of(value);
   }
 
   private static String config(Map<String, String> o) {

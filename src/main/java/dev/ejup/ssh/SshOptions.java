@@ -22,4 +22,26 @@ public record SshOptions(SshTarget target, Path identity, Path knownHosts, boole
       Duration timeout, Path home) {
     this(target, identity, knownHosts, acceptNewHostKey, password, timeout, home, SYSTEM_CONFIG);
   }
+
+  /**
+   * The options as users give them, from command-line flags or playbook variables alike, so both
+   * read them by the same rules: a blank file name is none, ~/.ssh is under $HOME.
+   *
+   * @param ssh {@code [ssh options] [user@]host[:port]}, as {@link SshTarget#parse} reads it
+   * @param identity private key file, or null/blank for ssh's defaults
+   * @param knownHosts known_hosts file, or null/blank for ssh's defaults
+   * @param password the SSH password already read, or null for keys only
+   * @param timeout for connecting and for each remote command
+   * @param env the environment; HOME (else the JVM's user.home) holds ~/.ssh
+   * @throws dev.ejup.model.UserError exit 3 (UNKNOWN) when ssh is not {@code [user@]host[:port]}
+   */
+  public static SshOptions of(String ssh, String identity, String knownHosts, boolean acceptNewHostKey, String password,
+      Duration timeout, java.util.Map<String, String> env) {
+    String home = env.get("HOME") != null ? env.get("HOME") : System.getProperty("user.home");
+    return new SshOptions(SshTarget.parse(ssh), file(identity), file(knownHosts), acceptNewHostKey, password, timeout, Path.of(home));
+  }
+
+  private static Path file(String name) {
+    return name == null || name.isBlank() ? null : Path.of(name);
+  }
 }
