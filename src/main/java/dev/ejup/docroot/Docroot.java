@@ -18,6 +18,18 @@ import java.util.function.Supplier;
 /**
  * The docroot capability: is the directory mod_http_upload stores files in usable by the user
  * ejabberd runs as (check), make it so (fix), and remove the files `ejup check` left (prune).
+ *
+ * <p>Source: ejabberd's mod_http_upload writes each upload as the user the ejabberd node runs as
+ * (Debian: ejabberd) under its {@code docroot} option (default {@code @HOME@/upload}, @HOME@ that
+ * user's home, @HOST@ the virtual host), creating folders with {@code dir_mode} and files with
+ * {@code file_mode}; a docroot that user cannot write makes every XEP-0363 PUT fail (error.log:
+ * "Cannot store file"; see ../shared/ejabberd-facts.md). The docroots come from ejabberd.yml (the
+ * global {@code modules} and per host {@code host_config}/{@code append_host_config}), read through the given {@link RemoteShell}, so the same
+ * code works on this machine or over SSH.
+ *
+ * <p>Each entry point returns one {@link Report} whose steps say what was found or done; a failure
+ * on the way (no config, unknown user, SSH dropped, sudo refused) becomes a CRITICAL or UNKNOWN
+ * step naming where it stopped, never an exception, and a run that judged no docroot is UNKNOWN.
  */
 public final class Docroot {
   private static final long LOW_SPACE_KB = 1024L * 1024;
@@ -25,10 +37,12 @@ public final class Docroot {
 
   /**
    * @param config path of ejabberd.yml on the server, or null for the usual places
-   * @param owner the user (name or uid) ejabberd runs as, or null to find it
+   * @param owner the user (name or uid) ejabberd runs as, or null to find it (the running ejabberd
+   *     process's user, else the package's user ejabberd)
+   * @param dryRun for fix and prune: report the commands that would run, change nothing
    */
   public record Options(String config, String owner, boolean dryRun) {
-    /** @throws UserError (usage) for an owner that is neither a user name nor a uid */
+    /** @throws UserError UNKNOWN (usage, exit 3) for an owner that is neither a user name nor a uid */
     public Options {
       owner = owner == null ? null : owner.strip();
       if (owner != null && !owner.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?")) {
@@ -106,8 +120,11 @@ public final class Docroot {
   /**
    * Is each docroot usable by ejabberd's user, and safe from other local users.
    *
+   * @param shell where ejabberd runs (this machine or over SSH); commands that need root go through sudo -n
+   * @param options the config and owner; dryRun is not used
    * @return one report with config, user and per docroot: parents, docroot, contents,
-   *     permissions, space, mount; UserError only for a usage error found before the first step
+   *     permissions, space (CRITICAL under 100 MiB free, WARNING under 1 GiB), mount; a failure on
+   *     the way is a CRITICAL or UNKNOWN step, never a throw
    */
   public static Report check(RemoteShell shell, Options options) {
     return run(shell, options, "check", docroot -> {
@@ -123,7 +140,11 @@ public final class Docroot {
    * Creates each docroot when missing, gives it to ejabberd's user, sets the configured modes
    * (else adds what the user needs and removes group and other write), then checks again.
    *
-   * @return one "fix" step per command run (or, with dryRun, that would run), then the check's steps
+   * @param shell where ejabberd runs; the fix needs root there (as root, or sudo -n)
+   * @param options the config and owner; with dryRun the commands are listed ("would run") and not run
+   * @return one "fix" step per command run (or, with dryRun, that would run), "nothing to change"
+   *     when all was right, then the check's steps (not with dryRun); a command that failed or was
+   *     refused is a CRITICAL or UNKNOWN step, never a throw
    */
   public static Report fix(RemoteShell shell, Options options) {
     return run(shell, options, "fix", docroot -> {
@@ -153,8 +174,14 @@ public final class Docroot {
    * Removes files named like match and older than olderThan under each docroot, and the folders
    * that leaves empty.
    *
-   * @param match a file name pattern for find -name; UserError (usage) when it holds a '/'
-   * @param olderThan at least a minute, from {@link #age}
+   * @param shell where ejabberd runs
+   * @param options the config and owner; with dryRun nothing is removed, the count says what would be
+   * @param match a file name pattern for find -name, e.g. {@code ejup-check-*}
+   * @param olderThan at least a minute (find -mmin, whole minutes), e.g. from {@link #age}
+   * @return a "prune" step per docroot with the number of files removed; WARNING where a docroot is
+   *     not a directory or find failed
+   * @throws UserError UNKNOWN (exit 3), before anything runs, when match is blank or holds a '/'
+   *     (it would reach outside the docroot's tree) or olderThan is under a minute
    */
   public static Report prune(RemoteShell shell, Options options, String match, Duration olderThan) {
     if (match.contains("/") || match.isBlank()) {
@@ -197,6 +224,8 @@ public final class Docroot {
    * An age as sysadmins write it: 30m, 1h, 2d; at least a minute. Shared by `docroot prune
    * --older-than` and the playbook's docroot prune `older_than`.
    *
+   * @param text a whole number with m (minutes), h (hours) or d (days)
+   * @return the age, at least a minute
    * @throws UserError (usage, exit 3) naming the text when it is not a positive age
    */
   public static Duration age(String text) {

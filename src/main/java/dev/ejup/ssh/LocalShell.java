@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the same commands on this machine, for when ejup runs on the ejabberd server itself. */
+/**
+ * Runs the same commands on this machine, for when ejup runs on the ejabberd server itself (no
+ * --ssh, or a playbook step without ssh). Each command is bounded by 60 s; as root through
+ * {@code sudo -n} when ejup does not run as root. Failures as {@link RemoteShell} says.
+ */
 public final class LocalShell implements RemoteShell {
   private final boolean root = "root".equals(System.getProperty("user.name"));
 

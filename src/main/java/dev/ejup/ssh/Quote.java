@@ -21,6 +21,7 @@ public final class Quote {
     return "'" + text.replace("'", "'\\''") + "'";
   }
 
+  /** argv as one POSIX shell command line, each word through {@link #arg}; for ssh's exec and for messages. */
   public static String command(List<String> argv) {
     return argv.stream().map(Quote::arg).collect(Collectors.joining(" "));
   }
@@ -30,6 +31,8 @@ public final class Quote {
    * single quotes, backslash; a word starting with '#' starts a comment.
    *
    * @param origin where the text is from, for the one-line error on an unclosed quote
+   * @return the words, quotes removed
+   * @throws UserError UNKNOWN (exit 3) for an unclosed quote, naming origin
    */
   public static List<String> split(String text, String origin) {
     List<String> out = new ArrayList<>();

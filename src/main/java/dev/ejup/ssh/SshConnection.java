@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * An SSH session with JSch (mwiede's fork), with OpenSSH's rules: the route and login ssh would
  * use ({@link Hop}: ~/.ssh/config, ProxyJump, ProxyCommand), host keys checked against known_hosts
  * (unknown or changed keys refused, with the fingerprint), keys from --identity, ~/.ssh/config
- * and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set.
+ * and ~/.ssh/id_*, an ssh-agent when SSH_AUTH_SOCK is set. Build its {@link SshOptions} with
+ * {@link SshOptions#of}, from flags and playbook variables alike. Commands run over one session:
+ * through a persistent command channel where the server allows it (one round trip each), else one
+ * exec channel per command; each is bounded by {@link SshOptions#timeout()}.
  */
 public final class SshConnection implements RemoteShell {
   private static final Pattern FINGERPRINT = Pattern.compile("(\\S+) key fingerprint is (\\S+ )?(SHA256:\\S+?|[0-9a-f:]+)\\.?$", Pattern.MULTILINE);
@@ -53,8 +56,12 @@ public final class SshConnection implements RemoteShell {
    * /etc/ssh/ssh_config and the target's -o options; a directive that would make ssh connect
    * elsewhere or otherwise and that ejup does not follow is refused before anything connects.
    *
-   * @throws UserError UNKNOWN for settings ejup cannot use, CRITICAL when a hop cannot be reached,
-   *     its host key is unknown or changed, or the login fails; the message names the hop
+   * @param options where and how; its timeout bounds the connect of each hop (seconds, as ssh's ConnectTimeout)
+   * @return a connection for {@link #run}; close it (it closes every hop it opened, also on failure here)
+   * @throws UserError UNKNOWN (exit 3) for settings ejup cannot use (a missing known_hosts file, an
+   *     unreadable key, a config directive ejup does not follow); CRITICAL (exit 2) when a hop cannot
+   *     be reached (refused, timed out, no such host, a ProxyCommand that failed), its host key is
+   *     unknown or changed, or the login fails; the message names the hop
    */
   public static SshConnection open(SshOptions options) {
     Hop hop = Hop.resolve(options.target(), options.home(), options.systemConfig());
@@ -338,6 +345,13 @@ public final class SshConnection implements RemoteShell {
     return (m.group(2) != null ? m.group(2) : m.group(1) + " ") + m.group(3);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws UserError CRITICAL (exit 2) when the command does not finish within the options' timeout,
+   *     the connection drops or fails while it runs (what was reported done before was done), or sudo
+   *     refuses it; the message names the command and the server
+   */
   @Override
   public synchronized Result run(List<String> argv, boolean asRoot, byte[] stdin) {
     boolean sudo = asRoot && !root;

@@ -29,6 +29,16 @@ public record SshTarget(String user, String host, Integer port, List<String> opt
     this(user, host, port, List.of());
   }
 
+  /**
+   * Reads {@code [ssh options] [user@]host[:port]}: host[:port] by {@link dev.ejup.model.HostPort}'s
+   * rules (IPv6 in brackets when a port follows), the options ssh's own -o, -J, -p, -l, -i and the
+   * flags that change nothing for ejup.
+   *
+   * @param text as given with --ssh or a playbook's ssh variable
+   * @return user and port null where the text gave none (~/.ssh/config or ssh's defaults apply)
+   * @throws UserError UNKNOWN (exit 3) for no host, an empty user, a bad host or port, an ssh option
+   *     ejup does not follow, or a command after the host; one line naming the text
+   */
   public static SshTarget parse(String text) {
     List<String> words = Quote.split(text.trim(), "--ssh " + text);
     List<String> options = new ArrayList<>();
