@@ -27,12 +27,15 @@ class PlayIT {
   private static String stock;
   // The instance's own folder, never the system's @HOME@/upload (stock default): setup.yml writes it as docroot.
   private static Path docroot;
+  private static final Path SYSTEM_UPLOAD = Path.of("/var/lib/ejabberd/upload");
+  private static String systemUploadBefore;
 
   @BeforeAll
   static void start() throws IOException {
     sshd = LocalSshd.up();
     server = LocalEjabberd.up("playit", 21000);
     docroot = Path.of(server.get("DOCROOT"));
+    systemUploadBefore = state(SYSTEM_UPLOAD);
     stock = Files.readString(Path.of("src/test/resources/config/debian-stock-23.01.yml"))
         .replace("ip: \"::\"", "ip: \"127.0.0.1\"")
         .replace("port: 5222", "port: 21000").replace("port: 5443", "port: 21001").replace("port: 5280", "port: 21002")
@@ -42,8 +45,18 @@ class PlayIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     server.down();
+    assertEquals(systemUploadBefore, state(SYSTEM_UPLOAD), "the system's own docroot is as the tests found it");
+  }
+
+  /** Owner, mode and modification time: what setup, fix and prune would change. */
+  private static String state(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return "absent";
+    }
+    return Files.getOwner(dir) + " " + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
+        + " " + Files.getLastModifiedTime(dir);
   }
 
   /** Upload disabled, the docroot owned by root: the state a first setup starts from. */
