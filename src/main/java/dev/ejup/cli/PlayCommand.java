@@ -15,7 +15,7 @@ import dev.ejup.playbook.PlaybookLoader;
 import dev.ejup.playbook.RunLock;
 import dev.ejup.playbook.Target;
 import dev.ejup.playbook.TcpWaiter;
-import dev.ejup.playbook.Bound;
+import dev.ejup.playbook.LiveCapabilities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -81,7 +81,7 @@ final class PlayCommand implements Command {
     }
     Playbook book = loaded.playbook();
     String kind = "playbook:" + book.name();
-    Engine engine = new Engine(new Bound(io.env()), new TcpWaiter());
+    Engine engine = new Engine(new LiveCapabilities(io.env()), new TcpWaiter());
     Function<Target, Report> run = t -> report.judge(engine.run(book, t, dryRun));
     Function<Target, Report> job = book.lock().isEmpty() ? run
         : t -> RunLock.exclusive(io.env(), book.lock(), kind, t, () -> run.apply(t));

@@ -33,13 +33,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The playbook actions bound to the real capabilities: config, docroot and check, local or over SSH. */
-public final class Bound implements Capabilities {
+public final class LiveCapabilities implements Capabilities {
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
   private final Map<String, String> env;
   /** What each apply wrote, by its backup: a rollback restores only over that. */
   private final Map<String, dev.ejup.config.ConfigFile.Contents> written = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public Bound(Map<String, String> env) {
+  public LiveCapabilities(Map<String, String> env) {
     this.env = env;
   }
 
