@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * unless {@code ssh} is set; {@code ansible_ssh_args}, {@code ansible_ssh_common_args} and
  * {@code ansible_ssh_extra_args} go in front of it as ssh options ({@code -o ProxyJump=bastion user@host}). Precedence, lowest first: all vars, group vars, host vars, -e.
  */
-public final class Inventory {
+final class Inventory {
   private Inventory() {}
 
   /** group name -> hosts directly in it, child groups, vars. */

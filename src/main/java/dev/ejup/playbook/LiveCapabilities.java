@@ -33,7 +33,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The playbook actions bound to the real capabilities: config, docroot and check, local or over SSH. */
-public final class LiveCapabilities implements Capabilities {
+final class LiveCapabilities implements Capabilities {
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
   private final Map<String, String> env;
   /** What each apply wrote, by its backup: a rollback restores only over that. */

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@code file:line:col} diagnostic. Rules: {@code yaml.syntax}, {@code playbook.wrong-type},
  * {@code playbook.unknown-step}, {@code playbook.unknown-option}, {@code playbook.missing-variable}.
  */
-public final class PlaybookLoader {
+final class PlaybookLoader {
   private PlaybookLoader() {}
 
   private static final Set<String> TOP = Set.of("name", "vars", "lock", "steps");
