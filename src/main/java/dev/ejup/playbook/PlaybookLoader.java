@@ -179,7 +179,7 @@ final class PlaybookLoader {
       String key = scalar(t.getKeyNode());
       if (!known.contains(key)) {
         out.add(at(file, t.getKeyNode(), "playbook.unknown-option", "'" + action + "' has no option '" + key + "'",
-            suggest(key, known)));
+            Actions.REFUSED.getOrDefault(key, suggest(key, known))));
       } else if (t.getValueNode() instanceof ScalarNode s) {
         options.put(key, s.getValue());
       } else {
