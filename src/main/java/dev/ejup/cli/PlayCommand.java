@@ -22,7 +22,7 @@ final class PlayCommand implements Command {
   @Parameter(names = {"-i", "--inventory"}, description = "ejup YAML target list or Ansible inventory (INI or YAML)")
   String inventory;
 
-  @Parameter(names = {"-l", "--limit"}, description = "only these hosts or groups, comma-separated")
+  @Parameter(names = {"-l", "--limit"}, description = "Ansible host pattern: hosts, groups, web*, ~regex, all:!eu, web:&eu")
   String limit;
 
   @Parameter(names = {"-e", "--extra-vars"}, description = "KEY=VALUE, repeatable")

@@ -16,7 +16,10 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Targets from an inventory: ejup's own YAML list ({@code - name: x, vars...}) or an Ansible
- * inventory, INI or YAML, with groups, children, host vars, group vars and {@code all:vars}.
+ * inventory, read by {@code ansible-inventory --list} when Ansible is installed, else by the
+ * built-in reader: INI or YAML, groups, children, host vars, group vars, {@code all:vars} and host
+ * ranges; what it does not parse it refuses with {@code file:line} (README, Inventories). A host is
+ * reached by {@code ansible_host}, else by its inventory name, unless {@code ansible_connection=local}.
  * {@code ansible_host}/{@code ansible_port}/{@code ansible_user} become {@code ssh=user@host:port}
  * unless {@code ssh} is set; {@code ansible_ssh_args}, {@code ansible_ssh_common_args} and
  * {@code ansible_ssh_extra_args} go in front of it as ssh options ({@code -o ProxyJump=bastion user@host}). Precedence, lowest first: all vars, group vars, host vars, -e.
