@@ -191,9 +191,9 @@ final class Inventory {
       if (all != null) {
         vars.putAll(all.vars);
       }
-      for (Map.Entry<String, Group> g : parsed.groups.entrySet()) {
-        if (!g.getKey().equals("all") && members(parsed, g.getKey(), new LinkedHashSet<>()).contains(host)) {
-          vars.putAll(g.getValue().vars);
+      for (String g : ansibleOrder(parsed)) {
+        if (members(parsed, g, new LinkedHashSet<>()).contains(host)) {
+          vars.putAll(parsed.groups.get(g).vars);
         }
       }
       vars.putAll(parsed.hosts.get(host));
@@ -218,6 +218,37 @@ final class Inventory {
           "list the hosts with their groups, or fix --limit");
     }
     return out;
+  }
+
+  /**
+   * The groups other than all in the order Ansible applies their variables: a parent before its
+   * children (by depth below all), then by name, so a child's or a later name's value wins.
+   */
+  private static List<String> ansibleOrder(Parsed parsed) {
+    Map<String, Integer> depth = new LinkedHashMap<>();
+    for (String g : parsed.groups.keySet()) {
+      depth(parsed, g, depth, new LinkedHashSet<>());
+    }
+    return parsed.groups.keySet().stream().filter(g -> !g.equals("all"))
+        .sorted(java.util.Comparator.comparingInt((String g) -> depth.get(g)).thenComparing(g -> g)).toList();
+  }
+
+  private static int depth(Parsed parsed, String group, Map<String, Integer> depth, Set<String> path) {
+    Integer known = depth.get(group);
+    if (known != null) {
+      return known;
+    }
+    int d = group.equals("all") ? 0 : 1;
+    if (path.add(group)) {
+      for (Map.Entry<String, Group> parent : parsed.groups.entrySet()) {
+        if (!parent.getKey().equals("all") && parent.getValue().children.contains(group)) {
+          d = Math.max(d, depth(parsed, parent.getKey(), depth, path) + 1);
+        }
+      }
+      path.remove(group);
+    }
+    depth.put(group, d);
+    return d;
   }
 
   /**
@@ -364,7 +395,15 @@ final class Inventory {
             }
             vars.put(words[w].substring(0, eq), unquote(words[w].substring(eq + 1)));
           }
-          for (String name : expand(words[0], file + ":" + (i + 1))) {
+          java.util.regex.Matcher port = java.util.regex.Pattern.compile("^([^:\\[\\]]+|\\[[^\\]]*:[^\\]]*\\][^:]*):([0-9]{1,5})$")
+              .matcher(words[0]);
+          String hostWord = words[0];
+          if (port.matches()) {
+            // Ansible's host:port, for hosts on a port other than 22
+            hostWord = port.group(1);
+            vars.putIfAbsent("ansible_port", port.group(2));
+          }
+          for (String name : expand(hostWord, file + ":" + (i + 1))) {
             parsed.host(section, name, vars);
           }
         }
@@ -401,8 +440,18 @@ final class Inventory {
       throw UserError.unusable("inventory " + file + " is neither a target list nor an Ansible inventory",
           "see docs: ejup's list is '- name: ...', Ansible's is 'all: {hosts: ...}'");
     }
-    groups.forEach((name, body) -> yamlGroup(file, parsed, String.valueOf(name), (Map<String, Object>) body));
+    groups.forEach((name, body) -> yamlGroup(file, parsed, String.valueOf(name), group(file, name, body)));
     return parsed;
+  }
+
+  /** A YAML group's body: a mapping of hosts, children and vars, or empty. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> group(String file, Object name, Object body) {
+    if (body == null || body instanceof Map<?, ?>) {
+      return (Map<String, Object>) body;
+    }
+    throw UserError.unusable("inventory " + file + ": group " + name + " must be a mapping of hosts, children and vars",
+        "write '" + name + ": {hosts: {web1.example.org: }}'");
   }
 
   @SuppressWarnings("unchecked")
@@ -428,7 +477,7 @@ final class Inventory {
     if (body.get("children") instanceof Map<?, ?> children) {
       children.forEach((c, cb) -> {
         group.children.add(String.valueOf(c));
-        yamlGroup(file, parsed, String.valueOf(c), (Map<String, Object>) cb);
+        yamlGroup(file, parsed, String.valueOf(c), group(file, c, cb));
       });
     }
   }

@@ -57,4 +57,15 @@ class AnsibleInventoryTest {
     Inventory.Parsed p = Inventory.parseIni("h.ini", "[web]\nweb1 motd=\"hello world\" ansible_user=deploy\n");
     assertEquals(Map.of("motd", "hello world", "ansible_user", "deploy"), p.hosts.get("web1"));
   }
+
+  /** Before, group variables applied in file order: a parent written after its child overrode it. */
+  @Test
+  void aChildGroupsVariableWinsOverItsParentsWhateverTheFileOrder() {
+    String ini = "[child]\nh1\nh2:2200\n[child:vars]\nx=child\n[parent:children]\nchild\n[parent:vars]\nx=parent\ny=parent\n"
+        + "[zz]\nh1\n[zz:vars]\nz=zz\n[c]\nh1\n[c:vars]\nz=c\n";
+    List<Target> t = Inventory.targets("h.ini", ini, "h1", Map.of());
+    assertEquals("child", t.get(0).vars().get("x"));
+    assertEquals("zz", t.get(0).vars().get("z"), "same depth: by name, the later name wins (as ansible-inventory says)");
+    assertEquals("root@h2:2200", Inventory.targets("h.ini", ini, "h2", Map.of()).get(0).vars().get("ssh"));
+  }
 }
