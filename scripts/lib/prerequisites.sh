@@ -16,4 +16,10 @@ ensure_test_tools() {
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
   fi
+  if ! command -v ansible-inventory >/dev/null; then
+    # ansible-core (about 35 s) has ansible-inventory; the full ansible package adds only collections
+    echo "ejup: installing ansible-inventory (apt-get install ansible-core)..." >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core >&2
+  fi
 }

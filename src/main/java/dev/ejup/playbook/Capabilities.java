@@ -10,7 +10,7 @@ import java.util.Map;
  * variables are in {@link Target#vars()}. With {@code dryRun} an action changes nothing and says
  * what it would do (the diff, the commands).
  */
-public interface Capabilities {
+interface Capabilities {
   Step validateConfig(Target target, Map<String, String> options);
 
   /**

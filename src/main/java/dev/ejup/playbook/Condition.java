@@ -9,7 +9,7 @@ import java.util.Set;
  * whose truthiness decides. Sides are substituted first, then one pair of quotes is stripped.
  * A value is false when empty or one of false/no/0/off (any case), true otherwise.
  */
-public final class Condition {
+final class Condition {
   private Condition() {}
 
   private static final Set<String> FALSE = Set.of("", "false", "no", "0", "off");

@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code config apply} changed the file, the backup is restored and ejabberd reloaded, unless the
  * variable {@code rollback} is false.
  */
-public final class Engine {
+final class Engine {
   private final Capabilities caps;
   private final Waiter waiter;
 

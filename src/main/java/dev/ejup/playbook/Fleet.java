@@ -20,7 +20,7 @@ import java.util.function.Function;
  * that throws is reported UNKNOWN in words (a {@code UserError} keeps its status), and neither holds
  * the others back.
  */
-public final class Fleet {
+final class Fleet {
   private Fleet() {}
 
   /**

@@ -16,12 +16,15 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Targets from an inventory: ejup's own YAML list ({@code - name: x, vars...}) or an Ansible
- * inventory, INI or YAML, with groups, children, host vars, group vars and {@code all:vars}.
+ * inventory, read by {@code ansible-inventory --list} when Ansible is installed, else by the
+ * built-in reader: INI or YAML, groups, children, host vars, group vars, {@code all:vars} and host
+ * ranges; what it does not parse it refuses with {@code file:line} (README, Inventories). A host is
+ * reached by {@code ansible_host}, else by its inventory name, unless {@code ansible_connection=local}.
  * {@code ansible_host}/{@code ansible_port}/{@code ansible_user} become {@code ssh=user@host:port}
  * unless {@code ssh} is set; {@code ansible_ssh_args}, {@code ansible_ssh_common_args} and
  * {@code ansible_ssh_extra_args} go in front of it as ssh options ({@code -o ProxyJump=bastion user@host}). Precedence, lowest first: all vars, group vars, host vars, -e.
  */
-public final class Inventory {
+final class Inventory {
   private Inventory() {}
 
   /** group name -> hosts directly in it, child groups, vars. */
@@ -54,11 +57,129 @@ public final class Inventory {
     } catch (IOException e) {
       throw UserError.unusable("cannot read inventory " + file + ": " + dev.ejup.model.Cause.words(e, file), "check the -i path");
     }
+    if (!ejupList(text) && ansibleInventory().isPresent()) {
+      return targets(file.toString(), fromAnsible(ansibleInventory().get(), file), limit, extra);
+    }
     return targets(file.toString(), text, limit, extra);
   }
 
-  public static List<Target> targets(String file, String text, String limit, Map<String, String> extra) {
-    Parsed parsed = looksLikeIni(text) ? parseIni(file, text) : parseYaml(file, text);
+  /** ejup's own list is a YAML sequence; Ansible has no such inventory. */
+  private static boolean ejupList(String text) {
+    return !looksLikeIni(text) && text.lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.equals("---")).findFirst().orElse("").startsWith("-");
+  }
+
+  /** ansible-inventory on PATH, the way Ansible itself reads every kind of inventory. */
+  static java.util.Optional<Path> ansibleInventory() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "ansible-inventory");
+      if (Files.isExecutable(candidate)) {
+        return java.util.Optional.of(candidate);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Reads the inventory through {@code ansible-inventory -i FILE --list}: dynamic inventories,
+   * plugins, vault and ranges as Ansible reads them. Its host vars already hold the group vars.
+   *
+   * @throws UserError (usage) naming the file and ansible-inventory's own error when it fails
+   */
+  @SuppressWarnings("unchecked")
+  static Parsed fromAnsible(Path command, Path file) {
+    ProcessBuilder pb = new ProcessBuilder(command.toString(), "-i", file.toString(), "--list");
+    // a file Ansible cannot parse is an error, not an empty inventory with a warning
+    pb.environment().put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True");
+    pb.environment().put("ANSIBLE_NOCOLOR", "1");
+    String out;
+    String err;
+    int exit;
+    try {
+      Path errFile = Files.createTempFile("ejup-ansible-inventory", ".err");
+      try {
+        pb.redirectError(errFile.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            return "";
+          }
+        });
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw UserError.unusable("ansible-inventory -i " + file + " gave no answer within 120 s",
+              "run it by hand to see what it waits for (a vault password, a slow dynamic inventory)");
+        }
+        exit = p.exitValue();
+        out = read.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        err = Files.readString(errFile);
+      } finally {
+        Files.deleteIfExists(errFile);
+      }
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw UserError.unusable("cannot run ansible-inventory on " + file + ": " + dev.ejup.model.Cause.words(e, file),
+          "check the Ansible installation: ansible-inventory --version");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw UserError.unusable("interrupted while reading inventory " + file, "");
+    }
+    if (exit != 0) {
+      String why = err.lines().map(String::strip).filter(l -> l.startsWith("ERROR!") || l.startsWith("[WARNING]: * Failed"))
+          .findFirst().orElse(err.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("exit " + exit));
+      throw UserError.unusable("ansible-inventory cannot read " + file + ": " + why, "run: ansible-inventory -i " + file + " --list");
+    }
+    Object root;
+    try {
+      root = new Yaml(new LoaderOptions()).load(out);
+    } catch (YAMLException e) {
+      root = null;
+    }
+    if (!(root instanceof Map<?, ?> list)) {
+      throw UserError.unusable("ansible-inventory -i " + file + " --list did not print an inventory", "run it by hand to see why");
+    }
+    Parsed parsed = new Parsed();
+    Map<String, Object> hostvars = list.get("_meta") instanceof Map<?, ?> meta && meta.get("hostvars") instanceof Map<?, ?> hv
+        ? (Map<String, Object>) hv : Map.of();
+    ansibleGroup(parsed, (Map<String, Object>) list, "all", hostvars, new java.util.HashSet<>());
+    return parsed;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void ansibleGroup(Parsed parsed, Map<String, Object> list, String name, Map<String, Object> hostvars,
+      Set<String> seen) {
+    if (!seen.add(name)) {
+      return;
+    }
+    Group group = parsed.group(name);
+    Object body = list.get(name);
+    if (!(body instanceof Map<?, ?> b)) {
+      return;
+    }
+    if (b.get("hosts") instanceof List<?> hosts) {
+      for (Object h : hosts) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (hostvars.get(String.valueOf(h)) instanceof Map<?, ?> m) {
+          m.forEach((k, v) -> vars.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        parsed.host(name, String.valueOf(h), vars);
+      }
+    }
+    if (b.get("children") instanceof List<?> children) {
+      for (Object c : children) {
+        group.children.add(String.valueOf(c));
+        ansibleGroup(parsed, list, String.valueOf(c), hostvars, seen);
+      }
+    }
+  }
+
+  static List<Target> targets(String file, String text, String limit, Map<String, String> extra) {
+    return targets(file, looksLikeIni(text) ? parseIni(file, text) : parseYaml(file, text), limit, extra);
+  }
+
+  static List<Target> targets(String file, Parsed parsed, String limit, Map<String, String> extra) {
     Set<String> wanted = limit == null || limit.isBlank() ? null : select(parsed, limit);
     List<Target> out = new ArrayList<>();
     for (String host : parsed.hosts.keySet()) {
@@ -70,15 +191,18 @@ public final class Inventory {
       if (all != null) {
         vars.putAll(all.vars);
       }
-      for (Map.Entry<String, Group> g : parsed.groups.entrySet()) {
-        if (!g.getKey().equals("all") && members(parsed, g.getKey(), new LinkedHashSet<>()).contains(host)) {
-          vars.putAll(g.getValue().vars);
+      for (String g : ansibleOrder(parsed)) {
+        if (members(parsed, g, new LinkedHashSet<>()).contains(host)) {
+          vars.putAll(parsed.groups.get(g).vars);
         }
       }
       vars.putAll(parsed.hosts.get(host));
       vars.putAll(extra);
       String sshArgs = sshArgs(vars);
-      if (!vars.containsKey("ssh") && (vars.containsKey("ansible_host") || vars.containsKey("ansible_user") || !sshArgs.isEmpty())) {
+      boolean local = vars.getOrDefault("ansible_connection", "ssh").equals("local");
+      if (!vars.containsKey("ssh") && !local && (parsed.ansible || vars.containsKey("ansible_host") || vars.containsKey("ansible_user")
+          || !sshArgs.isEmpty())) {
+        // as Ansible does: a host without ansible_host is reached by its inventory name
         String h = vars.getOrDefault("ansible_host", host);
         vars.put("ssh", vars.getOrDefault("ansible_user", "root") + "@" + dev.ejup.model.HostPort.bracketed(h)
             + (vars.containsKey("ansible_port") ? ":" + vars.get("ansible_port") : ""));
@@ -87,9 +211,6 @@ public final class Inventory {
         // the route travels inside the ssh value, so no action can take the address without it
         vars.put("ssh", sshArgs + " " + vars.get("ssh"));
       }
-      if (parsed.ansible) {
-        vars.putIfAbsent("host", vars.getOrDefault("ansible_host", host));
-      }
       out.add(new Target(host, vars));
     }
     if (out.isEmpty()) {
@@ -97,6 +218,37 @@ public final class Inventory {
           "list the hosts with their groups, or fix --limit");
     }
     return out;
+  }
+
+  /**
+   * The groups other than all in the order Ansible applies their variables: a parent before its
+   * children (by depth below all), then by name, so a child's or a later name's value wins.
+   */
+  private static List<String> ansibleOrder(Parsed parsed) {
+    Map<String, Integer> depth = new LinkedHashMap<>();
+    for (String g : parsed.groups.keySet()) {
+      depth(parsed, g, depth, new LinkedHashSet<>());
+    }
+    return parsed.groups.keySet().stream().filter(g -> !g.equals("all"))
+        .sorted(java.util.Comparator.comparingInt((String g) -> depth.get(g)).thenComparing(g -> g)).toList();
+  }
+
+  private static int depth(Parsed parsed, String group, Map<String, Integer> depth, Set<String> path) {
+    Integer known = depth.get(group);
+    if (known != null) {
+      return known;
+    }
+    int d = group.equals("all") ? 0 : 1;
+    if (path.add(group)) {
+      for (Map.Entry<String, Group> parent : parsed.groups.entrySet()) {
+        if (!parent.getKey().equals("all") && parent.getValue().children.contains(group)) {
+          d = Math.max(d, depth(parsed, parent.getKey(), depth, path) + 1);
+        }
+      }
+      path.remove(group);
+    }
+    depth.put(group, d);
+    return d;
   }
 
   /**
@@ -114,20 +266,67 @@ public final class Inventory {
     return args.toString();
   }
 
+  /**
+   * Ansible's host patterns: terms split on {@code ,} or {@code :}; a name is a group or a host, with
+   * {@code *} and {@code ?} as wildcards, or {@code ~regex}; {@code !term} takes hosts away and
+   * {@code &term} keeps only hosts also in it. As in Ansible, the unions come first, then the
+   * intersections, then the exclusions, whatever their order. A plain name that is neither a host
+   * nor a group is refused (a typo would otherwise run nothing, or everything but nothing).
+   */
   static Set<String> select(Parsed parsed, String limit) {
     Set<String> wanted = new LinkedHashSet<>();
-    for (String name : limit.split("[,:]")) {
-      String n = name.trim();
-      if (parsed.groups.containsKey(n)) {
-        wanted.addAll(members(parsed, n, new LinkedHashSet<>()));
-      } else if (parsed.hosts.containsKey(n)) {
-        wanted.add(n);
-      } else if (!n.isEmpty()) {
-        throw UserError.unusable("--limit " + n + " is neither a host nor a group of the inventory",
-            "hosts: " + String.join(", ", parsed.hosts.keySet()));
+    List<Set<String>> and = new ArrayList<>();
+    Set<String> not = new LinkedHashSet<>();
+    boolean onlyRemoved = true;
+    for (String term : limit.split(limit.contains(",") ? "," : ":")) {
+      String t = term.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (t.startsWith("!")) {
+        not.addAll(matching(parsed, t.substring(1)));
+      } else if (t.startsWith("&")) {
+        and.add(matching(parsed, t.substring(1)));
+      } else {
+        onlyRemoved = false;
+        wanted.addAll(matching(parsed, t));
       }
     }
+    if (onlyRemoved) {
+      wanted.addAll(parsed.hosts.keySet());
+    }
+    and.forEach(wanted::retainAll);
+    wanted.removeAll(not);
     return wanted;
+  }
+
+  private static Set<String> matching(Parsed parsed, String term) {
+    if (parsed.groups.containsKey(term) || term.equals("all") || term.equals("*")) {
+      return members(parsed, term.equals("*") ? "all" : term, new LinkedHashSet<>());
+    }
+    if (parsed.hosts.containsKey(term)) {
+      return new LinkedHashSet<>(List.of(term));
+    }
+    boolean regex = term.startsWith("~");
+    if (!regex && !term.contains("*") && !term.contains("?")) {
+      throw UserError.unusable("--limit " + term + " is neither a host nor a group of the inventory",
+          "hosts: " + String.join(", ", parsed.hosts.keySet()));
+    }
+    java.util.regex.Pattern p;
+    try {
+      p = java.util.regex.Pattern.compile(regex ? term.substring(1)
+          : java.util.regex.Pattern.quote(term).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw UserError.unusable("--limit " + term + " is not a regular expression: " + e.getDescription(), "e.g. --limit '~web0[12]'");
+    }
+    Set<String> hosts = new LinkedHashSet<>();
+    parsed.groups.keySet().stream().filter(g -> matches(p, g, regex)).forEach(g -> hosts.addAll(members(parsed, g, new LinkedHashSet<>())));
+    parsed.hosts.keySet().stream().filter(h -> matches(p, h, regex)).forEach(hosts::add);
+    return hosts;
+  }
+
+  private static boolean matches(java.util.regex.Pattern p, String name, boolean regex) {
+    return regex ? p.matcher(name).lookingAt() : p.matcher(name).matches();
   }
 
   static Set<String> members(Parsed parsed, String group, Set<String> seen) {
@@ -196,7 +395,17 @@ public final class Inventory {
             }
             vars.put(words[w].substring(0, eq), unquote(words[w].substring(eq + 1)));
           }
-          parsed.host(section, words[0], vars);
+          java.util.regex.Matcher port = java.util.regex.Pattern.compile("^([^:\\[\\]]+|\\[[^\\]]*:[^\\]]*\\][^:]*):([0-9]{1,5})$")
+              .matcher(words[0]);
+          String hostWord = words[0];
+          if (port.matches()) {
+            // Ansible's host:port, for hosts on a port other than 22
+            hostWord = port.group(1);
+            vars.putIfAbsent("ansible_port", port.group(2));
+          }
+          for (String name : expand(hostWord, file + ":" + (i + 1))) {
+            parsed.host(section, name, vars);
+          }
         }
         default -> throw UserError.unusable(file + ":" + (i + 1) + ": unknown section kind :" + kind,
             "use [group], [group:vars] or [group:children]");
@@ -231,12 +440,22 @@ public final class Inventory {
       throw UserError.unusable("inventory " + file + " is neither a target list nor an Ansible inventory",
           "see docs: ejup's list is '- name: ...', Ansible's is 'all: {hosts: ...}'");
     }
-    groups.forEach((name, body) -> yamlGroup(parsed, String.valueOf(name), (Map<String, Object>) body));
+    groups.forEach((name, body) -> yamlGroup(file, parsed, String.valueOf(name), group(file, name, body)));
     return parsed;
   }
 
+  /** A YAML group's body: a mapping of hosts, children and vars, or empty. */
   @SuppressWarnings("unchecked")
-  private static void yamlGroup(Parsed parsed, String name, Map<String, Object> body) {
+  private static Map<String, Object> group(String file, Object name, Object body) {
+    if (body == null || body instanceof Map<?, ?>) {
+      return (Map<String, Object>) body;
+    }
+    throw UserError.unusable("inventory " + file + ": group " + name + " must be a mapping of hosts, children and vars",
+        "write '" + name + ": {hosts: {web1.example.org: }}'");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void yamlGroup(String file, Parsed parsed, String name, Map<String, Object> body) {
     Group group = parsed.group(name);
     if (body == null) {
       return;
@@ -250,39 +469,55 @@ public final class Inventory {
         if (hv instanceof Map<?, ?> m) {
           m.forEach((k, v) -> vars.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
         }
-        parsed.host(name, String.valueOf(h), vars);
+        for (String host : expand(String.valueOf(h), file)) {
+          parsed.host(name, host, vars);
+        }
       });
     }
     if (body.get("children") instanceof Map<?, ?> children) {
       children.forEach((c, cb) -> {
         group.children.add(String.valueOf(c));
-        yamlGroup(parsed, String.valueOf(c), (Map<String, Object>) cb);
+        yamlGroup(file, parsed, String.valueOf(c), group(file, c, cb));
       });
     }
   }
 
-  /** A CRITICAL report when the target's host name does not resolve, so it fails in one line before any step. */
-  public static java.util.Optional<dev.ejup.model.Report> unresolved(String kind, Target target) {
-    return unresolved(kind, target, Inventory::resolves);
-  }
+  private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("\\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?]");
 
-  /** The same with the resolver given, so tests never ask a DNS server. */
-  static java.util.Optional<dev.ejup.model.Report> unresolved(String kind, Target target, java.util.function.Predicate<String> resolves) {
-    String host = target.vars().get("host");
-    if (host == null || host.isEmpty() || resolves.test(host)) {
-      return java.util.Optional.empty();
+  /**
+   * A host name with Ansible's ranges, {@code web[01:03].example.org} (zero-padded as written),
+   * {@code db-[a:c]}, with an optional step {@code [1:9:2]}: one name per value, several ranges
+   * multiplying. Any other bracket is refused, naming where it is.
+   */
+  static List<String> expand(String name, String where) {
+    java.util.regex.Matcher m = RANGE.matcher(name);
+    if (!m.find()) {
+      if (name.contains("[") || name.contains("]")) {
+        throw UserError.unusable(where + ": host " + name + " has a bracket that is not a range [START:END] or [START:END:STEP]",
+            "write web[01:09].example.org or [a:f], or list the hosts one by one");
+      }
+      return List.of(name);
     }
-    return java.util.Optional.of(Fleet.failure(kind, target, dev.ejup.model.Status.CRIT,
-        "host " + host + " does not resolve", "fix ansible_host for " + target.name() + " in the inventory, or DNS"));
-  }
-
-  private static boolean resolves(String host) {
-    try {
-      java.net.InetAddress.getByName(host);
-      return true;
-    } catch (java.net.UnknownHostException e) {
-      return false;
+    String from = m.group(1);
+    String to = m.group(2);
+    int step = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+    boolean letters = Character.isLetter(from.charAt(0));
+    if (letters != Character.isLetter(to.charAt(0)) || step < 1) {
+      throw UserError.unusable(where + ": host range " + m.group() + " mixes letters and numbers or has a step below 1",
+          "write [01:09] or [a:f]");
     }
+    long start = letters ? from.charAt(0) : Long.parseLong(from);
+    long end = letters ? to.charAt(0) : Long.parseLong(to);
+    if (end < start || (end - start) / step > 10_000) {
+      throw UserError.unusable(where + ": host range " + m.group() + " is empty or longer than 10000 hosts", "write [01:09] or [a:f]");
+    }
+    List<String> out = new ArrayList<>();
+    String format = from.length() > 1 && from.startsWith("0") ? "%0" + from.length() + "d" : "%d";
+    for (long v = start; v <= end; v += step) {
+      String value = letters ? String.valueOf((char) v) : String.format(format, v);
+      out.addAll(expand(name.substring(0, m.start()) + value + name.substring(m.end()), where));
+    }
+    return out;
   }
 
   private static String unquote(String v) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param when condition text, empty for always (see {@link Condition})
  * @param continueOnFailure {@code on_failure: continue}
  */
-public record PlayStep(String action, Map<String, String> options, String when, boolean continueOnFailure,
+record PlayStep(String action, Map<String, String> options, String when, boolean continueOnFailure,
     int line, int column) {
   public PlayStep {
     options = Map.copyOf(options);

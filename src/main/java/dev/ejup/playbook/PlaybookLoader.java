@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@code file:line:col} diagnostic. Rules: {@code yaml.syntax}, {@code playbook.wrong-type},
  * {@code playbook.unknown-step}, {@code playbook.unknown-option}, {@code playbook.missing-variable}.
  */
-public final class PlaybookLoader {
+final class PlaybookLoader {
   private PlaybookLoader() {}
 
   private static final Set<String> TOP = Set.of("name", "vars", "lock", "steps");
@@ -179,7 +179,7 @@ public final class PlaybookLoader {
       String key = scalar(t.getKeyNode());
       if (!known.contains(key)) {
         out.add(at(file, t.getKeyNode(), "playbook.unknown-option", "'" + action + "' has no option '" + key + "'",
-            suggest(key, known)));
+            Actions.REFUSED.getOrDefault(key, suggest(key, known))));
       } else if (t.getValueNode() instanceof ScalarNode s) {
         options.put(key, s.getValue());
       } else {

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * runs against different servers never wait for each other) and lives in a directory of the
  * user's own ({@link #directory}), so one user's lock never blocks or breaks another's run.
  */
-public final class RunLock implements AutoCloseable {
+final class RunLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 

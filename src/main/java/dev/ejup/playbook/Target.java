@@ -9,7 +9,7 @@ import java.util.Map;
  *     the steps after it read these instead of the unchanged files, so a dry run shows what the
  *     real run would do
  */
-public record Target(String name, Map<String, String> vars, Map<String, String> planned) {
+record Target(String name, Map<String, String> vars, Map<String, String> planned) {
   public Target {
     vars = Map.copyOf(vars);
     planned = Map.copyOf(planned);

@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.time.Duration;
 
 /** Waits until a TCP connect to host[:port] (default 5222) succeeds, retrying every 200 ms, bounded. */
-public final class TcpWaiter implements Waiter {
+final class TcpWaiter implements Waiter {
   @Override
   public Step await(String server, Duration timeout) {
     long start = System.nanoTime();

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code ${name}} substitution. A reference to an unknown variable is a load-time error, never an empty string. */
-public final class Vars {
+final class Vars {
   private Vars() {}
 
   static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");

@@ -4,6 +4,6 @@ import dev.ejup.model.Step;
 import java.time.Duration;
 
 /** The {@code wait} step: returns once the server answers, or a failed step after the timeout. */
-public interface Waiter {
+interface Waiter {
   Step await(String server, Duration timeout);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
+import dev.ejup.model.UserError;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -113,13 +114,46 @@ class FleetAndInventoryTest {
   }
 
   @Test
-  void ejupListAndUnresolvableHost() {
+  void ejupListIsLabelsAndVariables() {
     List<Target> t = Inventory.targets("fleet.yml", "- name: one\n  domain: a.org\n- name: two\n  host: nowhere.invalid\n", null, Map.of());
     assertEquals("a.org", t.get(0).vars().get("domain"));
-    java.util.function.Predicate<String> dns = host -> !host.endsWith(".invalid"); // no DNS server is asked in tests
-    assertTrue(Inventory.unresolved("playbook:t", t.get(0), dns).isEmpty(), "a list name is a label, not a host to resolve");
-    Report r = Inventory.unresolved("playbook:t", t.get(1), dns).orElseThrow();
-    assertEquals(Status.CRIT, r.worst());
-    assertEquals("host nowhere.invalid does not resolve", r.steps().get(0).detail());
+    assertEquals(null, t.get(0).vars().get("ssh"), "a list name is a label, not a host to reach");
+  }
+
+  /**
+   * As Ansible does, a host without ansible_host is reached by its inventory name, and only the
+   * steps that connect to it can fail for that: before, a name that did not resolve failed the
+   * whole target before any step (and a host with no ansible_* variable ran on this machine).
+   */
+  @Test
+  void aHostIsReachedByItsNameAndOnlyStepsThatConnectFail(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path inventory = java.nio.file.Files.writeString(dir.resolve("hosts.ini"),
+        "[xmpp]\nnowhere.invalid\nhere ansible_connection=local\n");
+    Path book = java.nio.file.Files.writeString(dir.resolve("b.yml"),
+        "name: b\nvars: {ssh: ''}\nsteps:\n  - wait: {server: '127.0.0.1:1', timeout: '0.2'}\n    on_failure: continue\n"
+            + "  - config validate: {ssh: '${ssh}', config: /nonexistent/ejabberd.yml}\n");
+    Play play = Play.prepare(new Play.Request(book, inventory, null, Map.of(), 2, Duration.ofSeconds(60), false, Map.of(), null));
+    assertEquals(List.of(), play.problems());
+    List<Report> reports = play.run();
+    Report far = reports.get(0);
+    assertEquals("nowhere.invalid", far.target());
+    assertEquals(List.of("wait", "config-validate"), far.steps().stream().map(s -> s.name()).toList(), far.steps().toString());
+    assertTrue(far.steps().get(1).detail().contains("nowhere.invalid"), far.steps().get(1).detail());
+    assertTrue(reports.get(1).steps().get(1).detail().contains("/nonexistent/ejabberd.yml"), reports.get(1).steps().toString());
+  }
+
+  @Test
+  void limitTakesAnsiblePatterns() {
+    String ini = "[web]\nweb1.eu\nweb2.us\n[db]\ndb1.eu\n[eu]\nweb1.eu\ndb1.eu\n";
+    java.util.function.Function<String, List<String>> names = limit ->
+        Inventory.targets("h.ini", ini, limit, Map.of()).stream().map(Target::name).toList();
+    assertEquals(List.of("web1.eu", "web2.us"), names.apply("web*"));
+    assertEquals(List.of("web2.us"), names.apply("all:!eu"));
+    assertEquals(List.of("web1.eu"), names.apply("web:&eu"));
+    assertEquals(List.of("web1.eu", "db1.eu"), names.apply("~.*\\.eu"));
+    assertEquals(List.of("web2.us"), names.apply("!eu"));
+    assertEquals(List.of("web1.eu", "web2.us", "db1.eu"), names.apply("db,web"));
+    UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> names.apply("wbe"));
+    assertTrue(e.getMessage().startsWith("--limit wbe is neither a host nor a group"), e.getMessage());
   }
 }

@@ -58,4 +58,17 @@ class PlaybookLoaderTest {
             "p.yml:6:5 playbook.wrong-type one action key, then optional when: and on_failure:"),
         errors("name: x\nsteps:\n  - check: {}\n    on_failure: maybe\n  - wait: {timout: 3}\n  - [a]\n"));
   }
+
+  /** Accepted and ignored before: sudo on every SSH action, docroot on the docroot steps. */
+  @Test
+  void optionsThatWouldBeIgnoredAreRefusedWhereTheyAre() {
+    List<String> found = errors("name: x\nsteps:\n  - docroot fix: {sudo: \"true\"}\n  - docroot check: {docroot: /srv/up}\n"
+        + "  - reload: {sudo: yes}\n");
+    assertEquals(3, found.size(), found.toString());
+    assertTrue(found.get(0).startsWith("p.yml:3:19 playbook.unknown-option ejup runs the commands that need root through sudo -n"), found.get(0));
+    assertTrue(found.get(1).startsWith("p.yml:4:21 playbook.unknown-option the docroot steps work on the docroot(s) the config names"),
+        found.get(1));
+    assertTrue(found.get(2).startsWith("p.yml:5:14 playbook.unknown-option ejup runs"), found.get(2));
+    assertEquals(List.of(), errors("name: x\nsteps:\n  - config apply: {domain: a, docroot: /srv/up}\n"));
+  }
 }

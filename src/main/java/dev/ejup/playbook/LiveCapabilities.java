@@ -32,13 +32,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The playbook actions bound to the real capabilities: config, docroot and check, local or over SSH. */
-public final class Bound implements Capabilities {
+final class LiveCapabilities implements Capabilities {
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
   private final Map<String, String> env;
   /** What each apply wrote, by its backup: a rollback restores only over that. */
   private final Map<String, dev.ejup.config.ConfigFile.Contents> written = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public Bound(Map<String, String> env) {
+  public LiveCapabilities(Map<String, String> env) {
     this.env = env;
   }
 
@@ -230,14 +230,16 @@ public final class Bound implements Capabilities {
     return closed;
   }
 
-  private Step docroot(String name, Target target, Map<String, String> o, Function<RemoteShell, Report> action) {
+  /**
+   * @param did the name of the steps that say what the action did or would do ("fix", "prune"),
+   *     empty for a check: step names are stable identifiers, their details are free wording
+   */
+  private Step docroot(String name, String did, Target target, Map<String, String> o, Function<RemoteShell, Report> action) {
     return guarded(name, target, o, where -> {
       Report report = action.apply(where.shell());
       Step worst = report.firstWorst();
       String detail = report.worst() == Status.OK
-          ? report.steps().stream().filter(s -> s.detail().startsWith("ran:") || s.detail().startsWith("would run:")
-              || s.detail().startsWith("removed") || s.detail().startsWith("would remove") || s.detail().equals("nothing to change"))
-              .map(Step::detail).collect(Collectors.joining("; "))
+          ? report.steps().stream().filter(s -> s.name().equals(did)).map(Step::detail).collect(Collectors.joining("; "))
           : worst.name() + ": " + worst.detail();
       return Step.of("", report.worst(), Duration.ZERO,
           detail.isEmpty() ? report.steps().size() + " checks OK" : detail, worst == null ? "" : worst.hint());
@@ -250,12 +252,12 @@ public final class Bound implements Capabilities {
 
   @Override
   public Step docrootCheck(Target target, Map<String, String> o) {
-    return docroot("docroot-check", target, o, shell -> Docroot.check(shell, docrootOptions(o, false)));
+    return docroot("docroot-check", "", target, o, shell -> Docroot.check(shell, docrootOptions(o, false)));
   }
 
   @Override
   public Step docrootFix(Target target, Map<String, String> o, boolean dryRun) {
-    return docroot("docroot-fix", target, o, shell -> Docroot.fix(shell, docrootOptions(o, dryRun)));
+    return docroot("docroot-fix", "fix", target, o, shell -> Docroot.fix(shell, docrootOptions(o, dryRun)));
   }
 
   @Override
@@ -265,16 +267,29 @@ public final class Bound implements Capabilities {
       return Step.ok("docroot-prune", Duration.ZERO, "skipped: " + config(o)
           + " is not on this machine, so neither is the docroot; set ssh to prune a remote server");
     }
-    return docroot("docroot-prune", target, o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
+    return docroot("docroot-prune", "prune", target, o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
         Docroot.age(o.getOrDefault("older_than", "1h"))));
   }
 
   @Override
+  /**
+   * The XEP-0363 check as the JID; {@code domain}, when given, must be the JID's domain (the
+   * service checked is the JID's server's), else one UNKNOWN step refuses it before connecting.
+   */
   public Report check(Target target, Map<String, String> o) {
     String jid = o.getOrDefault("jid", "");
     String file = o.getOrDefault("password_file", "");
     String password;
     try {
+      String domain = o.getOrDefault("domain", "").strip();
+      String jidDomain = jid.substring(jid.indexOf('@') + 1).replaceAll("/.*$", "");
+      if (!domain.isEmpty() && !domain.equalsIgnoreCase(jidDomain)) {
+        // the check logs in as the JID and asks the JID's server for upload: a domain that differs
+        // would be reported OK without ever being checked
+        return new Report("check", target.name(), List.of(Step.of("domain", Status.UNKNOWN, Duration.ZERO,
+            "domain " + domain + " is not the domain of jid " + jid + ", so it would not be checked",
+            "use an account on " + domain + " (-e jid=USER@" + domain + "), or set domain to " + jidDomain)));
+      }
       if (file.isBlank()) {
         throw UserError.unusable("no password_file given for the check", "set -e password_file=FILE (the password on its first line)");
       }
