@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ejup.playbook.TcpWaiter;
 import dev.ejup.ssh.SshTarget;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -73,16 +72,5 @@ class HostPortTest {
     assertTrue(port.getMessage().contains("port 70000 is outside 1-65535"), port.getMessage());
     assertThrows(UserError.class, () -> SshTarget.parse("root@:22"));
     assertThrows(UserError.class, () -> SshTarget.parse("@host"));
-  }
-
-  /** Before, the wait step threw NumberFormatException on a bad port and took [::1]:1 for a host name. */
-  @Test
-  void thePlaybooksWaitTakesTheSameRules() {
-    Step bad = new TcpWaiter().await("localhost:ssh", Duration.ofSeconds(1));
-    assertEquals(Status.UNKNOWN, bad.status());
-    assertTrue(bad.detail().contains("'ssh' is not a port number"), bad.detail());
-    Step v6 = new TcpWaiter().await("[::1]:1", Duration.ofMillis(300));
-    assertEquals(Status.CRIT, v6.status());
-    assertTrue(v6.detail().startsWith("[::1]:1 did not answer"), v6.detail());
   }
 }
