@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ejup.ssh.SshTarget;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The one host[:port] reader, and the places that took their own rules before (ssh, the playbook's wait). */
