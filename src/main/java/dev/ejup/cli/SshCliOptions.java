@@ -40,6 +40,11 @@ final class SshCliOptions {
     }
   }
 
+  /** Where ejabberd's listeners are reached from here: the SSH target's host, or this machine. */
+  String probeHost() {
+    return ssh == null ? "localhost" : dev.ejup.ssh.SshTarget.parse(ssh).host();
+  }
+
   Store store(Io io) {
     if (ssh == null) {
       return new Store(new dev.ejup.config.LocalStore(), null);

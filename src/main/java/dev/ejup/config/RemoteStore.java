@@ -7,8 +7,6 @@ import dev.ejup.ssh.RemoteShell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +19,6 @@ import java.util.List;
  * dropped connection changes nothing.
  */
 public final class RemoteStore implements ConfigStore {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private final RemoteShell shell;
 
   public RemoteStore(RemoteShell shell) {
@@ -156,12 +153,7 @@ public final class RemoteStore implements ConfigStore {
   }
 
   private Path freeBackupName(Path path) {
-    String base = path.getFileName() + ".ejup-" + LocalDateTime.now().format(STAMP);
-    Path candidate = path.resolveSibling(base + ".bak");
-    for (int i = 1; shell.run(List.of("test", "-e", candidate.toString()), true).ok(); i++) {
-      candidate = path.resolveSibling(base + "-" + i + ".bak");
-    }
-    return candidate;
+    return AtomicFile.backupName(path, candidate -> shell.run(List.of("test", "-e", candidate.toString()), true).ok());
   }
 
   private RemoteShell.Result must(List<String> argv, byte[] stdin, String what) {
