@@ -42,7 +42,7 @@ final class SshCliOptions {
 
   /** Where ejabberd's listeners are reached from here: the SSH target's host, or this machine. */
   String probeHost() {
-    return ssh == null ? "localhost" : dev.ejup.ssh.SshTarget.parse(ssh).host();
+    return ssh == null ? "127.0.0.1" : dev.ejup.ssh.SshTarget.parse(ssh).host();
   }
 
   Store store(Io io) {
