@@ -39,7 +39,7 @@ public final class ConfigService {
    * @param backup keep a timestamped copy ({@code NAME.ejup-yyyyMMdd-HHmmss[-N].bak}) beside the file
    * @param ejabberdctl the command to reload with after a write, or null for no reload
    * @param probeHost where the upload listeners are reached from here after a reload (the host of
-   *     the SSH target, or localhost), or null to skip the lost-listener check
+   *     the SSH target, or 127.0.0.1), or null to skip the lost-listener check
    */
   public record Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost) {}
 
@@ -59,11 +59,6 @@ public final class ConfigService {
         return Status.CRIT;
       }
       return reload == null ? Status.OK : reload.status();
-    }
-
-    /** Whether the file holds ejup's new text now (written, and not restored after a failed reload). */
-    public boolean changed() {
-      return written != null && (restore == null || restore.status() != Status.OK);
     }
   }
 
@@ -116,7 +111,13 @@ public final class ConfigService {
     }
   }
 
-  /** An unexpected failure of a config command as one UNKNOWN line: where, what, and the file's state. */
+  /**
+   * An unexpected failure (a bug) of a config command as one line, never a stack trace.
+   *
+   * @param what the command and file, e.g. "config apply on /etc/ejabberd/ejabberd.yml"
+   * @param state what became of the file, e.g. "nothing was written"
+   * @return a UserError with exit code UNKNOWN (3), the cause kept for --debug
+   */
   public static UserError internal(String what, Throwable e, String state) {
     return new UserError(Status.UNKNOWN.exitCode(), what + " stopped on an internal error (" + Cause.words(e) + "); " + state,
         "run again with --debug for the stack trace and report it", e);

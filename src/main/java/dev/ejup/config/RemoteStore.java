@@ -1,6 +1,5 @@
 package dev.ejup.config;
 
-import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.ssh.RemoteShell;
@@ -172,11 +171,6 @@ public final class RemoteStore implements ConfigStore {
     long start = System.nanoTime();
     RemoteShell.Result r = shell.run(argv, true);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    String answer = (r.out() + " " + r.err()).strip().replaceAll("\\s*\n\\s*", " ");
-    String command = String.join(" ", argv) + " on " + shell.where();
-    return r.ok()
-        ? Step.ok("reload", took, command + ": ok" + (answer.isEmpty() ? "" : " (" + answer + ")"))
-        : Step.of("reload", Status.CRIT, took, command + " failed (exit " + r.exit() + "): " + answer,
-            "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+    return Ejabberdctl.answered(String.join(" ", argv) + " on " + shell.where(), r.exit(), r.out() + " " + r.err(), took);
   }
 }
