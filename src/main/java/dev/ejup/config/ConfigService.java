@@ -65,8 +65,13 @@ public final class ConfigService {
   /**
    * Reads and validates one ejabberd.yml and the files it includes.
    *
+   * <p>Source: the option types of {@code mod_http_upload:mod_opt_type/1} and {@code
+   * mod_http_upload_quota:mod_opt_type/1} (ejabberd 23.01), {@code include_config_file} and
+   * {@code define_macro} as {@code ejabberd_config} reads them; the rules are {@link Rule}.
+   *
    * @return every finding, in file order; empty when it is clean
-   * @throws UserError UNKNOWN (3) when the file cannot be read (missing, unreadable, over SSH: no answer)
+   * @throws UserError UNKNOWN (3) when the file cannot be read (missing, unreadable, over 8 MB, not
+   *     UTF-8; over SSH: no answer)
    */
   public static List<Diagnostic> validate(ConfigStore store, Path path) {
     return ConfigValidator.validate(ConfigTree.load(path, store));
@@ -158,6 +163,9 @@ public final class ConfigService {
    *
    * @param expected what ejup wrote (from {@link AtomicFile.Written#now()}), or null to restore over the file as it is now
    * @param backup the backup to restore from, a path where the store is
+   * <p>The restore is the same atomic replace as a write (temp file, fsync, rename, owner and mode
+   * kept), without a backup of its own.
+   *
    * @return an OK step naming the file and the backup
    * @throws UserError CRITICAL (2) when the file changed since ejup wrote it or cannot be written;
    *     UNKNOWN (3) when it or the backup cannot be read, or the lock not taken
@@ -181,6 +189,10 @@ public final class ConfigService {
    *
    * @param ejabberdctl the command, split on spaces (e.g. {@code ejabberdctl --node ejabberd@host})
    * @param probeHost host to probe the listeners' ports on, or null for no probe
+   * <p>Source: {@code ejabberdctl reload_config} ({@code ejabberd_admin:reload_config/0}); listeners
+   * as {@code ejabberd_listener} restarts them, upload ports as {@code ejabberd_http} listeners whose
+   * {@code request_handlers} route to {@code mod_http_upload}.
+   *
    * @return a step named reload: OK, WARN (a second reload was needed), CRIT (ejabberd refused the
    *     file, or a listener stayed closed) or UNKNOWN (ejabberdctl could not run)
    */
