@@ -21,7 +21,7 @@ public final class CommandTable {
   public static List<Entry> entries() {
     return List.of(
         group("config", "Generate, validate and apply the upload section of ejabberd.yml",
-            List.of(ConfigGenerateCommand::new, ConfigValidateCommand::new, ConfigApplyCommand::new)),
+            List.of(ConfigGenerateCommand::new, ConfigValidateCommand::new, ConfigApplyCommand::new, ConfigRulesCommand::new)),
         group("docroot", "Check and fix the upload docroot's owner and modes, on this machine or over SSH",
             List.of(DocrootCheckCommand::new, DocrootFixCommand::new, DocrootPruneCommand::new)),
         single("check", "Run the whole XEP-0363 upload flow as a client and report each step", CheckCommand::new),

@@ -3,8 +3,7 @@ package dev.ejup.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
-import dev.ejup.config.ConfigTree;
-import dev.ejup.config.ConfigValidator;
+import dev.ejup.config.ConfigService;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.UserError;
 import dev.ejup.report.DiagnosticsRenderer;
@@ -36,7 +35,7 @@ final class ConfigValidateCommand implements Command {
     String where;
     try (var store = ssh.store(io)) {
       where = store.store().describe(path);
-      found = ConfigValidator.validate(ConfigTree.load(path, store.store())).stream()
+      found = ConfigService.validate(store.store(), path).stream()
           .filter(d -> !ignore.contains(d.rule())).toList();
     } catch (UserError e) {
       throw e;

@@ -38,6 +38,11 @@ final class SshCliOptions {
     }
   }
 
+  /** Where ejabberd's listeners are reached from here: the SSH target's host, or this machine. */
+  String probeHost() {
+    return ssh == null ? "127.0.0.1" : dev.ejup.ssh.SshTarget.parse(ssh).host();
+  }
+
   Store store(Io io) {
     if (ssh == null) {
       return new Store(new dev.ejup.config.LocalStore(), null);

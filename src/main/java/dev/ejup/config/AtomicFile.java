@@ -125,9 +125,14 @@ public final class AtomicFile {
   }
 
   static Path backupName(Path target) {
+    return backupName(target, candidate -> Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** The one backup naming, local or remote: {@code NAME.ejup-STAMP[-N].bak}, the first one not taken. */
+  static Path backupName(Path target, java.util.function.Predicate<Path> taken) {
     String base = target.getFileName() + ".ejup-" + LocalDateTime.now().format(STAMP);
     Path candidate = target.resolveSibling(base + ".bak");
-    for (int i = 1; Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) {
+    for (int i = 1; taken.test(candidate); i++) {
       candidate = target.resolveSibling(base + "-" + i + ".bak");
     }
     return candidate;

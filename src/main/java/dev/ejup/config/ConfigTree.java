@@ -1,7 +1,6 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,8 +62,7 @@ public final class ConfigTree {
 
   private void absorb(Path file, Node root, Source source, int depth, Set<Path> chain) {
     if (!(root instanceof MappingNode mapping)) {
-      diagnostics.add(new Diagnostic(file.toString(), Nodes.line(root), Nodes.column(root), Severity.ERROR,
-          "config.not-a-mapping", "the top level of an ejabberd config must be a mapping of options",
+      diagnostics.add(at(file.toString(), root, Rule.CONFIG_NOT_A_MAPPING, "the top level of an ejabberd config must be a mapping of options",
           "start with options such as 'hosts:' and 'listen:'"));
       return;
     }
@@ -102,7 +100,7 @@ public final class ConfigTree {
       String name = Nodes.scalar(resolve(pathNode)).orElse("");
       Path target = from.toAbsolutePath().getParent().resolve(name).normalize();
       if (depth + 1 > MAX_INCLUDE_DEPTH || chain.contains(target)) {
-        diagnostics.add(at(from.toString(), pathNode, Severity.ERROR, "config.include-loop",
+        diagnostics.add(at(from.toString(), pathNode, Rule.CONFIG_INCLUDE_LOOP,
             "include_config_file " + name + " includes itself (directly or through other files)",
             "remove the include that closes the loop"));
         continue;
@@ -111,7 +109,7 @@ public final class ConfigTree {
       try {
         text = source.read(target);
       } catch (dev.ejup.model.UserError e) {
-        diagnostics.add(at(from.toString(), pathNode, Severity.ERROR, "config.include-unreadable",
+        diagnostics.add(at(from.toString(), pathNode, Rule.CONFIG_INCLUDE_UNREADABLE,
             "cannot include " + name + ": " + dev.ejup.model.Cause.words(e), "fix the path or the file; ejabberd will refuse to start"));
         continue;
       }
@@ -125,8 +123,8 @@ public final class ConfigTree {
     }
   }
 
-  static Diagnostic at(String file, Node node, Severity severity, String rule, String message, String hint) {
-    return new Diagnostic(file, Nodes.line(node), Nodes.column(node), severity, rule, message, hint);
+  static Diagnostic at(String file, Node node, Rule rule, String message, String hint) {
+    return Rule.diagnostic(rule, file, Nodes.line(node), Nodes.column(node), message, hint);
   }
 
   /** A macro name written as a plain value stands for the macro's value. */

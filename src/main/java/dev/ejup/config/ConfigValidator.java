@@ -1,7 +1,6 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,13 +14,13 @@ public final class ConfigValidator {
     if (tree.mainRoot() != null) {
       List<ModuleSite> uploads = ModuleSite.find(tree, "mod_http_upload");
       for (ModuleSite site : uploads) {
-        OptionRules.check(tree, site, OptionRules.UPLOAD, "upload", out);
+        OptionRules.check(tree, site, OptionRules.UPLOAD, Rule.UPLOAD_NOT_A_MAPPING, Rule.UPLOAD_UNKNOWN_OPTION, out);
       }
       List<ModuleSite> quotas = ModuleSite.find(tree, "mod_http_upload_quota");
       for (ModuleSite site : quotas) {
-        OptionRules.check(tree, site, OptionRules.QUOTA, "quota", out);
+        OptionRules.check(tree, site, OptionRules.QUOTA, Rule.QUOTA_NOT_A_MAPPING, Rule.QUOTA_UNKNOWN_OPTION, out);
         if (uploads.isEmpty()) {
-          out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Severity.WARNING, "quota.without-upload",
+          out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Rule.QUOTA_WITHOUT_UPLOAD,
               "mod_http_upload_quota is enabled but mod_http_upload is not", "enable mod_http_upload or remove the quota module"));
         }
       }

@@ -1,7 +1,6 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +39,7 @@ final class CrossChecks {
         requireAccessRule(tree, site, site.tuple().getKeyNode(), "local", out);
       }
       if (site.vhost() == null && tree.hosts().size() > 1 && !putUrl.contains("@HOST@")) {
-        out.add(ConfigTree.at(site.file(), putAt, Severity.ERROR, "upload.put-url-no-host",
+        out.add(ConfigTree.at(site.file(), putAt, Rule.UPLOAD_PUT_URL_NO_HOST,
             "put_url " + putUrl + " has no @HOST@ but there are " + tree.hosts().size()
                 + " virtual hosts: ejabberd starts the module for the first host only",
             "write @HOST@ where the domain goes, e.g. https://@HOST@:5443/upload"));
@@ -48,22 +47,21 @@ final class CrossChecks {
       Optional<UploadUrl> putParsed = UploadUrl.parse(putUrl, vhost);
       if (!secret.isEmpty()) {
         putParsed.filter(url -> routedHere(listeners, url)).ifPresent(url ->
-            out.add(ConfigTree.at(site.file(), putAt, Severity.ERROR, "upload.external-secret-self",
+            out.add(ConfigTree.at(site.file(), putAt, Rule.UPLOAD_EXTERNAL_SECRET_SELF,
                 "external_secret is set, so uploads go to an external server, but put_url points at ejabberd's own "
                     + "mod_http_upload on port " + url.port(),
                 "point put_url at the external upload server, or remove external_secret")));
         continue; // the external server serves both URLs; nothing of ejabberd's to route
       }
-      putParsed.ifPresent(url -> route(tree, site, listeners, url, putAt, "put", out));
+      putParsed.ifPresent(url -> route(tree, site, listeners, url, putAt, "put", Rule.UPLOAD_PUT_URL_UNROUTED, out));
       Optional<NodeTuple> get = Nodes.entry(options, "get_url");
       get.ifPresent(t -> tree.scalar(t.getValueNode()).flatMap(raw -> UploadUrl.parse(raw, vhost))
-          .ifPresent(url -> route(tree, site, listeners, url, t.getValueNode(), "get", out)));
+          .ifPresent(url -> route(tree, site, listeners, url, t.getValueNode(), "get", Rule.UPLOAD_GET_URL_UNROUTED, out)));
     }
     hostCollisions(tree, uploads, out);
     if (uploads.isEmpty()) {
       for (Listener listener : listeners) {
-        listener.uploadPath().ifPresent(path -> out.add(ConfigTree.at(listener.file(), listener.node(), Severity.WARNING,
-            "upload.module-disabled", "listener on port " + listener.port() + " routes " + path
+        listener.uploadPath().ifPresent(path -> out.add(ConfigTree.at(listener.file(), listener.node(), Rule.UPLOAD_MODULE_DISABLED, "listener on port " + listener.port() + " routes " + path
                 + " to mod_http_upload, but the module is not enabled under modules",
             "enable it: ejup config apply FILE --host DOMAIN")));
       }
@@ -76,13 +74,12 @@ final class CrossChecks {
   }
 
   private static void route(ConfigTree tree, ModuleSite site, List<Listener> listeners, UploadUrl url, Node at,
-      String which, List<Diagnostic> out) {
-    String rule = "upload." + which + "-url-unrouted";
+      String which, Rule rule, List<Diagnostic> out) {
     List<Listener> onPort = listeners.stream().filter(l -> l.port() == url.port()).toList();
     Optional<Listener> http = onPort.stream().filter(Listener::isHttp).findFirst();
     if (http.isEmpty()) {
       String what = onPort.isEmpty() ? "no listener" : "only " + onPort.get(0).module();
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, rule,
+      out.add(ConfigTree.at(site.file(), at, rule,
           which + "_url " + url.raw() + " uses port " + url.port() + ", but " + what + " listens there",
           "add an ejabberd_http listener on port " + url.port() + " with request_handlers: {" + url.path()
               + ": mod_http_upload}, or run: ejup config apply FILE --port " + url.port()));
@@ -91,22 +88,22 @@ final class CrossChecks {
     Listener listener = http.get();
     Optional<String> handler = listener.uploadPath();
     if (handler.isEmpty() || !url.servedUnder(handler.get())) {
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, rule,
+      out.add(ConfigTree.at(site.file(), at, rule,
           which + "_url path " + url.path() + " is not routed to mod_http_upload by the listener on port "
               + url.port() + " (" + listener.file() + ":" + Nodes.line(listener.node()) + ")",
           "add '" + url.path() + ": mod_http_upload' under that listener's request_handlers"));
       return;
     }
     if (url.https() && !listener.tls()) {
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.https-without-tls",
+      out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_HTTPS_WITHOUT_TLS,
           which + "_url is https but the listener on port " + url.port() + " has no 'tls: true'",
           "add 'tls: true' to the listener at " + listener.file() + ":" + Nodes.line(listener.node())));
     } else if (url.https() && !listener.hasOwnCertfile() && !hasCertfiles(tree)) {
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.tls-no-certificate",
+      out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_TLS_NO_CERTIFICATE,
           which + "_url is https but the config names no certificate (certfiles)",
           "add 'certfiles: [\"/etc/ejabberd/ejabberd.pem\"]' at the top level"));
     } else if (!url.https() && listener.tls()) {
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.http-on-tls-listener",
+      out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_HTTP_ON_TLS_LISTENER,
           which + "_url is plain http but the listener on port " + url.port() + " speaks TLS",
           "write https:// in the URL"));
     }
@@ -125,7 +122,7 @@ final class CrossChecks {
     if (!defined.contains(name)) {
       String hint = DidYouMean.closest(name, defined).map(n -> "did you mean '" + n + "'? or add")
           .orElse("add") + " under access_rules: " + name + ": {allow: local}";
-      out.add(ConfigTree.at(site.file(), at, Severity.ERROR, "upload.access-undefined",
+      out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_ACCESS_UNDEFINED,
           "access rule '" + name + "' of " + site.module() + " is not defined in access_rules: every slot request would be denied",
           hint));
     }
@@ -151,7 +148,7 @@ final class CrossChecks {
           String expanded = host.replace("@HOST@", vhost);
           String owner = taken.get(expanded);
           if (owner != null) {
-            out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Severity.ERROR, "upload.host-collision",
+            out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Rule.UPLOAD_HOST_COLLISION,
                 "upload service host " + expanded + " is already used by " + owner,
                 "give mod_http_upload its own subdomain: hosts: [\"upload.@HOST@\"]"));
           }

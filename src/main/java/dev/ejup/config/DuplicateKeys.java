@@ -1,7 +1,6 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +24,7 @@ final class DuplicateKeys {
         }
         Node earlier = first.putIfAbsent(key, tuple.getKeyNode());
         if (earlier != null) {
-          found.add(ConfigTree.at(file, tuple.getKeyNode(), Severity.ERROR, "yaml.duplicate-key",
+          found.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.YAML_DUPLICATE_KEY,
               "duplicate key '" + key + "' (first at line " + Nodes.line(earlier) + "); only one of them would apply",
               "merge the two '" + key + "' entries into one"));
         }

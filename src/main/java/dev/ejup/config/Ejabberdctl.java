@@ -22,6 +22,20 @@ public final class Ejabberdctl {
     return run("reload", List.of("reload_config"));
   }
 
+  /** The one wording of a reload_config that ran, here or over SSH: OK on exit 0, else CRIT with ejabberd's answer. */
+  static Step answered(String command, int exit, String output, Duration took) {
+    return answered("reload", command, exit, output, took);
+  }
+
+  private static Step answered(String name, String command, int exit, String output, Duration took) {
+    String answer = output.strip().replaceAll("\\s*\n\\s*", " ");
+    if (exit == 0) {
+      return Step.ok(name, took, command + ": ok" + (answer.isEmpty() ? "" : " (" + answer + ")"));
+    }
+    return Step.of(name, Status.CRIT, took, command + " failed (exit " + exit + "): " + answer,
+        "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+  }
+
   Step run(String name, List<String> args) {
     List<String> full = new ArrayList<>(command);
     full.addAll(args);
@@ -36,13 +50,8 @@ public final class Ejabberdctl {
         return Step.of(name, Status.CRIT, took, String.join(" ", full) + " did not answer in " + TIMEOUT.toSeconds() + "s",
             "check that ejabberd is running: ejabberdctl status");
       }
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()
-          .replaceAll("\\s*\n\\s*", " ");
-      if (process.exitValue() == 0) {
-        return Step.ok(name, took, String.join(" ", full) + ": ok" + (output.isEmpty() ? "" : " (" + output + ")"));
-      }
-      return Step.of(name, Status.CRIT, took, String.join(" ", full) + " failed (exit " + process.exitValue() + "): " + output,
-          "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+      return answered(name, String.join(" ", full), process.exitValue(),
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8), took);
     } catch (IOException e) {
       return Step.of(name, Status.UNKNOWN, Duration.ofNanos(System.nanoTime() - start),
           "cannot run " + String.join(" ", full) + ": " + dev.ejup.model.Cause.words(e), "install ejabberd or pass --ejabberdctl with the right command");

@@ -1,7 +1,6 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +23,13 @@ final class OptionRules {
   }
 
   private record Ctx(ConfigTree tree, ModuleSite site, String option, List<Diagnostic> out) {
-    void report(Node at, Severity severity, String rule, String message, String hint) {
-      out.add(ConfigTree.at(site.file(), at, severity, rule,
+    void report(Node at, Rule rule, String message, String hint) {
+      out.add(ConfigTree.at(site.file(), at, rule,
           "modules->" + site.module() + "->" + option + ": " + message, hint));
     }
 
-    void invalid(Node at, String rule, String message, String hint) {
-      report(at, Severity.ERROR, rule, "Invalid value: " + message, hint);
+    void invalid(Node at, Rule rule, String message, String hint) {
+      report(at, rule, "Invalid value: " + message, hint);
     }
   }
 
@@ -50,8 +49,8 @@ final class OptionRules {
     UPLOAD.put("get_url", OptionRules::url);
     UPLOAD.put("host", OptionRules::string);
     UPLOAD.put("hosts", OptionRules::stringList);
-    UPLOAD.put("jid_in_url", (c, v) -> oneOf(c, v, "upload.jid-in-url", List.of("node", "sha1")));
-    UPLOAD.put("max_size", (c, v) -> positiveOrInfinity(c, v, "upload.max-size"));
+    UPLOAD.put("jid_in_url", (c, v) -> oneOf(c, v, Rule.UPLOAD_JID_IN_URL, List.of("node", "sha1")));
+    UPLOAD.put("max_size", (c, v) -> positiveOrInfinity(c, v, Rule.UPLOAD_MAX_SIZE));
     UPLOAD.put("name", OptionRules::string);
     UPLOAD.put("put_url", OptionRules::url);
     UPLOAD.put("rm_on_unregister", OptionRules::bool);
@@ -61,18 +60,19 @@ final class OptionRules {
     UPLOAD.put("vcard", (c, v) -> { });
     QUOTA.put("access_hard_quota", OptionRules::shaperRule);
     QUOTA.put("access_soft_quota", OptionRules::shaperRule);
-    QUOTA.put("max_days", (c, v) -> positiveOrInfinity(c, v, "quota.max-days"));
+    QUOTA.put("max_days", (c, v) -> positiveOrInfinity(c, v, Rule.QUOTA_MAX_DAYS));
   }
 
   private OptionRules() {}
 
-  static void check(ConfigTree tree, ModuleSite site, Map<String, Check> rules, String rulePrefix, List<Diagnostic> out) {
+  static void check(ConfigTree tree, ModuleSite site, Map<String, Check> rules, Rule notAMapping, Rule unknownOption,
+      List<Diagnostic> out) {
     Node options = tree.resolve(site.options());
     if (options instanceof ScalarNode s && s.getValue().isEmpty()) {
       return; // "mod_http_upload:" with nothing after it: all defaults
     }
     if (!(options instanceof MappingNode mapping)) {
-      out.add(ConfigTree.at(site.file(), options, Severity.ERROR, rulePrefix + ".not-a-mapping",
+      out.add(ConfigTree.at(site.file(), options, notAMapping,
           site.module() + " must be a mapping of options", "write '" + site.module() + ": {}' for the defaults"));
       return;
     }
@@ -83,12 +83,12 @@ final class OptionRules {
       if (rule == null) {
         String hint = DidYouMean.closest(name, rules.keySet()).map(n -> "did you mean '" + n + "'?")
             .orElse("known options: " + String.join(", ", rules.keySet()));
-        out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), Severity.ERROR, rulePrefix + ".unknown-option",
+        out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), unknownOption,
             "unknown option '" + name + "' of " + site.module(), hint));
         continue;
       }
       if (DEPRECATED.containsKey(name) && rules == UPLOAD) {
-        ctx.report(tuple.getKeyNode(), Severity.WARNING, "upload.deprecated-option", "option is deprecated",
+        ctx.report(tuple.getKeyNode(), Rule.UPLOAD_DEPRECATED_OPTION, "option is deprecated",
             DEPRECATED.get(name));
       }
       rule.check(ctx, tree.resolve(tuple.getValueNode()));
@@ -101,31 +101,31 @@ final class OptionRules {
 
   private static void string(Ctx c, Node v) {
     if (!(v instanceof ScalarNode)) {
-      c.invalid(v, "upload.type", "Expected string, got: " + text(v), "write a single value");
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got: " + text(v), "write a single value");
     }
   }
 
   private static void bool(Ctx c, Node v) {
     String s = text(v);
     if (!(v instanceof ScalarNode) || !(s.equals("true") || s.equals("false"))) {
-      c.invalid(v, "upload.type", "Expected boolean, got: " + s, "write true or false");
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected boolean, got: " + s, "write true or false");
     }
   }
 
   private static void stringList(Ctx c, Node v) {
     if (!(v instanceof SequenceNode seq) || seq.getValue().stream().anyMatch(i -> !(i instanceof ScalarNode))) {
-      c.invalid(v, "upload.type", "Expected list of strings, got: " + text(v), "write e.g. [\"upload.@HOST@\"]");
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected list of strings, got: " + text(v), "write e.g. [\"upload.@HOST@\"]");
     }
   }
 
   private static void stringMap(Ctx c, Node v) {
     if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof ScalarNode))) {
-      c.invalid(v, "upload.type", "Expected mapping of header names to values, got: " + text(v),
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of header names to values, got: " + text(v),
           "write e.g. \"Access-Control-Allow-Origin\": \"https://@HOST@\"");
     }
   }
 
-  private static void oneOf(Ctx c, Node v, String rule, List<String> allowed) {
+  private static void oneOf(Ctx c, Node v, Rule rule, List<String> allowed) {
     String s = text(v);
     if (!allowed.contains(s)) {
       String guess = DidYouMean.nearest(s, allowed).map(g -> " Did you mean " + g + "?").orElse("");
@@ -134,7 +134,7 @@ final class OptionRules {
     }
   }
 
-  private static void positiveOrInfinity(Ctx c, Node v, String rule) {
+  private static void positiveOrInfinity(Ctx c, Node v, Rule rule) {
     String s = text(v);
     if (s.equals("infinity")) {
       return;
@@ -160,38 +160,38 @@ final class OptionRules {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    c.invalid(v, "upload.secret-length", "Expected integer from 8 to 1000, got: " + s,
+    c.invalid(v, Rule.UPLOAD_SECRET_LENGTH, "Expected integer from 8 to 1000, got: " + s,
         "leave it out for the default 40, or write a number from 8 to 1000");
   }
 
   private static void octal(Ctx c, Node v, boolean directory) {
     String s = text(v);
     if (!(v instanceof ScalarNode)) {
-      c.invalid(v, "upload.mode", "Expected octal string, got: " + s, "write e.g. \"0640\"");
+      c.invalid(v, Rule.UPLOAD_MODE, "Expected octal string, got: " + s, "write e.g. \"0640\"");
       return;
     }
     if (!s.matches("[0-7]{3,4}")) {
-      c.invalid(v, "upload.mode", "Expected octal string such as \"0640\", got: " + s,
+      c.invalid(v, Rule.UPLOAD_MODE, "Expected octal string such as \"0640\", got: " + s,
           "write the mode as four octal digits in quotes");
       return;
     }
     if (!Nodes.quoted(v)) {
-      c.report(v, Severity.ERROR, "upload.mode-unquoted",
+      c.report(v, Rule.UPLOAD_MODE_UNQUOTED,
           "mode " + s + " is not quoted: YAML may read it as a number and ejabberd then sets other bits",
           "write it in quotes: \"" + s + "\"");
       return;
     }
     int mode = Integer.parseInt(s, 8);
     if (directory && (mode & 0700) != 0700) {
-      c.report(v, Severity.ERROR, "upload.mode-unusable",
+      c.report(v, Rule.UPLOAD_MODE_UNUSABLE,
           "directory mode " + s + " does not give ejabberd's user read, write and search (0700)",
           "write at least \"0750\"");
     } else if (!directory && (mode & 0600) != 0600) {
-      c.report(v, Severity.ERROR, "upload.mode-unusable",
+      c.report(v, Rule.UPLOAD_MODE_UNUSABLE,
           "file mode " + s + " does not let ejabberd's user read and write the files it stores",
           "write at least \"0640\"");
     } else if ((mode & 0002) != 0) {
-      c.report(v, Severity.WARNING, "upload.mode-world-writable",
+      c.report(v, Rule.UPLOAD_MODE_WORLD_WRITABLE,
           "mode " + s + " makes uploads world-writable", "drop the write bit for others, e.g. \"0644\"");
     }
   }
@@ -199,9 +199,9 @@ final class OptionRules {
   private static void docroot(Ctx c, Node v) {
     String s = text(v);
     if (!(v instanceof ScalarNode) || s.isBlank()) {
-      c.invalid(v, "upload.docroot", "Expected a directory path, got: " + s, "write e.g. \"@HOME@/upload\"");
+      c.invalid(v, Rule.UPLOAD_DOCROOT, "Expected a directory path, got: " + s, "write e.g. \"@HOME@/upload\"");
     } else if (!s.startsWith("/") && !s.startsWith("@HOME@")) {
-      c.report(v, Severity.ERROR, "upload.docroot-relative",
+      c.report(v, Rule.UPLOAD_DOCROOT_RELATIVE,
           "docroot '" + s + "' is relative: it resolves against ejabberd's working directory, which differs between init systems",
           "write an absolute path or start it with @HOME@, e.g. \"@HOME@/upload\"");
     }
@@ -210,22 +210,22 @@ final class OptionRules {
   private static void url(Ctx c, Node v) {
     String s = text(v);
     if (!(v instanceof ScalarNode)) {
-      c.invalid(v, "upload.url", "Expected URL, got: " + s, "write e.g. https://@HOST@:5443/upload");
+      c.invalid(v, Rule.UPLOAD_URL, "Expected URL, got: " + s, "write e.g. https://@HOST@:5443/upload");
       return;
     }
     int colon = s.indexOf("://");
     String scheme = colon > 0 ? s.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : "";
     if (colon > 0 && !scheme.equals("http") && !scheme.equals("https")) {
-      c.invalid(v, "upload.url-scheme", "Unsupported scheme '" + scheme + "' in the URL: " + s,
+      c.invalid(v, Rule.UPLOAD_URL_SCHEME, "Unsupported scheme '" + scheme + "' in the URL: " + s,
           "use https://, e.g. https://@HOST@:5443/upload");
       return;
     }
     if (UploadUrl.parse(s, "example.org").isEmpty()) {
-      c.invalid(v, "upload.url", "Malformed URL: " + s, "write e.g. https://@HOST@:5443/upload");
+      c.invalid(v, Rule.UPLOAD_URL, "Malformed URL: " + s, "write e.g. https://@HOST@:5443/upload");
       return;
     }
     if (scheme.equals("http")) {
-      c.report(v, Severity.WARNING, "upload.plain-http",
+      c.report(v, Rule.UPLOAD_PLAIN_HTTP,
           "plain http URL: uploads travel unencrypted and clients such as Conversations refuse it on many setups",
           "serve uploads over https (a listener with tls: true), e.g. https://@HOST@:5443/upload");
     }
@@ -234,7 +234,7 @@ final class OptionRules {
   private static void thumbnail(Ctx c, Node v) {
     bool(c, v);
     if ("true".equals(text(v))) {
-      c.report(v, Severity.WARNING, "upload.thumbnail",
+      c.report(v, Rule.UPLOAD_THUMBNAIL,
           "thumbnails need ejabberd built with image support (eimp); without it ejabberd refuses the option",
           "check 'ejabberdctl' logs after reload, or set thumbnail: false");
     }
@@ -253,7 +253,7 @@ final class OptionRules {
     c.tree().all("shaper_rules").forEach(o -> Nodes.entries(c.tree().resolve(o.value()))
         .forEach(t -> defined.add(Nodes.key(t))));
     if (!defined.contains(name)) {
-      c.report(v, Severity.WARNING, "quota.rule-undefined",
+      c.report(v, Rule.QUOTA_RULE_UNDEFINED,
           "shaper rule '" + name + "' is not defined in shaper_rules, so no quota applies",
           "add under shaper_rules: " + name + ": {1000: all}  (MiB per user)");
     }

@@ -1,14 +1,11 @@
 package dev.ejup.config;
 
-import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.ssh.RemoteShell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +18,6 @@ import java.util.List;
  * dropped connection changes nothing.
  */
 public final class RemoteStore implements ConfigStore {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private final RemoteShell shell;
 
   public RemoteStore(RemoteShell shell) {
@@ -156,12 +152,7 @@ public final class RemoteStore implements ConfigStore {
   }
 
   private Path freeBackupName(Path path) {
-    String base = path.getFileName() + ".ejup-" + LocalDateTime.now().format(STAMP);
-    Path candidate = path.resolveSibling(base + ".bak");
-    for (int i = 1; shell.run(List.of("test", "-e", candidate.toString()), true).ok(); i++) {
-      candidate = path.resolveSibling(base + "-" + i + ".bak");
-    }
-    return candidate;
+    return AtomicFile.backupName(path, candidate -> shell.run(List.of("test", "-e", candidate.toString()), true).ok());
   }
 
   private RemoteShell.Result must(List<String> argv, byte[] stdin, String what) {
@@ -180,11 +171,6 @@ public final class RemoteStore implements ConfigStore {
     long start = System.nanoTime();
     RemoteShell.Result r = shell.run(argv, true);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    String answer = (r.out() + " " + r.err()).strip().replaceAll("\\s*\n\\s*", " ");
-    String command = String.join(" ", argv) + " on " + shell.where();
-    return r.ok()
-        ? Step.ok("reload", took, command + ": ok" + (answer.isEmpty() ? "" : " (" + answer + ")"))
-        : Step.of("reload", Status.CRIT, took, command + " failed (exit " + r.exit() + "): " + answer,
-            "read ejabberd's answer above; ejup restores the previous file when a reload it caused fails");
+    return Ejabberdctl.answered(String.join(" ", argv) + " on " + shell.where(), r.exit(), r.out() + " " + r.err(), took);
   }
 }

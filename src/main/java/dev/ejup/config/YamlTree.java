@@ -1,7 +1,7 @@
 package dev.ejup.config;
 
 import dev.ejup.model.Diagnostic;
-import dev.ejup.model.Severity;
+import dev.ejup.model.UserError;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +26,12 @@ final class YamlTree {
 
   static Parsed parse(String text, String file) {
     List<Diagnostic> diagnostics = new ArrayList<>(tabs(text, file));
+    if (text.codePointCount(0, text.length()) > ConfigFile.MAX_BYTES) {
+      // the file's size is refused as it is read (ConfigFile, exit 3), so no finding can be about it;
+      // this is the same refusal for text that came another way
+      throw UserError.unusable(file + ": too large for an ejabberd.yml (limit " + ConfigFile.MAX_BYTES / (1024 * 1024) + " MB)",
+          "check that this is the right file");
+    }
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setNestingDepthLimit(MAX_DEPTH);
@@ -36,50 +42,54 @@ final class YamlTree {
       Node root = new Yaml(options).compose(new StringReader(text));
       return new Parsed(root, diagnostics);
     } catch (MarkedYAMLException e) {
-      if (diagnostics.isEmpty() || !isTabProblem(e)) {
+      if (diagnostics.isEmpty() || !atTab(e, text)) {
         diagnostics.add(fromYamlError(e, file));
       }
       return new Parsed(null, diagnostics);
     } catch (YAMLException e) {
-      diagnostics.add(new Diagnostic(file, 0, 0, Severity.ERROR, rule(e.getMessage()), e.getMessage(),
-          hint(rule(e.getMessage()))));
+      // an unmarked YAMLException is one of the Composer's limits set above (aliases, nesting)
+      Rule rule = limit(e);
+      diagnostics.add(Rule.diagnostic(rule, file, 0, 0, e.getMessage(), hint(rule)));
       return new Parsed(null, diagnostics);
     }
   }
 
-  private static boolean isTabProblem(MarkedYAMLException e) {
-    return String.valueOf(e.getProblem()).contains("\\t") || String.valueOf(e.getProblem()).contains("TAB");
+  /** Whether SnakeYAML stopped on a tab character, which {@link #tabs} already named with its line. */
+  private static boolean atTab(MarkedYAMLException e, String text) {
+    Mark mark = e.getProblemMark();
+    return mark != null && mark.getIndex() >= 0 && mark.getIndex() < text.length() && text.charAt(mark.getIndex()) == '\t';
   }
 
   private static Diagnostic fromYamlError(MarkedYAMLException e, String file) {
     Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
     String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
     String context = e.getContext() == null ? "" : e.getContext() + ": ";
-    String rule = rule(problem);
     String message = (context + problem).replaceAll("\\s+", " ").trim();
-    return new Diagnostic(file, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-        Severity.ERROR, rule, message, hint(rule));
+    return Rule.diagnostic(Rule.YAML_SYNTAX, file, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+        message, hint(Rule.YAML_SYNTAX));
   }
 
-  private static String rule(String problem) {
-    String p = String.valueOf(problem);
-    if (p.contains("aliases")) {
-      return "yaml.aliases";
+  /**
+   * Which Composer limit an unmarked YAMLException is. SnakeYAML 2.2 throws the same class, with no
+   * mark, for both (Composer.composeNode for aliases, increaseNestingDepth for depth), so its message
+   * is the only thing that tells them apart; this is the one place that reads it, and the
+   * yaml.aliases and yaml.nesting fixtures pin it. Anything else is a syntax error: never OK.
+   */
+  private static Rule limit(YAMLException e) {
+    String p = String.valueOf(e.getMessage());
+    if (p.startsWith("Number of aliases")) {
+      return Rule.YAML_ALIASES;
     }
-    if (p.contains("Nesting Depth") || p.contains("nesting")) {
-      return "yaml.nesting";
+    if (p.startsWith("Nesting Depth")) {
+      return Rule.YAML_NESTING;
     }
-    if (p.contains("code points") || p.contains("exceeds the limit")) {
-      return "yaml.too-large";
-    }
-    return "yaml.syntax";
+    return Rule.YAML_SYNTAX;
   }
 
-  private static String hint(String rule) {
+  private static String hint(Rule rule) {
     return switch (rule) {
-      case "yaml.aliases" -> "an ejabberd.yml needs no more than " + MAX_ALIASES + " aliases; expand them or remove them";
-      case "yaml.nesting" -> "the document nests deeper than " + MAX_DEPTH + " levels; an ejabberd.yml needs far fewer";
-      case "yaml.too-large" -> "check that this is the right file";
+      case YAML_ALIASES -> "an ejabberd.yml needs no more than " + MAX_ALIASES + " aliases; expand them or remove them";
+      case YAML_NESTING -> "the document nests deeper than " + MAX_DEPTH + " levels; an ejabberd.yml needs far fewer";
       default -> "fix the YAML at this position: indentation, a missing ':' or an unclosed quote";
     };
   }
@@ -93,7 +103,7 @@ final class YamlTree {
       for (int col = 0; col < line.length(); col++) {
         char c = line.charAt(col);
         if (c == '\t') {
-          found.add(new Diagnostic(file, i + 1, col + 1, Severity.ERROR, "yaml.tab",
+          found.add(Rule.diagnostic(Rule.YAML_TAB, file, i + 1, col + 1,
               "tab character in indentation (ejabberd: \"found a tab character that violates indentation\")",
               "indent with spaces only"));
           break;

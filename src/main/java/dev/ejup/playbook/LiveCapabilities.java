@@ -3,10 +3,9 @@ package dev.ejup.playbook;
 import dev.ejup.check.CheckOptions;
 import dev.ejup.check.Progress;
 import dev.ejup.check.UploadFlow;
-import dev.ejup.config.ConfigApply;
+import dev.ejup.config.ConfigService;
+import dev.ejup.config.ConfigPlan;
 import dev.ejup.config.ConfigStore;
-import dev.ejup.config.ConfigTree;
-import dev.ejup.config.ConfigValidator;
 import dev.ejup.config.LocalStore;
 import dev.ejup.config.RemoteStore;
 import dev.ejup.config.UploadSettings;
@@ -86,7 +85,7 @@ final class LiveCapabilities implements Capabilities {
   public Step validateConfig(Target target, Map<String, String> o) {
     return guarded("config-validate", target, o, where -> {
       Path file = Path.of(config(o));
-      List<Diagnostic> found = ConfigValidator.validate(ConfigTree.load(file, where.store()));
+      List<Diagnostic> found = ConfigService.validate(where.store(), file);
       Status status = Status.OK;
       for (Diagnostic d : found) {
         status = status.worse(d.severity().status());
@@ -127,31 +126,28 @@ final class LiveCapabilities implements Capabilities {
     String[] planned = {"", ""};
     Step step = guarded("config-apply", target, o, where -> {
       Path file = Path.of(config(o));
-      // a dry run writes nothing, so it neither waits for nor holds the lock
-      try (ConfigStore.Held held = dryRun ? () -> { } : where.store().lock(file)) {
-        dev.ejup.config.ConfigFile.Contents original = where.store().readForEdit(file);
-        ConfigApply.Plan plan = ConfigApply.plan(file, original.text(), where.store(), settings(o));
-        String name = where.store().describe(file);
-        if (!plan.valid()) {
-          Diagnostic first = plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).findFirst().orElseThrow();
-          return Step.of("", Status.CRIT, Duration.ZERO, "refused: the result would not validate: " + first.location() + ": "
-              + first.message() + " [" + first.rule() + "]; " + name + " unchanged", first.hint());
-        }
-        if (!plan.changed()) {
-          return Step.ok("", Duration.ZERO, name + ": upload is already set up as asked; nothing to change");
-        }
-        String what = String.join("; ", plan.changes());
-        if (dryRun) {
-          planned[0] = file.toString();
-          planned[1] = plan.updated();
-          return Step.ok("", Duration.ZERO, "would change " + name + ": " + what + "\n" + plan.diff(name));
-        }
-        dev.ejup.config.AtomicFile.Written saved = where.store().replace(file, original, plan.updated(), true);
-        backup[0] = saved.backup() == null ? "" : saved.backup().toString();
-        changed[0] = true;
-        written.put(backup[0], saved.now());
-        return Step.ok("", Duration.ZERO, "changed " + name + ": " + what + " (backup " + backup[0] + ")");
+      ConfigService.Applied applied = ConfigService.apply(where.store(), new ConfigService.Request(file, settings(o), dryRun, true, null, null));
+      String name = applied.where();
+      ConfigPlan.Plan plan = applied.plan();
+      if (!plan.valid()) {
+        Diagnostic first = plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).findFirst().orElseThrow();
+        return Step.of("", Status.CRIT, Duration.ZERO, "refused: the result would not validate: " + first.location() + ": "
+            + first.message() + " [" + first.rule() + "]; " + name + " unchanged", first.hint());
       }
+      if (!plan.changed()) {
+        return Step.ok("", Duration.ZERO, name + ": upload is already set up as asked; nothing to change");
+      }
+      String what = String.join("; ", plan.changes());
+      if (dryRun) {
+        planned[0] = file.toString();
+        planned[1] = plan.updated();
+        return Step.ok("", Duration.ZERO, "would change " + name + ": " + what + "\n" + plan.diff(name));
+      }
+      dev.ejup.config.AtomicFile.Written saved = applied.written();
+      backup[0] = saved.backup() == null ? "" : saved.backup().toString();
+      changed[0] = true;
+      written.put(backup[0], saved.now());
+      return Step.ok("", Duration.ZERO, "changed " + name + ": " + what + " (backup " + backup[0] + ")");
     });
     return new Applied(step, changed[0], backup[0], planned[0], planned[1]);
   }
@@ -160,13 +156,8 @@ final class LiveCapabilities implements Capabilities {
   public Step restoreConfig(Target target, String backup) {
     Map<String, String> o = target.vars();
     return guarded("restore", new Target(target.name(), target.vars()), o, where -> {
-      Path file = Path.of(config(o));
-      try (var held = where.store().lock(file)) {
-        // over what the apply wrote only: a change made since is kept (replace refuses)
-        dev.ejup.config.ConfigFile.Contents now = written.getOrDefault(backup, where.store().readForEdit(file));
-        where.store().replace(file, now, where.store().read(Path.of(backup)), false);
-      }
-      return Step.ok("", Duration.ZERO, "restored " + where.store().describe(file) + " from " + backup);
+      Step restored = ConfigService.restore(where.store(), Path.of(config(o)), written.get(backup), Path.of(backup));
+      return Step.ok("", Duration.ZERO, restored.detail());
     });
   }
 
@@ -178,26 +169,15 @@ final class LiveCapabilities implements Capabilities {
     }
     Map<String, String> where = new java.util.LinkedHashMap<>(target.vars());
     where.putAll(o);
+    String server = firstNonBlank(target.vars().get("server"), target.vars().get("domain"), "localhost");
     return guarded("reload", target, where, w -> {
-      Step reloaded = w.store().reload(ctl);
-      if (reloaded.status() != Status.OK) {
-        return reloaded;
+      String host;
+      try {
+        host = dev.ejup.model.HostPort.parse(server).host();
+      } catch (IllegalArgumentException e) {
+        throw UserError.unusable("server " + server + " is not host[:port]: " + e.getMessage(), "e.g. server=xmpp.example.org:5222");
       }
-      List<Integer> closed = closedUploadPorts(w.store(), target);
-      if (closed.isEmpty()) {
-        return reloaded;
-      }
-      // ejabberd 23.01 restarts a changed listener by closing and reopening its port at once, and
-      // the reopen can fail with "address already in use"; a second reload opens it.
-      Step again = w.store().reload(ctl);
-      List<Integer> still = again.status() == Status.OK ? closedUploadPorts(w.store(), target) : closed;
-      if (still.isEmpty()) {
-        return Step.of("", Status.WARN, Duration.ZERO, reloaded.detail() + "; port(s) " + closed
-            + " stayed closed after the reload (ejabberd could not reopen them: address already in use), a second reload opened them",
-            "ejabberd 23.01 can lose a changed listener on reload_config; restart it at a quiet time if it happens again");
-      }
-      return Step.of("", Status.CRIT, Duration.ZERO, reloaded.detail() + "; upload port(s) " + still
-          + " do not accept connections after two reloads", "look for 'Failed to open socket' in ejabberd's error.log; restart ejabberd");
+      return ConfigService.reload(w.store(), Path.of(config(target.vars())), ctl, host);
     });
   }
 
@@ -208,26 +188,6 @@ final class LiveCapabilities implements Capabilities {
       }
     }
     return "";
-  }
-
-  /** Ports of listeners that route mod_http_upload and refuse a TCP connection from here (waits up to 3 s each). */
-  private static List<Integer> closedUploadPorts(ConfigStore store, Target target) {
-    String config = config(target.vars());
-    String server = firstNonBlank(target.vars().get("server"), target.vars().get("domain"), "localhost");
-    String host;
-    try {
-      host = dev.ejup.model.HostPort.parse(server).host();
-    } catch (IllegalArgumentException e) {
-      throw UserError.unusable("server " + server + " is not host[:port]: " + e.getMessage(), "e.g. server=xmpp.example.org:5222");
-    }
-    List<Integer> closed = new java.util.ArrayList<>();
-    for (dev.ejup.config.Listener listener : dev.ejup.config.Listener.all(ConfigTree.load(Path.of(config), store))) {
-      if (listener.isHttp() && listener.uploadPath().isPresent() && !new TcpWaiter().await(new dev.ejup.model.HostPort(host, listener.port()).toString(),
-          Duration.ofSeconds(3)).status().equals(Status.OK)) {
-        closed.add(listener.port());
-      }
-    }
-    return closed;
   }
 
   /**

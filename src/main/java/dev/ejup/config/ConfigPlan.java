@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The config capability's entry for changing a file: plan the edit (pure: text in, text out,
- * validated), then let the caller write it where the file lives (locally or over SFTP).
+ * Plans an upload edit of an ejabberd.yml: pure, text in, text out, the result validated. Writing
+ * it is {@link ConfigService#apply}'s job.
  */
-public final class ConfigApply {
-  private ConfigApply() {}
+public final class ConfigPlan {
+  private ConfigPlan() {}
 
   /**
    * @param changes one line per edit, for people
