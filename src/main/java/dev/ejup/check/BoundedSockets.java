@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.check.tuning.NoDelaySockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

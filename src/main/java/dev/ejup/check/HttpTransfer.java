@@ -1,5 +1,7 @@
 package dev.ejup.check;
 
+import dev.ejup.check.tuning.LocalhostDns;
+import dev.ejup.check.tuning.NoDelaySockets;
 import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.io.InputStream;

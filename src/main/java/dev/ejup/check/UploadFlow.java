@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.check.tuning.CryptoWarmup;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;

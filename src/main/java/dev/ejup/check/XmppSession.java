@@ -1,5 +1,6 @@
 package dev.ejup.check;
 
+import dev.ejup.check.tuning.SmackSetup;
 import dev.ejup.model.Cause;
 import java.io.IOException;
 import java.time.Duration;

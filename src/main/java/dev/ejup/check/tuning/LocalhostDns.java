@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,8 +11,8 @@ import okhttp3.Dns;
  * asking a resolver (as curl and browsers do). Test and staging setups name virtual hosts like
  * a.localhost; glibc would send those to DNS, and the slot URLs carry them.
  */
-final class LocalhostDns implements Dns {
-  static final LocalhostDns INSTANCE = new LocalhostDns();
+public final class LocalhostDns implements Dns {
+  public static final LocalhostDns INSTANCE = new LocalhostDns();
 
   @Override
   public List<InetAddress> lookup(String hostname) throws UnknownHostException {
@@ -23,7 +23,7 @@ final class LocalhostDns implements Dns {
     return Dns.SYSTEM.lookup(hostname);
   }
 
-  static boolean isLocalhost(String hostname) {
+  public static boolean isLocalhost(String hostname) {
     String h = hostname.toLowerCase(Locale.ROOT);
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);

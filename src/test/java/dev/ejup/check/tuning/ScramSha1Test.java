@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

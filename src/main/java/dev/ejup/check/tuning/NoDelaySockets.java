@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +9,7 @@ import javax.net.SocketFactory;
  * Plain sockets with TCP_NODELAY: neither Smack nor OkHttp sets it, and without it the small
  * writes of a login wait on delayed ACKs (measured: about 90 ms of a 0.3 s check).
  */
-final class NoDelaySockets extends SocketFactory {
+public final class NoDelaySockets extends SocketFactory {
   private static Socket noDelay(Socket socket) throws IOException {
     socket.setTcpNoDelay(true);
     return socket;

@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 /**
  * Smack's start-up (its configuration file, providers, the TCP connection's classes) takes about

@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import java.nio.ByteBuffer;
 import javax.crypto.Cipher;
@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
  * time the PUT starts. Measured on a 100 MiB PUT, six pairs interleaved: about 0.9 s with the
  * warm-up against 1.3 s without (a second PUT in the same JVM takes about half the first's time).
  */
-final class CryptoWarmup {
+public final class CryptoWarmup {
   /** bin/ejup lets C2 compile from this size on; below it there is nothing to warm. */
   static final long BIG = 8L * 1024 * 1024;
   private static final long MAX_NANOS = 400_000_000L;
@@ -21,7 +21,7 @@ final class CryptoWarmup {
   private CryptoWarmup() {}
 
   /** Started for a big upload, else a warm-up that does nothing. */
-  static CryptoWarmup startFor(long size) {
+  public static CryptoWarmup startFor(long size) {
     CryptoWarmup warmup = new CryptoWarmup();
     if (size >= BIG) {
       Thread thread = new Thread(warmup::run, "ejup-crypto-warmup");
@@ -33,7 +33,7 @@ final class CryptoWarmup {
   }
 
   /** The PUT is starting: the core is the transfer's now. */
-  void stop() {
+  public void stop() {
     stop = true;
   }
 

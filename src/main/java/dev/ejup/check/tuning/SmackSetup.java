@@ -1,4 +1,4 @@
-package dev.ejup.check;
+package dev.ejup.check.tuning;
 
 import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.SASLAuthentication;
@@ -8,6 +8,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.util.DNSUtil;
 import org.jivesoftware.smackx.disco.provider.DiscoverInfoProvider;
 import org.jivesoftware.smackx.disco.provider.DiscoverItemsProvider;
+import org.jivesoftware.smackx.httpfileupload.HttpFileUploadManager;
 import org.jivesoftware.smackx.httpfileupload.provider.FileTooLargeErrorProvider;
 import org.jivesoftware.smackx.httpfileupload.provider.SlotProvider;
 import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
@@ -19,7 +20,7 @@ import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
  * SystemResolver}). It also never fetches the roster, resumes streams or reconnects, and logs in
  * with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
  */
-final class SmackSetup {
+public final class SmackSetup {
   private static final String DISABLED = String.join(",",
       "org.jivesoftware.smack.experimental.ExperimentalInitializer",
       "org.jivesoftware.smack.extensions.ExtensionsInitializer",
@@ -39,9 +40,9 @@ final class SmackSetup {
     }
     ProviderManager.addIQProvider("query", "http://jabber.org/protocol/disco#info", new DiscoverInfoProvider());
     ProviderManager.addIQProvider("query", "http://jabber.org/protocol/disco#items", new DiscoverItemsProvider());
-    ProviderManager.addIQProvider("slot", XmppSession.NS_UPLOAD, new SlotProvider());
+    ProviderManager.addIQProvider("slot", HttpFileUploadManager.NAMESPACE, new SlotProvider());
     ProviderManager.addExtensionProvider("x", "jabber:x:data", new DataFormProvider());
-    ProviderManager.addExtensionProvider("file-too-large", XmppSession.NS_UPLOAD, new FileTooLargeErrorProvider());
+    ProviderManager.addExtensionProvider("file-too-large", HttpFileUploadManager.NAMESPACE, new FileTooLargeErrorProvider());
     SASLAuthentication.unregisterSASLMechanism("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism");
     SASLAuthentication.registerSASLMechanism(new ScramSha1());
     Roster.setRosterLoadedAtLoginDefault(false);
@@ -54,7 +55,7 @@ final class SmackSetup {
   private SmackSetup() {}
 
   /** Runs the static set-up once, before the first connection. */
-  static void ensure() {
+  public static void ensure() {
     SmackExit.used = true;
   }
 
