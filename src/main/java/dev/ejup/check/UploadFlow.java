@@ -424,7 +424,7 @@ public final class UploadFlow {
         try {
           xmpp.slot(service.jid(), file.name + ".big", tooLarge, options.contentType());
         } catch (StepFailure refused) {
-          if (XmppSession.isTooLarge(refused)) {
+          if (refused.kind == StepFailure.Kind.FILE_TOO_LARGE) {
             return "a slot of " + tooLarge + " bytes was refused with file-too-large";
           }
           throw StepFailure.crit("a slot above max-file-size was refused, but without file-too-large: " + refused.getMessage(),

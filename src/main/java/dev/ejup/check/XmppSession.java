@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.SmackException;
@@ -19,6 +18,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
+import org.jivesoftware.smackx.httpfileupload.element.FileTooLargeError;
 import org.jivesoftware.smackx.httpfileupload.element.Slot;
 import org.jivesoftware.smackx.httpfileupload.element.SlotRequest;
 import org.jivesoftware.smackx.xdata.FormField;
@@ -190,18 +190,14 @@ final class XmppSession implements AutoCloseable {
     }
   }
 
-  static boolean isTooLarge(StepFailure f) {
-    return f.getMessage().contains("file-too-large");
-  }
-
   private static StepFailure refusal(StanzaError error, long size) {
     String condition = error.getCondition().toString();
-    boolean tooLarge = error.getExtension("file-too-large", NS_UPLOAD) != null;
-    if (tooLarge) {
-      return StepFailure.crit("slot refused: file-too-large (" + size + " bytes)",
+    // Smack parsed the XEP-0363 error element (FileTooLargeErrorProvider, registered by SmackSetup)
+    if (error.getExtension(FileTooLargeError.ELEMENT, FileTooLargeError.NAMESPACE) instanceof FileTooLargeError) {
+      return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes)",
           "upload less, or raise mod_http_upload's max_size");
     }
-    if (condition.toLowerCase(Locale.ROOT).contains("forbidden") || condition.contains("not_allowed")) {
+    if (error.getCondition() == StanzaError.Condition.forbidden || error.getCondition() == StanzaError.Condition.not_allowed) {
       return StepFailure.crit("slot refused: " + condition + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")"),
           "the account is not allowed by mod_http_upload's access rule (default: local)");
     }
