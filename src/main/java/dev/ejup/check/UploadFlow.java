@@ -4,60 +4,56 @@ import dev.ejup.check.tuning.CryptoWarmup;
 import dev.ejup.model.Report;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smackx.httpfileupload.element.Slot;
 import org.jxmpp.jid.Jid;
 
 /**
- * The XEP-0363 flow as a client runs it, one {@link Step} per stage with its time: connect, login,
- * disco#items, disco#info, slot, PUT, GET, then the negative probes. The first failing stage ends
- * the run; the whole run is bounded by the deadline, whatever the server does.
+ * The XEP-0363 (HTTP File Upload, version 0.3+) flow as a client runs it, one {@link Step} per
+ * stage with its time: connect, login, disco#items, disco#info (section 4, discovery), slot
+ * (section 5, requesting a slot), PUT and GET (section 6, upload and download), then the negative
+ * probes (section 5's file-too-large, a reused slot, a path never issued). The first failing stage
+ * ends the run. This class is the script; {@link StepRunner} runs it on a worker thread under the
+ * deadline, and what only makes it faster is in {@link dev.ejup.check.tuning}.
  */
 public final class UploadFlow {
   private final CheckOptions options;
   private final Progress progress;
-  private final Fault fault;
-  private final List<Step> steps = new ArrayList<>();
-  private final Map<String, Double> metrics = new LinkedHashMap<>();
-  private final long started = System.nanoTime();
-  private volatile String running = "connect";
-  private volatile long runningSince = started;
-  private volatile boolean reachedEnd;
-  private volatile Throwable unexpected;
+  private final StepRunner runner;
+  private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
+  private volatile XmppSession session;
 
   /**
-   * Where a test makes a step fail as a bug or a library would: called at the start of every step
-   * (and of the HTTP client's set-up, as "http-setup"), on the thread that runs it. Real runs use
-   * {@link #NONE}.
+   * A check as the command line or a playbook asks for it; nothing connects until {@link #run()}.
+   *
+   * @param options what to check and the bounds: {@link CheckOptions#deadline()} on the whole run,
+   *     {@link CheckOptions#stepTimeout()} on each network step; values no command line checked
+   *     (a playbook's) are validated by {@link #run()}
+   * @param progress told the bytes of the PUT and the GET as they go ({@link Progress#NONE} for none)
    */
-  interface Fault {
-    void at(String step) throws Exception;
-  }
-
-  static final Fault NONE = step -> { };
-
   public UploadFlow(CheckOptions options, Progress progress) {
-    this(options, progress, NONE);
+    this(options, progress, StepRunner.NONE);
   }
 
-  UploadFlow(CheckOptions options, Progress progress, Fault fault) {
+  UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
     this.options = options;
     this.progress = progress;
-    this.fault = fault;
+    this.runner = new StepRunner("check", options.domain(), "connect", fault,
+        (step, e) -> Diagnose.network(e, step.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener"));
   }
 
   /**
    * Runs the check; returns when it is done or the deadline has passed, whichever is first. Never
-   * throws: whatever goes wrong on the way is a step of the report (UNKNOWN when ejup, not the
-   * server, is at fault), and a run that ends without reaching its verdict cannot be OK.
+   * throws, not even a {@link dev.ejup.model.UserError}: an invalid option (a playbook's value) is
+   * an UNKNOWN "connect" step, whatever goes wrong on the way is a step of the report (UNKNOWN
+   * when ejup, not the server, is at fault), a run cut by the deadline ends in a CRIT step, and a
+   * run that ends without reaching its verdict cannot be OK.
+   *
+   * @return the report "check" for the JID's domain: one step per stage with its time,
+   *     metrics {@code upload_max_file_size_bytes} and
+   *     {@code upload_size_bytes} in bytes when known
    */
   public Report run() {
     try {
@@ -66,45 +62,12 @@ public final class UploadFlow {
       // a playbook's values, which no command line checked: nothing may connect with them
       return new Report("check", options.domain(), List.of(Step.of("connect", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
     }
-    CountDownLatch done = new CountDownLatch(1);
-    XmppSession[] session = new XmppSession[1];
-    java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
-    Thread worker = new Thread(() -> {
-      try {
-        Tls tls = new Tls(options.insecure());
-        // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
-        Thread warmer = new Thread(() -> {
-          try {
-            fault.at("http-setup");
-            warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
-          } catch (Throwable e) {
-            warm.completeExceptionally(e);
-          }
-        }, "ejup-http-warmup");
-        warmer.setDaemon(true);
-        warmer.start();
-        reachedEnd = flow(tls, warm, session);
-      } catch (StopHere stop) {
-        reachedEnd = true; // --stop-after: the steps so far are the result
-      } catch (Throwable e) {
-        fail(running, e);
-      } finally {
-        done.countDown();
-      }
-    }, "ejup-check");
-    worker.setDaemon(true);
-    worker.start();
-    boolean finished;
-    try {
-      finished = done.await(options.deadline().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    }
-    Report result = finished ? verdict() : soFar(Status.CRIT, "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
+    Report result = runner.run(this::script, options.deadline(),
+        "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
         "the server accepted the connection but stopped answering; check ejabberd and anything in front of it");
-    if (session[0] != null) {
-      session[0].close();
+    XmppSession xmpp = session;
+    if (xmpp != null) {
+      xmpp.close();
     }
     HttpTransfer http = warm.isCompletedExceptionally() ? null : warm.getNow(null);
     if (http != null) {
@@ -115,135 +78,62 @@ public final class UploadFlow {
   }
 
   /**
-   * The report as it stands, for when the run is cut short (the deadline, a signal): the steps
-   * done, and the one running as the given status and reason. Safe to call from any thread.
+   * The report as it stands, for when the run is cut short (a signal): the steps done, and the
+   * one running with the given status, detail and hint. Safe to call from any thread, during or
+   * after {@link #run()}.
    */
   public Report soFar(Status status, String detail, String hint) {
-    synchronized (steps) {
-      List<Step> result = new ArrayList<>(steps);
-      // between two steps the last one is done: the cut is a step of its own, never a second of that name
-      boolean between = !steps.isEmpty() && steps.get(steps.size() - 1).name().equals(running);
-      result.add(Step.of(between ? "stopped" : running, status, Duration.ofNanos(System.nanoTime() - runningSince), detail, hint));
-      return new Report("check", options.domain(), result, metrics);
-    }
+    return runner.soFar(status, detail, hint);
   }
 
-  /** What a thrown failure was, for --debug; null when there was none. */
+  /** What a thrown failure was, for --debug; null when there was none. Never part of a report's text. */
   public Throwable unexpected() {
-    return unexpected;
+    return runner.unexpected();
   }
 
-  private Report verdict() {
-    synchronized (steps) {
-      Report report = new Report("check", options.domain(), steps, metrics);
-      Status worst = report.worst();
-      // a flow that stopped early has recorded why; if it did not, it has not earned OK
-      if (!reachedEnd && (worst == Status.OK || worst == Status.WARN)) {
-        report = report.with(Step.of(running, Status.UNKNOWN, Duration.ZERO, "the check ended before it reached a verdict",
-            "a bug in ejup: run again with --debug and report it"));
+  /** On the runner's worker: starts the HTTP client beside the XMPP login, then the steps. */
+  private boolean script() throws Exception {
+    Tls tls = new Tls(options.insecure());
+    // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
+    Thread warmer = new Thread(() -> {
+      try {
+        runner.fault("http-setup");
+        warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
+      } catch (Throwable e) {
+        warm.completeExceptionally(e);
       }
-      return report;
-    }
-  }
-
-  private void record(Step step) {
-    synchronized (steps) {
-      steps.add(step);
-    }
-  }
-
-  /** Records a failure nobody planned for in the step it hit; a step already recorded under that name is marked. */
-  private void fail(String name, Throwable e) {
-    if (unexpected == null && !(e instanceof InterruptedException)) {
-      unexpected = e;
-    }
-    Step failed = dev.ejup.model.Unexpected.step(name, e, Duration.ofNanos(System.nanoTime() - runningSince));
-    synchronized (steps) {
-      if (!steps.isEmpty() && steps.get(steps.size() - 1).name().equals(name)) {
-        replaceLast(failed.status(), failed.detail(), failed.hint());
-      } else {
-        steps.add(failed);
-      }
-    }
-  }
-
-  /** Ends the flow early, as asked with --stop-after; not a failure. */
-  private static final class StopHere extends RuntimeException {
-    StopHere() {
-      super(null, null, false, false);
-    }
-  }
-
-  private interface Action<T> {
-    T run() throws StepFailure, InterruptedException, IOException;
-  }
-
-  /** Runs one stage; returns its value, or null after recording why it failed. */
-  private <T> T stage(String name, Action<T> action, java.util.function.Function<T, String> detail) throws InterruptedException {
-    T value = attempt(name, () -> {
-      fault.at(name);
-      return action.run();
-    });
-    if (value == null) {
-      return null;
-    }
-    record(Step.ok(name, Duration.ofNanos(System.nanoTime() - runningSince), detail.apply(value)));
-    return value;
+    }, "ejup-http-warmup");
+    warmer.setDaemon(true);
+    warmer.start();
+    return flow(tls);
   }
 
   /** --stop-after: called once a step's verdict is complete (a WARNING added after it included). */
   private void stopIfAsked(String step) {
     if (step.equals(options.stopAfter())) {
-      throw new StopHere();
+      throw new StepRunner.StopHere();
     }
-  }
-
-  private interface Work<T> {
-    T run() throws Exception;
-  }
-
-  /**
-   * Runs work that belongs to the step called name; returns its value, or null after recording
-   * why it failed. Only an interrupt goes on up: the worker reports it.
-   */
-  private <T> T attempt(String name, Work<T> work) throws InterruptedException {
-    running = name;
-    runningSince = System.nanoTime();
-    try {
-      return work.run();
-    } catch (StepFailure f) {
-      record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
-    } catch (IOException e) {
-      StepFailure f = Diagnose.network(e, name.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener");
-      record(Step.of(name, f.status, Duration.ofNanos(System.nanoTime() - runningSince), f.getMessage(), f.hint));
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception | Error e) {
-      fail(name, e);
-    }
-    return null;
   }
 
   /** The flow itself; true when it got to its verdict, false when a failed step (recorded) ended it early. */
-  private boolean flow(Tls tls, java.util.concurrent.CompletableFuture<HttpTransfer> warm, XmppSession[] session)
-      throws InterruptedException {
+  private boolean flow(Tls tls) throws InterruptedException {
     CryptoWarmup crypto = CryptoWarmup.startFor(options.size());
-    XmppSession xmpp = attempt("connect", () -> new XmppSession(options, tls));
+    XmppSession xmpp = runner.attempt("connect", () -> new XmppSession(options, tls));
     if (xmpp == null) {
       return false;
     }
-    session[0] = xmpp;
-    if (stage("connect", xmpp::connect, d -> d) == null) {
+    session = xmpp;
+    if (runner.stage("connect", xmpp::connect, d -> d) == null) {
       return false;
     }
     if (tls.overridden() != null) {
-      replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
+      runner.replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
           "install a certificate clients trust; many XMPP clients refuse this one");
     } else {
-      replaceLast(Status.OK, "certificate verified", "");
+      runner.replaceLast(Status.OK, "certificate verified", "");
     }
     stopIfAsked("connect");
-    if (stage("login", xmpp::login, d -> d) == null) {
+    if (runner.stage("login", xmpp::login, d -> d) == null) {
       return false;
     }
     stopIfAsked("login");
@@ -252,18 +142,18 @@ public final class UploadFlow {
       return false;
     }
     stopIfAsked("disco-items");
-    XmppSession.Service service = stage("disco-info", () -> requireUploadService(xmpp.discoInfo(serviceJid)), this::describe);
+    XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp.discoInfo(serviceJid)), this::describe);
     if (service == null) {
       return false;
     }
     stopIfAsked("disco-info");
     if (service.maxFileSize() != null) {
-      metrics.put("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
+      runner.metric("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
     }
     long now = System.currentTimeMillis() / 1000;
     TestFile file = new TestFile(options.size(), now, new java.security.SecureRandom().nextLong(), options.contentType());
     // URLs compared as text: java.net.URL.equals resolves both hosts through DNS (seconds, and traffic, for nothing)
-    Slot slot = stage("slot", () -> {
+    Slot slot = runner.stage("slot", () -> {
       Slot s = xmpp.slot(service.jid(), file.name, file.size, options.contentType());
       requireScheme(s);
       return s;
@@ -273,7 +163,7 @@ public final class UploadFlow {
     }
     stopIfAsked("slot");
     crypto.stop();
-    HttpTransfer http = attempt("put", () -> {
+    HttpTransfer http = runner.attempt("put", () -> {
       try {
         return warm.join();
       } catch (java.util.concurrent.CompletionException e) {
@@ -286,18 +176,18 @@ public final class UploadFlow {
     if (http == null) {
       return false;
     }
-    HttpTransfer.Outcome put = stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
+    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
       return false;
     }
     if (put.status() == 200) {
-      replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
+      runner.replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
     }
     untrustedUpload(tls, slot.getPutUrl());
     stopIfAsked("put");
-    metrics.put("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
+    runner.metric("upload_size_bytes", (double) file.size);
+    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
@@ -305,7 +195,7 @@ public final class UploadFlow {
     untrustedUpload(tls, slot.getGetUrl());
     String served = get.contentType().replaceAll(";.*", "").trim();
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
-      replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
+      runner.replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
           "clients may not show the file; check what sets Content-Type on the GET URL (a proxy, or the file name's extension)");
     }
     stopIfAsked("get");
@@ -323,7 +213,7 @@ public final class UploadFlow {
   private void untrustedUpload(Tls tls, java.net.URL url) {
     String why = "https".equals(url.getProtocol()) ? tls.overriddenFor(url.getHost()) : null;
     if (why != null) {
-      replaceLast(Status.WARN, "accepted because of --insecure: " + why,
+      runner.replaceLast(Status.WARN, "accepted because of --insecure: " + why,
           "clients such as Conversations refuse uploads and downloads over this certificate even when the user accepted it "
               + "for chat; install a certificate clients trust for " + url.getHost());
     }
@@ -334,11 +224,11 @@ public final class UploadFlow {
       try {
         return org.jxmpp.jid.impl.JidCreate.from(options.service());
       } catch (org.jxmpp.stringprep.XmppStringprepException e) {
-        record(Step.of("disco-items", Status.UNKNOWN, Duration.ZERO, "--service " + options.service() + " is not a JID", "write e.g. upload.example.org"));
+        runner.record(Step.of("disco-items", Status.UNKNOWN, Duration.ZERO, "--service " + options.service() + " is not a JID", "write e.g. upload.example.org"));
         return null;
       }
     }
-    return stage("disco-items", () -> {
+    return runner.stage("disco-items", () -> {
       List<Jid> items = xmpp.discoItems();
       for (Jid item : items) {
         XmppSession.Service candidate = xmpp.discoInfo(item);
@@ -416,11 +306,11 @@ public final class UploadFlow {
   private void probes(XmppSession xmpp, HttpTransfer http, XmppSession.Service service, Slot slot, TestFile file)
       throws InterruptedException {
     if (service.maxFileSize() == null) {
-      record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, "skipped: the service announces no max-file-size",
+      runner.record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, "skipped: the service announces no max-file-size",
           "set mod_http_upload's max_size so clients know the limit"));
     } else {
       long tooLarge = service.maxFileSize() + 1;
-      stage("probe-too-large", () -> {
+      runner.stage("probe-too-large", () -> {
         try {
           xmpp.slot(service.jid(), file.name + ".big", tooLarge, options.contentType());
         } catch (StepFailure refused) {
@@ -435,7 +325,7 @@ public final class UploadFlow {
       }, d -> d);
     }
     TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL, options.contentType());
-    stage("probe-overwrite", () -> {
+    runner.stage("probe-overwrite", () -> {
       HttpTransfer.Outcome second = http.put(slot.getPutUrl().toString(), slot.getHeaders(), other, options.contentType(), Progress.NONE);
       if (second.status() >= 200 && second.status() < 300) {
         throw StepFailure.crit("a second PUT to a used slot was accepted (HTTP " + second.status() + "): uploads can be overwritten",
@@ -444,7 +334,7 @@ public final class UploadFlow {
       return "a second PUT to the used slot was refused with HTTP " + second.status();
     }, d -> d);
     String missing = slot.getGetUrl().toString().replaceAll("/[^/]+/[^/]+/[^/]+$", "/ejup-missing/" + Long.toHexString(file.seed) + "/none.bin");
-    stage("probe-missing", () -> {
+    runner.stage("probe-missing", () -> {
       HttpTransfer.Outcome absent = http.get(missing, null, Progress.NONE);
       if (absent.status() != 404) {
         throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,
@@ -453,13 +343,6 @@ public final class UploadFlow {
       }
       return "GET of a never-issued path answered 404";
     }, d -> d);
-  }
-
-  private void replaceLast(Status status, String detail, String hint) {
-    synchronized (steps) {
-      Step last = steps.remove(steps.size() - 1);
-      steps.add(Step.of(last.name(), status, last.duration(), last.detail() + (status == Status.OK ? ", " : "; ") + detail, hint));
-    }
   }
 
   @Override

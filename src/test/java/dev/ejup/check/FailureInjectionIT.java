@@ -29,14 +29,14 @@ class FailureInjectionIT {
     server.down();
   }
 
-  private static Report run(UploadFlow.Fault fault) {
+  private static Report run(StepRunner.Fault fault) {
     return new UploadFlow(Faults.options(server.get("JID"), server.password(), "localhost:" + server.get("XMPP_PORT")),
         Progress.NONE, fault).run();
   }
 
   @Test
   void withoutAFaultEveryStepRunsAndPasses() {
-    Report report = run(UploadFlow.NONE);
+    Report report = run(StepRunner.NONE);
     assertEquals(Status.OK, report.worst(), report.steps().toString());
     assertEquals(10, report.steps().size(), report.steps().toString());
   }

@@ -33,7 +33,7 @@ final class Faults {
   }
 
   /** Throws failure at the named step, nothing elsewhere. */
-  static UploadFlow.Fault at(String step, Throwable failure) {
+  static StepRunner.Fault at(String step, Throwable failure) {
     return name -> {
       if (!name.equals(step)) {
         return;
