@@ -55,7 +55,9 @@ final class Diagnose {
           "use a certificate whose subjectAltName covers the name (or --insecure to check the rest anyway)");
     }
     if (root instanceof SSLException) {
-      if (causedBy(root, CertPathBuilderException.class) || causedBy(root, CertPathValidatorException.class)) {
+      // inside the handshake a certificate is refused only by the trust manager (PKIX: no path to a trusted CA)
+      if (causedBy(root, CertificateException.class) || causedBy(root, CertPathBuilderException.class)
+          || causedBy(root, CertPathValidatorException.class)) {
         return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " is not trusted (self-signed or unknown CA)",
             "install a certificate from a CA clients trust (e.g. Let's Encrypt), or --insecure to check the rest anyway");
       }

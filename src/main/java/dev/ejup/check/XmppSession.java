@@ -190,7 +190,8 @@ final class XmppSession implements AutoCloseable {
     }
   }
 
-  private static StepFailure refusal(StanzaError error, long size) {
+  /** The service's refusal of a slot (XEP-0363 section 5: file-too-large, or a stanza error) as a failure. */
+  static StepFailure refusal(StanzaError error, long size) {
     String condition = error.getCondition().toString();
     // Smack parsed the XEP-0363 error element (FileTooLargeErrorProvider, registered by SmackSetup)
     if (error.getExtension(FileTooLargeError.ELEMENT, FileTooLargeError.NAMESPACE) instanceof FileTooLargeError) {
