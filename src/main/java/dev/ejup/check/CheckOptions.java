@@ -84,6 +84,7 @@ public record CheckOptions(
     return slash < 0 || slash == jid.length() - 1 ? null : jid.substring(slash + 1);
   }
 
+  /** The JID's domain: the XMPP server checked and the report's target ("" when the JID has none). */
   public String domain() {
     int at = jid.indexOf('@');
     String rest = at < 0 ? jid : jid.substring(at + 1);
@@ -91,6 +92,7 @@ public record CheckOptions(
     return slash < 0 ? rest : rest.substring(0, slash);
   }
 
+  /** The JID's user part, the account's name for SASL ("" when the JID has none). */
   public String localpart() {
     int at = jid.indexOf('@');
     return at < 0 ? "" : jid.substring(0, at);
