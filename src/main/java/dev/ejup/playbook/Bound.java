@@ -1,8 +1,8 @@
 package dev.ejup.playbook;
 
-import dev.ejup.check.CheckOptions;
-import dev.ejup.check.Progress;
-import dev.ejup.check.UploadFlow;
+import dev.ejup.upload.CheckOptions;
+import dev.ejup.upload.Progress;
+import dev.ejup.upload.UploadFlow;
 import dev.ejup.config.ConfigApply;
 import dev.ejup.config.ConfigStore;
 import dev.ejup.config.ConfigTree;
