@@ -63,7 +63,7 @@ public final class Ejup implements ToolProvider {
     }
     String first = args.isEmpty() ? "" : args.get(0);
     if (first.equals("check") || first.equals("play")) {
-      dev.ejup.check.Warmup.start();
+      dev.ejup.upload.tuning.Warmup.start();
     }
     // Only the command asked for is built: every command's annotations cost start-up time.
     boolean known = CommandTable.entries().stream().anyMatch(e -> e.name().equals(first));
@@ -175,7 +175,7 @@ public final class Ejup implements ToolProvider {
     int code = new Ejup().run(out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();
-    dev.ejup.check.SmackExit.quietReactor();
+    dev.ejup.upload.tuning.SmackExit.quietReactor();
     // halt, not exit: nothing left to clean up, and exit would wait on library threads
     Runtime.getRuntime().halt(code);
   }

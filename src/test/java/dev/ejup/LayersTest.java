@@ -31,7 +31,7 @@ class LayersTest {
   void modelDependsOnNothingElseOfEjup() {
     classes().that().resideInAPackage("dev.ejup.model..")
         .should().onlyDependOnClassesThat().resideOutsideOfPackages(
-            "dev.ejup.cli..", "dev.ejup.report..", "dev.ejup.config..", "dev.ejup.check..",
+            "dev.ejup.cli..", "dev.ejup.report..", "dev.ejup.config..", "dev.ejup.upload..",
             "dev.ejup.docroot..", "dev.ejup.ssh..", "dev.ejup.playbook..")
         .check(classes);
   }
@@ -40,14 +40,14 @@ class LayersTest {
   void renderersKnowOnlyTheModel() {
     noClasses().that().resideInAPackage("dev.ejup.report..")
         .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.ejup.cli..", "dev.ejup.config..", "dev.ejup.check..", "dev.ejup.docroot..",
+            "dev.ejup.cli..", "dev.ejup.config..", "dev.ejup.upload..", "dev.ejup.docroot..",
             "dev.ejup.ssh..", "dev.ejup.playbook..")
         .check(classes);
   }
 
   @Test
   void lowerCapabilitiesDoNotReachUpToThePlaybooks() {
-    noClasses().that().resideInAnyPackage("dev.ejup.config..", "dev.ejup.check..", "dev.ejup.docroot..", "dev.ejup.ssh..")
+    noClasses().that().resideInAnyPackage("dev.ejup.config..", "dev.ejup.upload..", "dev.ejup.docroot..", "dev.ejup.ssh..")
         .should().dependOnClassesThat().resideInAPackage("dev.ejup.playbook..")
         .allowEmptyShould(true)
         .check(classes);

@@ -1,6 +1,6 @@
 package dev.ejup.cli;
 
-import dev.ejup.check.Progress;
+import dev.ejup.upload.Progress;
 import java.io.PrintWriter;
 
 /** A one-line bar on stderr for big uploads, redrawn at most every percent. */

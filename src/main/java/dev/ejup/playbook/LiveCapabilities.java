@@ -1,8 +1,8 @@
 package dev.ejup.playbook;
 
-import dev.ejup.check.CheckOptions;
-import dev.ejup.check.Progress;
-import dev.ejup.check.UploadFlow;
+import dev.ejup.upload.CheckOptions;
+import dev.ejup.upload.Progress;
+import dev.ejup.upload.UploadFlow;
 import dev.ejup.config.ConfigService;
 import dev.ejup.config.ConfigPlan;
 import dev.ejup.config.ConfigStore;

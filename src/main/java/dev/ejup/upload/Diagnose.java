@@ -1,0 +1,113 @@
+package dev.ejup.upload;
+
+import dev.ejup.upload.StepFailure.Kind;
+import dev.ejup.model.Cause;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/** Turns the exceptions of sockets and TLS into what a sysadmin needs to read: cause and fix. */
+final class Diagnose {
+  private Diagnose() {}
+
+  /** The XMPP stream went over {@link BoundedXmlStream}'s bound: whatever Smack made of it, this is what happened. */
+  static StepFailure exceeded(BoundedXmlStream.Exceeded exceeded, String where) {
+    return StepFailure.crit(where + " sent " + exceeded.getMessage() + "; ejup stopped reading there",
+        "no XMPP server sends that: check what answers on that port (a broken or hostile server, or a proxy garbling the stream)");
+  }
+
+  static StepFailure network(Throwable e, String where, String what) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
+      if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SSLException
+          || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException) {
+        break;
+      }
+    }
+    // one line in words: parsers and TLS stacks put class names and line breaks in their messages
+    String message = Cause.words(root);
+    if (root instanceof ConnectException) {
+      return StepFailure.crit(Kind.CONNECTION_REFUSED, "connection to " + where + " refused",
+          "nothing listens there: is " + what + " running, and is the port right? (ejabberdctl status; ejup config validate)");
+    }
+    if (root instanceof UnknownHostException) {
+      String said = String.valueOf(root.getMessage());
+      return StepFailure.crit(Kind.UNRESOLVED, "cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
+          "check DNS for the name, or give the address with --server HOST[:PORT]");
+    }
+    if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException) {
+      return StepFailure.crit(where + " accepted the connection but did not answer in time",
+          "the server or a proxy in front of it hangs; check " + what + "'s logs and load");
+    }
+    // OkHttp and the direct TLS socket say SSLPeerUnverifiedException; Smack's STARTTLS checks the
+    // name after the handshake and throws a bare CertificateException, outside any SSLException
+    if (root instanceof SSLPeerUnverifiedException || root instanceof CertificateException) {
+      return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " is not valid for that name: " + message,
+          "use a certificate whose subjectAltName covers the name (or --insecure to check the rest anyway)");
+    }
+    if (root instanceof SSLException) {
+      // inside the handshake a certificate is refused only by the trust manager (PKIX: no path to a trusted CA)
+      if (causedBy(root, CertificateException.class) || causedBy(root, CertPathBuilderException.class)
+          || causedBy(root, CertPathValidatorException.class)) {
+        return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " is not trusted (self-signed or unknown CA)",
+            "install a certificate from a CA clients trust (e.g. Let's Encrypt), or --insecure to check the rest anyway");
+      }
+      return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
+    }
+    return StepFailure.crit(where + ": " + message, "run again with --debug for details");
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A direct TLS handshake against a STARTTLS port gets XML back instead of a ServerHello; a
+   * STARTTLS stream against a direct TLS port is dropped without a word. Both look like generic
+   * faults unless the report says which way in the port expects.
+   */
+  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, String where) {
+    if (failure.kind != Kind.OTHER) {
+      return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
+    }
+    String message = failure.getMessage();
+    if (directTls) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        // JSSE throws a plain SSLException for a peer that answers without TLS; only its words tell that case apart
+        String m = String.valueOf(t.getMessage());
+        if (t instanceof java.io.EOFException || m.contains("unrecognized SSL message") || m.contains("terminated the handshake")
+            || m.contains("plaintext")) {
+          return StepFailure.crit(where + " does not speak TLS from the first byte (a STARTTLS port?)",
+              "drop --direct-tls, or connect to the direct TLS port (5223 by default; in ejabberd a c2s listener with tls: true)");
+        }
+      }
+      return failure;
+    }
+    if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class)
+        || causedBy(e, org.jivesoftware.smack.SmackException.NoResponseException.class) || xmlEndedEarly(e)) {
+      return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
+          "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
+    }
+    return new StepFailure(failure.status, message,
+        failure.hint + "; if " + where + " is a direct TLS port (5223, a listener with tls: true), add --direct-tls");
+  }
+
+  /** The stream's XML ended or broke before it began: what a TLS listener makes of a plain stream header. */
+  private static boolean xmlEndedEarly(Throwable e) {
+    return causedBy(e, org.jivesoftware.smack.xml.XmlPullParserException.class) || causedBy(e, javax.xml.stream.XMLStreamException.class);
+  }
+}

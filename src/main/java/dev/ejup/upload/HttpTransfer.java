@@ -1,0 +1,212 @@
+package dev.ejup.upload;
+
+import dev.ejup.upload.tuning.LocalhostDns;
+import dev.ejup.upload.tuning.NoDelaySockets;
+import dev.ejup.model.Cause;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSink;
+
+/** The HTTP side of the check, on OkHttp: streaming PUT and GET with a running SHA-256. */
+final class HttpTransfer {
+  /** Headers XEP-0363 lets a slot ask for; anything else from the server is not sent. */
+  private static final java.util.Set<String> ALLOWED_SLOT_HEADERS = java.util.Set.of("authorization", "cookie", "expires");
+
+  private final OkHttpClient client;
+  private final AtomicReference<Call> current = new AtomicReference<>();
+
+  /**
+   * @param bytes what was read of the body: a GET stops at the first byte that differs from the file
+   * @param firstDifference offset of the first byte that differs from the file (the file's size when
+   *     the answer is longer), -1 when none
+   * @param declaredLength the answer's Content-Length, -1 when it has none
+   */
+  record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength) {}
+
+  /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
+  private static final class Fresh {
+    volatile boolean connected;
+  }
+
+  HttpTransfer(Tls tls, Duration stepTimeout) {
+    this.client = new OkHttpClient.Builder()
+        .socketFactory(new NoDelaySockets())
+        .dns(LocalhostDns.INSTANCE)
+        .sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager)
+        .hostnameVerifier(tls.hostnameVerifier)
+        .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .writeTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .callTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .eventListener(new EventListener() {
+          @Override
+          public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+            Fresh fresh = call.request().tag(Fresh.class);
+            if (fresh != null) {
+              fresh.connected = true;
+            }
+          }
+        })
+        // say who is knocking in the server's access log
+        .addNetworkInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+            .header("User-Agent", "ejup/" + dev.ejup.Version.get()).build()))
+        .build();
+  }
+
+  /** A client with OkHttp's classes loaded, made off the critical path. */
+  static HttpTransfer warm(Tls tls, Duration stepTimeout) {
+    HttpTransfer transfer = new HttpTransfer(tls, stepTimeout);
+    new Request.Builder().url("https://localhost/").put(RequestBody.create(new byte[0], MediaType.get("application/octet-stream"))).build();
+    return transfer;
+  }
+
+  /** PUTs the test file (or, for the overwrite probe, another seed's bytes of the same size). */
+  Outcome put(String url, Map<String, String> slotHeaders, TestFile file, String contentType, Progress progress)
+      throws IOException, StepFailure {
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return MediaType.get(contentType);
+      }
+
+      @Override
+      public long contentLength() {
+        return file.size;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        TestFile.Stream stream = new TestFile.Stream(file);
+        byte[] buffer = new byte[TestFile.CHUNK];
+        long done = 0;
+        for (int n; (n = stream.next(buffer)) > 0; ) {
+          sink.write(buffer, 0, n);
+          done += n;
+          progress.update("put", done, file.size);
+        }
+      }
+    };
+    Request.Builder request = request(url, "PUT").put(body);
+    for (Map.Entry<String, String> header : slotHeaders.entrySet()) {
+      if (ALLOWED_SLOT_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        try {
+          request.header(header.getKey(), header.getValue().replaceAll("[\r\n]", " "));
+        } catch (IllegalArgumentException e) {
+          throw StepFailure.crit("unusable slot header: " + Cause.words(e),
+              "the upload service hands out a header no HTTP client can send; check the upload service");
+        }
+      }
+    }
+    // never sent twice, so never sent on a pooled connection the server may have closed while it sat idle
+    client.connectionPool().evictAll();
+    try (Response response = execute(request.build())) {
+      return new Outcome(response.code(), response.message(), file.size, -1, response.header("Content-Type", ""),
+          response.body() == null ? -1 : response.body().contentLength());
+    }
+  }
+
+  /**
+   * GETs a URL; with an expected file, compares what arrives with the file's bytes as they are
+   * regenerated (equal bytes, hence equal SHA-256, at memory speed rather than hash speed). The
+   * answer is wrong from a Content-Length other than the file's size, or from the first byte that
+   * differs or lies past the file's end, and reading stops there: a server may send without end.
+   * Without an expected file only the status is of interest, and no body is read.
+   */
+  Outcome get(String url, TestFile expected, Progress progress) throws IOException, StepFailure {
+    try (Response response = executeIdempotent(url)) {
+      long declared = response.body() == null ? -1 : response.body().contentLength();
+      long bytes = 0;
+      long difference = -1;
+      if (expected != null && declared >= 0 && declared != expected.size) {
+        difference = Math.min(declared, expected.size);
+      } else if (expected != null && response.body() != null && response.isSuccessful()) {
+        TestFile.Stream reference = new TestFile.Stream(expected);
+        byte[] buffer = new byte[TestFile.CHUNK];
+        byte[] wanted = new byte[TestFile.CHUNK];
+        try (InputStream in = response.body().byteStream()) {
+          while (difference < 0) {
+            // one byte more than the file: it is the proof that the answer is too long
+            int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, expected.size + 1 - bytes));
+            if (n <= 0) {
+              break;
+            }
+            int m = reference.next(wanted);
+            int at = java.util.Arrays.mismatch(buffer, 0, n, wanted, 0, m);
+            if (at >= 0 && at < n) {
+              difference = bytes + at; // a wrong byte, or the first one past the file's end
+            }
+            bytes += n;
+            progress.update("get", bytes, expected.size);
+          }
+        }
+      }
+      return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""), declared);
+    }
+  }
+
+  /**
+   * A GET, and once more on a fresh connection when it failed on a pooled one before any answer:
+   * servers that close a connection after each answer (HTTP/1.0, simple upload servers, Flask)
+   * leave the pool holding a closed connection. A GET may be repeated; a PUT never is.
+   */
+  private Response executeIdempotent(String url) throws IOException, StepFailure {
+    Fresh fresh = new Fresh();
+    try {
+      return execute(request(url, "GET").get().tag(Fresh.class, fresh).build());
+    } catch (InterruptedIOException e) {
+      throw e; // a timeout or the deadline: trying again would only outlast it
+    } catch (IOException e) {
+      Call failed = current.get();
+      if (fresh.connected || failed == null || failed.isCanceled()) {
+        throw e;
+      }
+      client.connectionPool().evictAll();
+      return execute(request(url, "GET").get().tag(Fresh.class, new Fresh()).build());
+    }
+  }
+
+  /** A request for a URL from the slot, which OkHttp may still refuse (java.net.URL accepts more). */
+  private static Request.Builder request(String url, String method) throws StepFailure {
+    try {
+      return new Request.Builder().url(url);
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.crit("the slot's " + method + " URL cannot be used: " + Cause.words(e),
+          "check the upload service's " + method.toLowerCase(java.util.Locale.ROOT) + "_url");
+    }
+  }
+
+  private Response execute(Request request) throws IOException {
+    Call call = client.newCall(request);
+    current.set(call);
+    return call.execute();
+  }
+
+  /** Stops whatever transfer is running (the deadline passed). */
+  void cancel() {
+    Call call = current.get();
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

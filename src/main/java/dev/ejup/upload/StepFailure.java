@@ -1,0 +1,46 @@
+package dev.ejup.upload;
+
+import dev.ejup.model.Status;
+
+/**
+ * Thrown inside the flow when a step fails: its status, one-line detail and the fix, and what
+ * kind of failure it is, so that later decisions read the kind and never the wording.
+ */
+final class StepFailure extends Exception {
+  /** What happened, as far as a later decision needs to know it. */
+  enum Kind {
+    /** nothing accepted the TCP connection */
+    CONNECTION_REFUSED,
+    /** the host name did not resolve */
+    UNRESOLVED,
+    /** the TLS certificate was refused (not trusted, or not valid for the name) */
+    CERTIFICATE,
+    /** the upload service refused a slot with XEP-0363's file-too-large */
+    FILE_TOO_LARGE,
+    /** anything else */
+    OTHER
+  }
+
+  final Status status;
+  final String hint;
+  final Kind kind;
+
+  StepFailure(Status status, String detail, String hint) {
+    this(status, detail, hint, Kind.OTHER);
+  }
+
+  StepFailure(Status status, String detail, String hint, Kind kind) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.hint = hint;
+    this.kind = kind;
+  }
+
+  static StepFailure crit(String detail, String hint) {
+    return new StepFailure(Status.CRIT, detail, hint);
+  }
+
+  static StepFailure crit(Kind kind, String detail, String hint) {
+    return new StepFailure(Status.CRIT, detail, hint, kind);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.ejup.upload;
+
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.internal.tls.OkHostnameVerifier;
+
+/**
+ * Certificate checking shared by XMPP and HTTP. With --insecure the system's verdict is still
+ * taken and remembered, so the report can say what would have failed instead of hiding it.
+ * Reading the system's trusted certificates and setting up JSSE take about a tenth of a second;
+ * they run in the background while the TCP connection and the XMPP stream start, and only the
+ * first certificate check waits for them.
+ */
+final class Tls {
+  final X509TrustManager trustManager;
+  final HostnameVerifier hostnameVerifier;
+  /** The system's trusted certificates, read once per process: a fleet run has many checks. */
+  private static final CompletableFuture<X509TrustManager> SYSTEM = CompletableFuture.supplyAsync(Tls::systemTrust);
+  private final CompletableFuture<SSLContext> context;
+  private final AtomicReference<String> overridden = new AtomicReference<>();
+  /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
+  private final java.util.Set<X509Certificate> untrustedLeaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Host (lower case) to what --insecure let through on a connection to it. */
+  private final java.util.Map<String, String> overriddenHosts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  Tls(boolean insecure) {
+    this.trustManager = new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        // ejup never acts as a TLS server
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        try {
+          system().checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+          if (!insecure) {
+            throw e;
+          }
+          untrustedLeaves.add(chain[0]);
+          overridden.compareAndSet(null, untrusted(chain[0]));
+        }
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return system().getAcceptedIssuers();
+      }
+    };
+    // every TLS connection, XMPP's and each HTTP one, passes here once after its handshake
+    this.hostnameVerifier = (host, session) -> {
+      boolean ok = OkHostnameVerifier.INSTANCE.verify(host, session);
+      if (!insecure) {
+        return ok;
+      }
+      X509Certificate leaf = leaf(session);
+      String why = leaf != null && untrustedLeaves.contains(leaf) ? untrusted(leaf) : null;
+      if (!ok) {
+        why = (why == null ? "" : why + ", ") + "certificate not valid for " + host;
+        overridden.compareAndSet(null, "certificate not valid for " + host);
+      }
+      if (why != null) {
+        overriddenHosts.putIfAbsent(host.toLowerCase(java.util.Locale.ROOT), why);
+      }
+      return true;
+    };
+    this.context = CompletableFuture.supplyAsync(() -> {
+      try {
+        SSLContext tls = newContext();
+        tls.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
+        return tls;
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK has no TLS context", e);
+      }
+    });
+  }
+
+  /** A TLS context not yet initialised. */
+  static SSLContext newContext() {
+    try {
+      return SSLContext.getInstance("TLS");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no TLS context", e);
+    }
+  }
+
+  /** The TLS context (waits for its set-up when it is not done yet). */
+  SSLContext context() {
+    return context.join();
+  }
+
+  private static X509TrustManager system() {
+    return SYSTEM.join();
+  }
+
+  /** What --insecure let through, or null when the certificates verified. */
+  String overridden() {
+    return overridden.get();
+  }
+
+  /** What --insecure let through on a connection to host, or null when its certificate verified. */
+  String overriddenFor(String host) {
+    return overriddenHosts.get(host.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static String untrusted(X509Certificate leaf) {
+    return "certificate not trusted (" + leaf.getSubjectX500Principal().getName() + ")";
+  }
+
+  private static X509Certificate leaf(javax.net.ssl.SSLSession session) {
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private static X509TrustManager systemTrust() {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      for (var manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new IllegalStateException("no X509 trust manager");
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the system's trusted certificates", e);
+    }
+  }
+}

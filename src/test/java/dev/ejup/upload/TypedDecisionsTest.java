@@ -1,0 +1,57 @@
+package dev.ejup.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.cert.CertPathBuilderException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.junit.jupiter.api.Test;
+
+/** Decisions follow what Smack and the JDK typed, never the words of a message. */
+class TypedDecisionsTest {
+  @Test
+  void aRefusalThatOnlySaysFileTooLargeInItsTextIsNotFileTooLarge() {
+    // a server that refuses for another reason and writes the words in its text: clients cannot read that as XEP-0363's element
+    StanzaError error = StanzaError.getBuilder(StanzaError.Condition.not_acceptable).setDescriptiveEnText("file-too-large").build();
+    StepFailure refusal = XmppSession.refusal(error, 100);
+    assertEquals(StepFailure.Kind.OTHER, refusal.kind, refusal.getMessage());
+  }
+
+  @Test
+  void notAllowedAndForbiddenBothNameTheAccessRule() {
+    for (StanzaError.Condition condition : new StanzaError.Condition[] {StanzaError.Condition.not_allowed, StanzaError.Condition.forbidden}) {
+      StepFailure refusal = XmppSession.refusal(StanzaError.getBuilder(condition).build(), 100);
+      assertTrue(refusal.hint.contains("access rule"), condition + ": " + refusal.hint);
+    }
+    StepFailure other = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.internal_server_error).build(), 100);
+    assertTrue(other.hint.contains("error.log"), other.hint);
+  }
+
+  @Test
+  void anUntrustedCertificateIsKnownByItsCauseNotItsWords() {
+    SSLHandshakeException e = new SSLHandshakeException("handshake failed");
+    e.initCause(new CertPathBuilderException("no path"));
+    StepFailure f = Diagnose.network(e, "x.test:5222", "ejabberd");
+    assertTrue(f.getMessage().contains("is not trusted"), f.getMessage());
+    assertEquals(StepFailure.Kind.CERTIFICATE, f.kind);
+  }
+
+  @Test
+  void aTlsFailureThatMentionsTrustOrHostnameIsNotACertificateVerdict() {
+    for (String words : new String[] {"Received fatal alert: trust me (PKIX)", "hostname lookup for SNI failed, not verified"}) {
+      StepFailure f = Diagnose.network(new SSLException(words), "x.test:5222", "ejabberd");
+      assertTrue(f.getMessage().startsWith("TLS with x.test:5222 failed"), f.getMessage());
+      assertEquals(StepFailure.Kind.OTHER, f.kind);
+    }
+  }
+
+  @Test
+  void theWrongTlsModeIsNotGuessedFromADetailThatSaysRefused() {
+    // the detail's words are the server's: "refused" in them is no connection refusal
+    StepFailure said = StepFailure.crit("x.test:5222: stream refused by policy", "h");
+    StepFailure f = Diagnose.wrongTlsMode(said, new java.io.EOFException(), false, "x.test:5222");
+    assertTrue(f.getMessage().contains("closed the connection before the XMPP stream began"), f.getMessage());
+  }
+}
