@@ -97,8 +97,8 @@ final class Diagnose {
       }
       return failure;
     }
-    if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class)
-        || causedBy(e, org.jivesoftware.smack.SmackException.NoResponseException.class) || xmlEndedEarly(e)) {
+    // a server that stalls (no answer) is not one that closed: only a stream that ended is diagnosed as TLS
+    if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e)) {
       return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
           "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
     }
