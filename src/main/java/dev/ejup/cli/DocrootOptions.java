@@ -4,7 +4,7 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParametersDelegate;
 import dev.ejup.docroot.Docroot;
 import dev.ejup.model.Report;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -22,10 +22,10 @@ final class DocrootOptions {
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
-  int run(Io io, boolean dryRun, BiFunction<RemoteShell, Docroot.Options, Report> action) {
+  int run(Io io, boolean dryRun, BiFunction<Shell, Docroot.Options, Report> action) {
     report.validate();
     Docroot.Options options = new Docroot.Options(config, owner, dryRun);
-    try (RemoteShell shell = ssh.open(io)) {
+    try (Shell shell = ssh.open(io)) {
       Report result = action.apply(shell, options);
       return report.emit(io, List.of(report.judge(result)));
     }

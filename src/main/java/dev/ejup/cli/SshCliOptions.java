@@ -2,7 +2,7 @@ package dev.ejup.cli;
 
 import com.beust.jcommander.Parameter;
 import dev.ejup.ssh.LocalShell;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
 import java.time.Duration;
@@ -29,7 +29,7 @@ final class SshCliOptions {
   int timeout = 30;
 
   /** The store for ejabberd.yml and the connection it holds, closed together. */
-  record Store(dev.ejup.config.ConfigStore store, RemoteShell shell) implements AutoCloseable {
+  record Store(dev.ejup.config.ConfigStore store, Shell shell) implements AutoCloseable {
     @Override
     public void close() {
       if (shell != null) {
@@ -47,11 +47,11 @@ final class SshCliOptions {
     if (ssh == null) {
       return new Store(new dev.ejup.config.LocalStore(), null);
     }
-    RemoteShell shell = open(io);
+    Shell shell = open(io);
     return new Store(new dev.ejup.config.RemoteStore(shell), shell);
   }
 
-  RemoteShell open(Io io) {
+  Shell open(Io io) {
     if (ssh == null) {
       return new LocalShell();
     }

@@ -2,7 +2,7 @@ package dev.ejup.config;
 
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ejabberd.yml on a server, through a {@link RemoteShell}: read over SFTP (or with sudo cat when
+ * ejabberd.yml on a server, through a {@link Shell}: read over SFTP (or with sudo cat when
  * the login may not read it), written with the same care as locally (readlink -e to the real
  * file, dd into a temp file beside it with fsync, owner and mode copied with --reference, the
  * file read again to see that nobody changed it meanwhile, one mv), every step as root through
@@ -18,9 +18,9 @@ import java.util.List;
  * dropped connection changes nothing.
  */
 public final class RemoteStore implements ConfigStore {
-  private final RemoteShell shell;
+  private final Shell shell;
 
-  public RemoteStore(RemoteShell shell) {
+  public RemoteStore(Shell shell) {
     this.shell = shell;
   }
 
@@ -39,7 +39,7 @@ public final class RemoteStore implements ConfigStore {
     if (direct != null) {
       return direct;
     }
-    RemoteShell.Result r = shell.run(List.of("cat", "--", path.toString()), true);
+    Shell.Result r = shell.run(List.of("cat", "--", path.toString()), true);
     if (!r.ok()) {
       String why = r.err().strip();
       if (why.contains("No such file")) {
@@ -144,7 +144,7 @@ public final class RemoteStore implements ConfigStore {
   /** The file path ends at after every symlink: as the login first (no sudo rule needed), then as root. */
   private String realPath(Path path) {
     List<String> argv = List.of("readlink", "-e", "--", path.toString());
-    RemoteShell.Result r = shell.run(argv, false);
+    Shell.Result r = shell.run(argv, false);
     if (!r.ok() || r.out().isBlank()) {
       r = must(argv, null, "find the file " + path + " is (after symlinks)");
     }
@@ -155,8 +155,8 @@ public final class RemoteStore implements ConfigStore {
     return AtomicFile.backupName(path, candidate -> shell.run(List.of("test", "-e", candidate.toString()), true).ok());
   }
 
-  private RemoteShell.Result must(List<String> argv, byte[] stdin, String what) {
-    RemoteShell.Result r = shell.run(argv, true, stdin);
+  private Shell.Result must(List<String> argv, byte[] stdin, String what) {
+    Shell.Result r = shell.run(argv, true, stdin);
     if (!r.ok()) {
       throw UserError.critical("could not " + what + " on " + shell.where() + ": " + r.err().strip()
           + "; the original file is unchanged", "check free space and permissions in that folder");
@@ -169,7 +169,7 @@ public final class RemoteStore implements ConfigStore {
     List<String> argv = new ArrayList<>(List.of(ejabberdctl.trim().split("\\s+")));
     argv.add("reload_config");
     long start = System.nanoTime();
-    RemoteShell.Result r = shell.run(argv, true);
+    Shell.Result r = shell.run(argv, true);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     return Ejabberdctl.answered(String.join(" ", argv) + " on " + shell.where(), r.exit(), r.out() + " " + r.err(), took);
   }

@@ -6,7 +6,7 @@ import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.ssh.Quote;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * user's home, @HOST@ the virtual host), creating folders with {@code dir_mode} and files with
  * {@code file_mode}; a docroot that user cannot write makes every XEP-0363 PUT fail (error.log:
  * "Cannot store file"; see ../shared/ejabberd-facts.md). The docroots come from ejabberd.yml (the
- * global {@code modules} and per host {@code host_config}/{@code append_host_config}), read through the given {@link RemoteShell}, so the same
+ * global {@code modules} and per host {@code host_config}/{@code append_host_config}), read through the given {@link Shell}, so the same
  * code works on this machine or over SSH.
  *
  * <p>Each entry point returns one {@link Report} whose steps say what was found or done; a failure
@@ -51,11 +51,11 @@ public final class Docroot {
     }
   }
 
-  private final RemoteShell shell;
+  private final Shell shell;
   private final TimedSteps steps;
   private ServerView server;
 
-  private Docroot(RemoteShell shell, long started) {
+  private Docroot(Shell shell, long started) {
     this.shell = shell;
     this.steps = new TimedSteps(started);
   }
@@ -65,7 +65,7 @@ public final class Docroot {
    * command. Whatever fails on the way becomes a step that names where it stopped, so the report
    * is always whole, in the format asked for, and never OK for work that did not run.
    */
-  private static Report run(RemoteShell shell, Options options, String action, Consumer<Docroot> work) {
+  private static Report run(Shell shell, Options options, String action, Consumer<Docroot> work) {
     Docroot docroot = new Docroot(shell, System.nanoTime());
     ServerView.Config config = docroot.attempt("config", () -> ServerView.config(shell, options.config()));
     if (config != null) {
@@ -126,7 +126,7 @@ public final class Docroot {
    *     permissions, space (CRITICAL under 100 MiB free, WARNING under 1 GiB), mount; a failure on
    *     the way is a CRITICAL or UNKNOWN step, never a throw
    */
-  public static Report check(RemoteShell shell, Options options) {
+  public static Report check(Shell shell, Options options) {
     return run(shell, options, "check", docroot -> {
       for (UploadDirs dirs : docroot.server.dirs()) {
         for (String path : docroot.paths(dirs)) {
@@ -146,7 +146,7 @@ public final class Docroot {
    *     when all was right, then the check's steps (not with dryRun); a command that failed or was
    *     refused is a CRITICAL or UNKNOWN step, never a throw
    */
-  public static Report fix(RemoteShell shell, Options options) {
+  public static Report fix(Shell shell, Options options) {
     return run(shell, options, "fix", docroot -> {
       boolean changed = false;
       boolean failed = false;
@@ -183,7 +183,7 @@ public final class Docroot {
    * @throws UserError UNKNOWN (exit 3), before anything runs, when match is blank or holds a '/'
    *     (it would reach outside the docroot's tree) or olderThan is under a minute
    */
-  public static Report prune(RemoteShell shell, Options options, String match, Duration olderThan) {
+  public static Report prune(Shell shell, Options options, String match, Duration olderThan) {
     if (match.contains("/") || match.isBlank()) {
       throw UserError.unusable("--match '" + match + "' must be a file name pattern", "e.g. --match 'ejup-check-*'");
     }
@@ -209,7 +209,7 @@ public final class Docroot {
     if (!dryRun) {
       find.add("-delete");
     }
-    RemoteShell.Result removed = shell.run(find, true);
+    Shell.Result removed = shell.run(find, true);
     long count = removed.out().lines().filter(l -> !l.isBlank()).count();
     if (!dryRun) {
       shell.run(List.of("find", "-P", path, "-mindepth", "1", "-type", "d", "-empty", "-delete"), true);
@@ -263,7 +263,7 @@ public final class Docroot {
       argv.add("-L");
     }
     argv.addAll(List.of("-c", PathState.FORMAT, "--", path));
-    RemoteShell.Result r = shell.run(argv, true);
+    Shell.Result r = shell.run(argv, true);
     return r.ok() ? PathState.parse(path, r.out()) : Optional.empty();
   }
 
@@ -320,7 +320,7 @@ public final class Docroot {
 
   private Boolean contents(String path) {
     String user = server.user();
-    RemoteShell.Result foreign = shell.run(List.of("find", "-P", path, "-mindepth", "1", "!", "-user", user, "-print", "-quit"), true);
+    Shell.Result foreign = shell.run(List.of("find", "-P", path, "-mindepth", "1", "!", "-user", user, "-print", "-quit"), true);
     String example = foreign.out().strip();
     steps.add(example.isEmpty()
         ? Step.ok("contents", Duration.ZERO, "everything under " + path + " belongs to " + user)
@@ -392,7 +392,7 @@ public final class Docroot {
   }
 
   private Boolean space(String path) {
-    RemoteShell.Result df = shell.run(List.of("df", "-P", "-k", "--", path), true);
+    Shell.Result df = shell.run(List.of("df", "-P", "-k", "--", path), true);
     String[] lines = df.out().strip().split("\n");
     String[] cols = lines[lines.length - 1].trim().split("\\s+");
     if (!df.ok() || cols.length < 6 || !cols[3].matches("[0-9]{1,18}")) {
@@ -408,7 +408,7 @@ public final class Docroot {
   }
 
   private Boolean mount(String path) {
-    RemoteShell.Result r = shell.run(List.of("findmnt", "-n", "-o", "TARGET,OPTIONS", "-T", path), false);
+    Shell.Result r = shell.run(List.of("findmnt", "-n", "-o", "TARGET,OPTIONS", "-T", path), false);
     String[] cols = r.out().strip().split("\\s+");
     if (!r.ok() || cols.length < 2) {
       steps.add(Step.of("mount", Status.OK, Duration.ZERO, "mount options unknown (no findmnt)", ""));
@@ -462,7 +462,7 @@ public final class Docroot {
         steps.add(Step.ok("fix", Duration.ZERO, "would run: " + text));
         continue;
       }
-      RemoteShell.Result r = shell.run(command, true);
+      Shell.Result r = shell.run(command, true);
       if (!r.ok()) {
         steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "`" + text + "` failed: " + oneLine(r.err()),
             "the commands before this one were done; fix the cause and run ejup docroot fix again"));

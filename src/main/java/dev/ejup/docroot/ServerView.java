@@ -7,7 +7,7 @@ import dev.ejup.config.UploadDirs;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.Severity;
 import dev.ejup.model.UserError;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,7 +25,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
   /** The config's path and its upload directories. */
   record Config(String path, List<UploadDirs> dirs) {}
 
-  static Config config(RemoteShell shell, String config) {
+  static Config config(Shell shell, String config) {
     String path = config != null ? config : USUAL_CONFIGS.stream()
         .filter(p -> shell.run(List.of("test", "-f", p), true).ok()).findFirst()
         .orElseThrow(() -> UserError.critical("no ejabberd.yml on " + shell.where() + " at " + String.join(", ", USUAL_CONFIGS),
@@ -51,7 +51,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
    * may be a bare uid with no name on this host (a container's 9000, as ps and stat show it);
    * its group is then the group of the same number, as container images make it.
    */
-  static ServerView user(RemoteShell shell, Config config, String owner) {
+  static ServerView user(Shell shell, Config config, String owner) {
     String user;
     String source;
     String running = owner != null ? null : shell.run(List.of("ps", "-eo", "user:32=,args="), false).out().lines()
@@ -69,7 +69,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
       throw UserError.critical("cannot tell which user ejabberd runs as on " + shell.where() + ": it is not running and there is no user 'ejabberd'",
           "start ejabberd, or name the user with --owner");
     }
-    RemoteShell.Result passwd = shell.run(List.of("getent", "passwd", "--", user), false);
+    Shell.Result passwd = shell.run(List.of("getent", "passwd", "--", user), false);
     String[] fields = passwd.out().strip().split(":");
     if (passwd.ok() && fields.length >= 6) {
       String name = fields[0];

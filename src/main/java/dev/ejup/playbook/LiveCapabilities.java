@@ -18,7 +18,7 @@ import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.ssh.LocalShell;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
 import java.io.IOException;
@@ -42,7 +42,7 @@ final class LiveCapabilities implements Capabilities {
   }
 
   /** Where an action runs: this machine, or the server named by the ssh option. */
-  private record Where(RemoteShell shell, ConfigStore store) implements AutoCloseable {
+  private record Where(Shell shell, ConfigStore store) implements AutoCloseable {
     @Override
     public void close() {
       shell.close();
@@ -51,7 +51,7 @@ final class LiveCapabilities implements Capabilities {
 
   private Where connect(Target target, Map<String, String> o) {
     String ssh = o.getOrDefault("ssh", "");
-    RemoteShell shell;
+    Shell shell;
     if (ssh.isBlank()) {
       shell = new LocalShell();
     } else {
@@ -194,7 +194,7 @@ final class LiveCapabilities implements Capabilities {
    * @param did the name of the steps that say what the action did or would do ("fix", "prune"),
    *     empty for a check: step names are stable identifiers, their details are free wording
    */
-  private Step docroot(String name, String did, Target target, Map<String, String> o, Function<RemoteShell, Report> action) {
+  private Step docroot(String name, String did, Target target, Map<String, String> o, Function<Shell, Report> action) {
     return guarded(name, target, o, where -> {
       Report report = action.apply(where.shell());
       Step worst = report.firstWorst();

@@ -1,6 +1,6 @@
 package dev.ejup.playbook;
 
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +11,11 @@ import java.util.Map;
  * first, so the steps after a simulated apply judge the config the real run would have written.
  * Commands still run on the real server.
  */
-final class PlannedConfigShell implements RemoteShell {
-  private final RemoteShell shell;
+final class PlannedConfigShell implements Shell {
+  private final Shell shell;
   private final Map<String, String> planned;
 
-  PlannedConfigShell(RemoteShell shell, Map<String, String> planned) {
+  PlannedConfigShell(Shell shell, Map<String, String> planned) {
     this.shell = shell;
     this.planned = Map.copyOf(planned);
   }

@@ -128,7 +128,7 @@ final class CommandChannel implements AutoCloseable {
   }
 
   /** Runs one shell command line; throws EOFException when the connection or the loop died meanwhile. */
-  RemoteShell.Result run(String command, long timeoutMillis) throws IOException {
+  Shell.Result run(String command, long timeoutMillis) throws IOException {
     out.write((escape(command) + "\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
     awaitAnswer(timeoutMillis);
@@ -143,7 +143,7 @@ final class CommandChannel implements AutoCloseable {
     int exit = Integer.parseInt(f[0]);
     String stdout = readExactly(Integer.parseInt(f[1]));
     String stderr = readExactly(Integer.parseInt(f[2]));
-    return new RemoteShell.Result(exit, stdout, stderr);
+    return new Shell.Result(exit, stdout, stderr);
   }
 
   /** Thrown when a command has not answered in time; the loop is then busy with it for good. */

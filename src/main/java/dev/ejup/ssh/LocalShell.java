@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the same commands on this machine, for when ejup runs on the ejabberd server itself (no
  * --ssh, or a playbook step without ssh). Each command is bounded by 60 s; as root through
- * {@code sudo -n} when ejup does not run as root. Failures as {@link RemoteShell} says.
+ * {@code sudo -n} when ejup does not run as root. Failures as {@link Shell} says.
  */
-public final class LocalShell implements RemoteShell {
+public final class LocalShell implements Shell {
   private final boolean root = "root".equals(System.getProperty("user.name"));
 
   @Override

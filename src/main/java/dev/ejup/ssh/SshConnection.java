@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * through a persistent command channel where the server allows it (one round trip each), else one
  * exec channel per command; each is bounded by {@link SshOptions#timeout()}.
  */
-public final class SshConnection implements RemoteShell {
+public final class SshConnection implements Shell {
   private static final Pattern FINGERPRINT = Pattern.compile("(\\S+) key fingerprint is (\\S+ )?(SHA256:\\S+?|[0-9a-f:]+)\\.?$", Pattern.MULTILINE);
   private final Session session;
   /** What open connected, outermost hop first; the last entry is the server's own session. */

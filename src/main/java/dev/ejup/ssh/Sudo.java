@@ -26,7 +26,7 @@ final class Sudo {
   }
 
   /** Throws when sudo itself refused (exit 1 with sudo's words), not when the command failed. */
-  static void requireAllowed(RemoteShell.Result result, List<String> argv, boolean used, String where, String login) {
+  static void requireAllowed(Shell.Result result, List<String> argv, boolean used, String where, String login) {
     if (used && result.exit() == 1 && isRefusal(result.err())) {
       String command = argv.get(0).startsWith("/") ? argv.get(0) : "/usr/bin/" + argv.get(0);
       throw UserError.critical("sudo on " + where + " refused `" + Quote.command(argv) + "`: "

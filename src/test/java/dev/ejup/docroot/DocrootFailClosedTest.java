@@ -11,7 +11,7 @@ import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
 import dev.ejup.ssh.LocalShell;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ class DocrootFailClosedTest {
   Path dir;
 
   /** The real shell, failing at the nth command (1-based) with what fault makes. */
-  private static final class FailingShell implements RemoteShell {
-    private final RemoteShell real = new LocalShell();
+  private static final class FailingShell implements Shell {
+    private final Shell real = new LocalShell();
     private final int failAt;
     private final Supplier<RuntimeException> fault;
     int commands;
@@ -75,7 +75,7 @@ class DocrootFailClosedTest {
     return new Docroot.Options(config.toString(), "root", false);
   }
 
-  private static void neverOkAtAnyCommand(BiFunction<RemoteShell, Docroot.Options, Report> action, Docroot.Options options,
+  private static void neverOkAtAnyCommand(BiFunction<Shell, Docroot.Options, Report> action, Docroot.Options options,
       Status withoutFault) {
     FailingShell clean = new FailingShell(0, () -> null);
     Report baseline = action.apply(clean, options);

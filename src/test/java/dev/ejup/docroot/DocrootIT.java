@@ -8,7 +8,7 @@ import dev.ejup.Ejup;
 import dev.ejup.model.UserError;
 import dev.ejup.report.Consumers;
 import dev.ejup.report.Format;
-import dev.ejup.ssh.RemoteShell;
+import dev.ejup.ssh.Shell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
 import dev.ejup.ssh.SshTarget;
@@ -347,7 +347,7 @@ class DocrootIT {
 
   @Test
   void aConnectionThatDropsMidCommandSaysSo() {
-    try (RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse("root@127.0.0.1:" + sshd.get("PORT")),
+    try (Shell shell = SshConnection.open(new SshOptions(SshTarget.parse("root@127.0.0.1:" + sshd.get("PORT")),
         Path.of(sshd.get("KEY")), Path.of(sshd.get("KNOWN_HOSTS")), false, null, Duration.ofSeconds(10), Path.of("/nonexistent")))) {
       UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
           // the session's own sshd process dies, as when a server reboots or a link drops
@@ -359,7 +359,7 @@ class DocrootIT {
 
   @Test
   void aCommandThatHangsIsBoundedBySshTimeout() {
-    try (RemoteShell shell = SshConnection.open(new SshOptions(SshTarget.parse(sshd.get("NOSUDO_USER") + "@127.0.0.1:" + sshd.get("PORT")),
+    try (Shell shell = SshConnection.open(new SshOptions(SshTarget.parse(sshd.get("NOSUDO_USER") + "@127.0.0.1:" + sshd.get("PORT")),
         Path.of(sshd.get("KEY")), Path.of(sshd.get("KNOWN_HOSTS")), false, null, Duration.ofSeconds(3), Path.of("/nonexistent")))) {
       assertEquals("up\n", shell.run(List.of("echo", "up"), false).out());
       long start = System.nanoTime();

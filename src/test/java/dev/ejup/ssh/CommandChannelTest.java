@@ -45,13 +45,13 @@ class CommandChannelTest {
     Process p = loop();
     assertTrue(CommandChannel.awaitReady(p.getInputStream(), 10_000, () -> !p.isAlive()), "the login script's chatter is skipped");
     try (CommandChannel c = new CommandChannel(p.getInputStream(), p.getOutputStream(), p::destroy, () -> !p.isAlive())) {
-      RemoteShell.Result echo = c.run(Quote.command(List.of("printf", "%s\\n", "a b", "$(x)", "it's")), 10_000);
-      assertEquals(new RemoteShell.Result(0, "a b\n$(x)\nit's\n", ""), echo);
-      RemoteShell.Result failing = c.run("echo out; echo err >&2; exit 7", 10_000);
-      assertEquals(new RemoteShell.Result(7, "out\n", "err\n"), failing);
-      RemoteShell.Result binary = c.run("printf 'no newline at the end'", 10_000);
+      Shell.Result echo = c.run(Quote.command(List.of("printf", "%s\\n", "a b", "$(x)", "it's")), 10_000);
+      assertEquals(new Shell.Result(0, "a b\n$(x)\nit's\n", ""), echo);
+      Shell.Result failing = c.run("echo out; echo err >&2; exit 7", 10_000);
+      assertEquals(new Shell.Result(7, "out\n", "err\n"), failing);
+      Shell.Result binary = c.run("printf 'no newline at the end'", 10_000);
       assertEquals("no newline at the end", binary.out());
-      RemoteShell.Result stdinIsEmpty = c.run("cat", 10_000);
+      Shell.Result stdinIsEmpty = c.run("cat", 10_000);
       assertEquals("", stdinIsEmpty.out(), "a command never reads the next command as its input");
       assertThrows(CommandChannel.Timeout.class, () -> c.run("sleep 5", 200), "a command that hangs is bounded");
       p.destroyForcibly().waitFor();

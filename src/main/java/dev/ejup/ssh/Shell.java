@@ -3,13 +3,14 @@ package dev.ejup.ssh;
 import java.util.List;
 
 /**
- * Runs commands on a server. The docroot rules talk to this, so they can be tested on plain
- * values; {@link SshConnection} is the real one, {@link LocalShell} runs them on this machine.
+ * Runs commands where ejabberd runs: over SSH ({@link SshConnection}) or on this machine
+ * ({@link LocalShell}), hence not "RemoteShell". The docroot rules talk to this, so they can be
+ * tested on plain values.
  * Every failure is a {@link dev.ejup.model.UserError}: CRITICAL (exit 2) when the command could
  * not run or did not finish in time, or when sudo refused; a command that ran and failed is a
  * {@link Result} with its exit status, for the caller to judge.
  */
-public interface RemoteShell extends AutoCloseable {
+public interface Shell extends AutoCloseable {
   /**
    * @param exit the command's exit status (0 ok)
    * @param out its standard output, decoded as UTF-8
