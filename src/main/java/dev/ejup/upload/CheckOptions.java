@@ -42,7 +42,7 @@ public record CheckOptions(
     if (domain().isEmpty()) {
       throw UserError.unusable("--jid " + at + " has no domain after '@'", "write it as user@domain, e.g. " + localpart() + "@example.org");
     }
-    if (!XmppSession.HostPort.isName(domain())) {
+    if (!dev.ejup.model.HostPort.isName(domain())) {
       throw UserError.unusable("--jid " + at + ": '" + domain() + "' is not a domain name", "write it as user@domain, e.g. monitor@example.org");
     }
     try {
@@ -55,7 +55,7 @@ public record CheckOptions(
     }
     if (server != null) {
       try {
-        XmppSession.HostPort.parse(server, directTls ? XmppSession.PORT_DIRECT_TLS : XmppSession.PORT_STARTTLS);
+        dev.ejup.model.HostPort.parse(server, directTls ? XmppSession.PORT_DIRECT_TLS : XmppSession.PORT_STARTTLS);
       } catch (IllegalArgumentException e) {
         throw UserError.unusable("--server '" + server + "': " + e.getMessage(),
             "write HOST[:PORT], e.g. xmpp.example.org, xmpp.example.org:5222 or [2001:db8::1]:5222");

@@ -17,7 +17,7 @@ import org.minidns.record.SRV;
 final class DirectTlsEndpoint {
   private DirectTlsEndpoint() {}
 
-  static XmppSession.HostPort lookup(String domain) {
+  static dev.ejup.model.HostPort lookup(String domain) {
     List<RemoteConnectionEndpointLookupFailure> failures = new ArrayList<>();
     Collection<SRV> records = List.of();
     try {
@@ -30,15 +30,15 @@ final class DirectTlsEndpoint {
   }
 
   /** Lowest priority wins; a "." target means the service is explicitly not offered, so the domain is tried. */
-  static XmppSession.HostPort pick(Collection<SRV> records, String domain) {
+  static dev.ejup.model.HostPort pick(Collection<SRV> records, String domain) {
     return records == null ? fallback(domain) : records.stream()
         .filter(r -> !r.target.toString().isEmpty() && !".".equals(r.target.toString()))
         .min(Comparator.comparingInt((SRV r) -> r.priority).thenComparing(r -> -r.weight))
-        .map(r -> new XmppSession.HostPort(r.target.toString(), r.port))
+        .map(r -> new dev.ejup.model.HostPort(r.target.toString(), r.port))
         .orElseGet(() -> fallback(domain));
   }
 
-  private static XmppSession.HostPort fallback(String domain) {
-    return new XmppSession.HostPort(domain, XmppSession.PORT_DIRECT_TLS);
+  private static dev.ejup.model.HostPort fallback(String domain) {
+    return new dev.ejup.model.HostPort(domain, XmppSession.PORT_DIRECT_TLS);
   }
 }

@@ -1,7 +1,8 @@
 package dev.ejup.upload;
 
-import dev.ejup.upload.tuning.SmackSetup;
 import dev.ejup.model.Cause;
+import dev.ejup.model.HostPort;
+import dev.ejup.upload.tuning.SmackSetup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,29 +210,6 @@ final class XmppSession implements AutoCloseable {
   @Override
   public void close() {
     connection.instantShutdown();
-  }
-
-  /** host:port to connect to; read by {@link dev.ejup.model.HostPort}, the one host[:port] reader. */
-  record HostPort(String host, int port) {
-    /**
-     * Reads host, host:port, [ipv6]:port, [ipv6] or a bare ipv6 address.
-     *
-     * @throws IllegalArgumentException saying in words what is wrong with the text
-     */
-    static HostPort parse(String text, int defaultPort) {
-      dev.ejup.model.HostPort parsed = dev.ejup.model.HostPort.parse(text, defaultPort);
-      return new HostPort(parsed.host(), parsed.port());
-    }
-
-    /** A host name or IPv4 address as DNS and the JDK take it (an XMPP domain is one too). */
-    static boolean isName(String text) {
-      return dev.ejup.model.HostPort.isName(text);
-    }
-
-    @Override
-    public String toString() {
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    }
   }
 
   Duration replyTimeout() {
