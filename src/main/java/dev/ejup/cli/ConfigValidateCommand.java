@@ -40,7 +40,7 @@ final class ConfigValidateCommand implements Command {
     } catch (UserError e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
-      throw ConfigWrite.internal("config validate of " + path, e, "no verdict");
+      throw dev.ejup.config.ConfigService.internal("config validate of " + path, e, "no verdict");
     }
     switch (format) {
       case "text" -> io.out().print(DiagnosticsRenderer.text(where, found));

@@ -6,7 +6,6 @@ import dev.ejup.config.UploadSettings;
 import dev.ejup.model.Diagnostic;
 import dev.ejup.model.Severity;
 import dev.ejup.model.Status;
-import dev.ejup.model.UserError;
 import java.nio.file.Path;
 
 /** What `config apply` and `config generate --into` share: ask {@link ConfigService} to apply, then say what it did. */
@@ -24,11 +23,6 @@ final class ConfigWrite {
 
   static int apply(Io io, ConfigStore store, Path path, UploadSettings settings, ApplyOptions options) {
     return apply(io, store, path, settings, options, null);
-  }
-
-  /** An unexpected failure of a config command as one UNKNOWN line: where, what, and the file's state. */
-  static UserError internal(String what, Throwable e, String state) {
-    return ConfigService.internal(what, e, state);
   }
 
   private static int render(Io io, ConfigService.Applied applied, ApplyOptions options) {

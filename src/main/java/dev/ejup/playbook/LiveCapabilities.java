@@ -21,7 +21,6 @@ import dev.ejup.ssh.LocalShell;
 import dev.ejup.ssh.Shell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
