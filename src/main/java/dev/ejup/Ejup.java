@@ -176,6 +176,7 @@ public final class Ejup implements ToolProvider {
     out.flush();
     err.flush();
     dev.ejup.upload.tuning.SmackExit.quietReactor();
+    dev.ejup.upload.tuning.StartUpCache.ranThrough(code);
     // halt, not exit: nothing left to clean up, and exit would wait on library threads
     Runtime.getRuntime().halt(code);
   }

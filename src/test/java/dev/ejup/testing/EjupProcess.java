@@ -45,10 +45,15 @@ public final class EjupProcess {
 
   /** Starts {@code bin/ejup args}, the launcher users run (needs the packaged jar: integration tests only). */
   public static EjupProcess launcher(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of("bin/ejup").toAbsolutePath().toString()));
+    return launcher(Path.of("bin/ejup"), env, args);
+  }
+
+  /** Starts a launcher (this checkout's, or a copy of it: {@link Checkout}) with args. */
+  public static EjupProcess launcher(Path launcher, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(launcher.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Map<String, String> all = new java.util.HashMap<>(env);
-    all.put("EJUP_JAVA_OPTS", "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath());
+    all.merge("EJUP_JAVA_OPTS", "-Djdk.net.hosts.file=" + Path.of("src/test/resources/hosts").toAbsolutePath(), (a, b) -> a + " " + b);
     return started(command, all);
   }
 
@@ -59,6 +64,12 @@ public final class EjupProcess {
 
   public long pid() {
     return process.pid();
+  }
+
+  public String outSoFar() {
+    synchronized (out) {
+      return out.toString(StandardCharsets.UTF_8);
+    }
   }
 
   public String errSoFar() {

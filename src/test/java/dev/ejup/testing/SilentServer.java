@@ -40,6 +40,15 @@ public final class SilentServer implements AutoCloseable {
     return accepted.await(seconds, TimeUnit.SECONDS);
   }
 
+  /** Waits until n clients have connected (bounded), and says whether they did. */
+  public boolean awaitClients(int n, int seconds) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (held.size() < n && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    return held.size() >= n;
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -1,0 +1,91 @@
+# Sourced by bin/ejup and scripts/start-up-cache (not run): which JDK runs ejup, which start-up cache
+# that JDK takes, and the JVM flags. One place, so the cache the package step makes is the one the
+# launcher's java accepts (a CDS archive or AOT cache is only used by the JDK, class path and GC it
+# was made with). Bash builtins only where bin/ejup runs it: it is on every check's path.
+
+# ejup_jar_stale HERE JAR: true when JAR is older than the checkout's sources (a `git pull`
+# without the install step); a jar installed without its sources is never stale
+ejup_jar_stale() {
+  [ -d "$1/src/main" ] && [ -n "$(find "$1/pom.xml" "$1/src/main" "$1/templates" -newer "$2" -print -quit 2>/dev/null)" ]
+}
+
+# ejup_java [JDK-HOME]: sets java (its binary), java_feature (17, 21, 25...; 0 when unknown) and
+# java_id (names the cache directory: the JDK's folder and exact version). Order: the argument,
+# JAVA_HOME, the newest JDK under /usr/lib/jvm, then `java` on PATH.
+ejup_java() {
+  local home=${1:-${JAVA_HOME:-}} d feature best= best_feature=0
+  if [ -z "$home" ]; then
+    for d in /usr/lib/jvm/*/; do
+      d=${d%/}
+      # Debian's java-1.17.0-openjdk-amd64 is a link to java-17-openjdk-amd64: the same JDK
+      [ -L "$d" ] || [ ! -x "$d/bin/java" ] && continue
+      ejup_release "$d"
+      feature=$release_feature
+      if [ "$feature" -gt "$best_feature" ]; then best=$d; best_feature=$feature; fi
+    done
+    home=$best
+  fi
+  if [ -z "$home" ] && d=$(command -v java); then
+    d=$(readlink -f "$d")
+    home=${d%/bin/java}
+  fi
+  java=$home/bin/java
+  ejup_release "$home"
+  java_feature=$release_feature
+  java_id=${home##*/}-$release_version
+}
+
+# ejup_release DIR: release_feature and release_version from DIR/release (0 and "unknown" without one)
+ejup_release() {
+  local line
+  release_feature=0 release_version=unknown
+  [ -r "$1/release" ] || return 0
+  while IFS= read -r line; do
+    case $line in
+      JAVA_RUNTIME_VERSION=*) release_version=${line#*=}; release_version=${release_version//\"/} ;;
+      JAVA_VERSION=*)
+        line=${line#*=}; line=${line//\"/}; line=${line%%.*}
+        [[ $line =~ ^[0-9]+$ ]] && release_feature=$line ;;
+    esac
+  done < "$1/release"
+  [ "$release_version" != unknown ] || release_version=$release_feature
+}
+
+# ejup_cache_kind: "aot" on JDK 25 and later (JEP 483/514/515: classes loaded and linked, method
+# profiles), else "cds" (an AppCDS archive of the loaded classes: 17 to 24)
+ejup_cache_kind() {
+  if [ "$java_feature" -ge 25 ]; then echo aot; else echo cds; fi
+}
+
+# The flags of a short run: C1 only, serial GC, small stacks. A cache is made and used with these
+# (the GC and the class path must match, or the JVM silently skips the cache).
+EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
+# JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata
+EJUP_LOG_FLAGS=(-Xlog:disable -Xlog:all=error:stderr)
+
+# ejup_cache_use FILE: the flags that use the cache FILE (the JVM goes on without it when it is not
+# for this JDK, jar or GC: -Xshare:auto / AOTMode=auto)
+ejup_cache_use() {
+  if [ "$(ejup_cache_kind)" = aot ]; then echo "-XX:AOTCache=$1"; else echo "-XX:SharedArchiveFile=$1"; fi
+}
+
+# ejup_cache_make FILE: the flags that make a cache FILE when the JVM exits
+ejup_cache_make() {
+  if [ "$(ejup_cache_kind)" = aot ]; then echo "-XX:AOTCacheOutput=$1"; else echo "-XX:ArchiveClassesAtExit=$1"; fi
+}
+
+# ejup_cache_proven FILE JAR: true when the JDK maps FILE for JAR with the launcher's flags and
+# loads ejup's own classes from it (AOTMode=on and -Xshare:on fail loudly where auto would go on
+# without it: a cache for another JDK, jar, GC, or a file cut short)
+ejup_cache_proven() {
+  local mode log shared
+  if [ "$(ejup_cache_kind)" = aot ]; then mode=-XX:AOTMode=on; else mode=-Xshare:on; fi
+  log=$(mktemp) || return 1
+  if ! "$java" "${EJUP_FAST_FLAGS[@]}" "$mode" "$(ejup_cache_use "$1")" -Xlog:disable -Xlog:class+load=info:file="$log" \
+      -jar "$2" --version >/dev/null 2>&1; then
+    rm -f "$log"; return 1
+  fi
+  shared=$(grep -c 'dev.ejup.Ejup source: shared objects file' "$log" || true)
+  rm -f "$log"
+  [ "$shared" -ge 1 ]
+}

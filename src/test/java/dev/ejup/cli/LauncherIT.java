@@ -1,0 +1,194 @@
+package dev.ejup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.testing.Checkout;
+import dev.ejup.testing.EjupProcess;
+import dev.ejup.testing.LocalEjabberd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/ejup as cron and Nagios run it, as root and as another user, on a copy of the checkout:
+ * it never builds (a stale or missing jar is one UNKNOWN line), runs the newest JDK with the
+ * start-up cache made for it, proves the cache is really used, and goes on without one that is
+ * stale or for another JDK. Each case was measured on the launcher that built at check time.
+ */
+class LauncherIT {
+  private static final String[] CHECK_CLOSED_PORT = {"check", "--jid", "hc@localhost", "--server", "127.0.0.1:9",
+      "--format", "nagios", "--deadline", "20"};
+  private static final Map<String, String> PASSWORD = Map.of("EJUP_PASSWORD", "x", "EJUP_NO_CDS_LEARNING", "1");
+
+  /** Before: five checks after a `git pull` ran five `mvn package` in one target/ (Maven's errors, exit 1 for one). */
+  @Test
+  void checksAfterAPullNeverBuildAndSayUnknownInOneLine() throws Exception {
+    Checkout checkout = Checkout.copy().withSources();
+    Path source = checkout.root.resolve("src/main/java/A.java");
+    Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis()));
+    FileTime jarTime = Files.getLastModifiedTime(checkout.jar());
+    List<EjupProcess> five = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      five.add(EjupProcess.launcher(checkout.launcher(), PASSWORD, CHECK_CLOSED_PORT));
+    }
+    for (EjupProcess check : five) {
+      EjupProcess.Result r = check.waitFor(60);
+      assertEquals(3, r.exitCode(), r.out() + r.err());
+      assertEquals(1, r.out().lines().count(), r.out());
+      assertTrue(r.out().startsWith("EJUP UNKNOWN - " + checkout.jar() + " is older than the sources"), r.out());
+      assertTrue(r.out().contains("run scripts/install"), r.out());
+      assertEquals("", r.err(), "no build, no Maven: " + r.err());
+    }
+    assertEquals(jarTime, Files.getLastModifiedTime(checkout.jar()), "the jar was not rebuilt");
+    assertFalse(Files.exists(checkout.root.resolve("target/classes")), "nothing was compiled");
+  }
+
+  @Test
+  void aMissingJarIsOneUnknownLineForChecksAndOneErrorLineOtherwise() throws Exception {
+    Checkout checkout = Checkout.copy();
+    Files.delete(checkout.jar());
+    EjupProcess.Result check = EjupProcess.launcher(checkout.launcher(), PASSWORD, CHECK_CLOSED_PORT).waitFor(60);
+    assertEquals(3, check.exitCode());
+    assertTrue(check.out().matches("EJUP UNKNOWN - \\S+ejup.jar is missing, nothing was checked \\(hint: build it once with scripts/install.*\\n"),
+        check.out());
+    EjupProcess.Result version = EjupProcess.launcher(checkout.launcher(), Map.of(), "version").waitFor(60);
+    assertEquals(3, version.exitCode());
+    assertEquals("", version.out());
+    assertTrue(version.err().startsWith("ejup: ") && version.err().lines().count() == 1, version.err());
+  }
+
+  /** Before: as nagios, a stale jar never rebuilt and every check ended in Maven's errors (exit 3). */
+  @Test
+  void anotherUserRunsChecksWithTheCacheAndWritesNothing() throws Exception {
+    Checkout checkout = Checkout.copy().withSources();
+    startUpCache(checkout);
+    Path log = Files.createDirectories(checkout.root.resolve("log"));
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rwxrwxrwx"));
+    List<String> before = checkout.cacheFiles();
+    LocalEjabberd.Shell.Result r = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-i",
+        "PATH=/usr/bin:/bin", "EJUP_PASSWORD=x", "EJUP_JAVA_OPTS=-Xlog:class+load=info:file=" + log.resolve("classes.log")),
+        checkout.launcher().toString(), CHECK_CLOSED_PORT);
+    assertEquals(2, r.exit(), "a closed port is CRITICAL, not a build error: " + r.out());
+    assertTrue(r.out().startsWith("EJUP CHECK CRITICAL"), r.out());
+    assertEquals(before, checkout.cacheFiles(), "another user learns nothing and writes nothing");
+    assertTrue(Files.readString(log.resolve("classes.log")).contains("dev.ejup.Ejup source: shared objects file"),
+        "ejup's classes came from the cache");
+  }
+
+  /** The cache is made and used for the JDK the launcher picks (Temurin 25 here: an AOT cache). */
+  @Test
+  void theCacheIsReallyUsedAndSkippedCleanlyWhenStaleOrForAnotherJdk() throws Exception {
+    Checkout checkout = Checkout.copy();
+    startUpCache(checkout);
+    List<Path> dirs = checkout.cacheDirs();
+    assertEquals(1, dirs.size(), dirs.toString());
+    Path cache;
+    try (var files = Files.list(dirs.get(0))) {
+      cache = files.filter(f -> f.getFileName().toString().startsWith("base.")).findFirst().orElseThrow();
+    }
+    assertTrue(ejupFromCache(checkout, Map.of()), "ejup's classes come from the cache");
+
+    // the jar is rebuilt after the cache was made: the cache is not offered, the run is as good without it
+    Files.setLastModifiedTime(checkout.jar(), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    assertFalse(ejupFromCache(checkout, Map.of()), "a cache older than the jar is not used");
+    Files.setLastModifiedTime(checkout.jar(), FileTime.fromMillis(Files.getLastModifiedTime(cache).toMillis() - 5_000));
+
+    // the same cache file where another JDK looks for its own: that JDK goes on without it, silently
+    String other = cache.getFileName().toString().endsWith(".aot") ? "/usr/lib/jvm/java-17-openjdk-amd64" : "/usr/lib/jvm/temurin-25-jdk-amd64";
+    if (Files.isExecutable(Path.of(other, "bin/java"))) {
+      EjupProcess.Result once = EjupProcess.launcher(checkout.launcher(), Map.of("JAVA_HOME", other), "version").waitFor(60);
+      assertEquals(0, once.exitCode(), once.err());
+      for (Path dir : checkout.cacheDirs()) {
+        if (!dir.equals(dirs.get(0))) {
+          Files.copy(cache, dir.resolve(cache.getFileName().toString().endsWith(".aot") ? "base.cds" : "base.aot"));
+        }
+      }
+      EjupProcess.Result foreign = EjupProcess.launcher(checkout.launcher(), Map.of("JAVA_HOME", other), "version").waitFor(60);
+      assertEquals(0, foreign.exitCode(), foreign.err());
+      assertTrue(foreign.out().startsWith("ejup "), foreign.out());
+      assertEquals("", foreign.err(), "no warning from the JVM");
+      assertFalse(ejupFromCache(checkout, Map.of("JAVA_HOME", other)), "another JDK's cache is not used");
+    }
+    // a cache cut short (a dump killed half-way) is refused by the proof the package step and the launcher run
+    Path cut = checkout.root.resolve("cut.cache");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(cache), 1 << 20));
+    LocalEjabberd.Shell.Result proof = run(List.of(), "bash", "-c",
+        ". \"$0/bin/ejup-runtime.sh\"; ejup_java; ejup_cache_proven \"$1\" \"$0/target/ejup.jar\"", checkout.root.toString(), cut.toString());
+    assertEquals(1, proof.exit(), "a cut cache is not proven: " + proof.out());
+  }
+
+  /**
+   * The first good check learns the cache (one run, the lock's holder), a later run proves it with
+   * this JDK and renames it into place, and the checks after it load the whole flow from it.
+   */
+  @Test
+  void aGoodCheckLearnsTheCacheTheNextChecksUse() throws Exception {
+    Checkout checkout = Checkout.copy();
+    LocalEjabberd server = LocalEjabberd.up("i14launch");
+    try {
+      String[] check = {"check", "--jid", server.get("JID"), "--server", "localhost:" + server.get("XMPP_PORT"), "--format", "nagios"};
+      Map<String, String> env = Map.of("EJUP_PASSWORD", server.password());
+      EjupProcess.Result first = EjupProcess.launcher(checkout.launcher(), env, check).waitFor(300);
+      assertEquals(0, first.exitCode(), first.out() + first.err());
+      assertEquals("", first.err(), "the learning run says nothing of its own");
+      assertTrue(checkout.cacheFiles().stream().anyMatch(f -> f.matches("learn\\.\\d+\\.ok")), checkout.cacheFiles().toString());
+      EjupProcess.Result settle = EjupProcess.launcher(checkout.launcher(), Map.of(), "version").waitFor(120);
+      assertEquals(0, settle.exitCode(), settle.err());
+      List<String> files = checkout.cacheFiles();
+      assertTrue(files.contains("learned.aot") || files.contains("learned.cds"), files.toString());
+      assertFalse(files.stream().anyMatch(f -> f.matches("learn\\.\\d+.*")), files.toString());
+
+      Path log = checkout.root.resolve("classes.log");
+      Map<String, String> logged = new java.util.HashMap<>(env);
+      logged.put("EJUP_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+      EjupProcess.Result used = EjupProcess.launcher(checkout.launcher(), logged, check).waitFor(120);
+      assertEquals(0, used.exitCode(), used.out() + used.err());
+      List<String> lines = Files.readAllLines(log);
+      long shared = lines.stream().filter(l -> l.contains("source: shared objects file")).count();
+      assertTrue(shared > 0.9 * lines.size(), shared + " of " + lines.size() + " classes from the learned cache");
+      assertTrue(lines.stream().anyMatch(l -> l.contains("org.jivesoftware.smack.sasl.core.ScramMechanism source: shared objects file")),
+          "the login, which the package step's training never reaches, was learned");
+      assertEquals(files, checkout.cacheFiles(), "nothing learned twice");
+    } finally {
+      server.down();
+    }
+  }
+
+  /**
+   * Whether `bin/ejup version` loaded ejup's main class from a start-up cache (the JDK's own
+   * classes come from the JDK's default archive with or without ejup's cache).
+   */
+  private static boolean ejupFromCache(Checkout checkout, Map<String, String> env) throws IOException {
+    Path log = Files.createTempFile(checkout.root, "classes", ".log");
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("EJUP_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+    EjupProcess.Result r = EjupProcess.launcher(checkout.launcher(), all, "version").waitFor(60);
+    assertEquals(0, r.exitCode(), r.err());
+    return Files.readAllLines(log).stream().anyMatch(l -> l.contains("dev.ejup.Ejup source: shared objects file"));
+  }
+
+  /** Runs scripts/start-up-cache for the copy (the package step's cache, for the JDK the launcher picks). */
+  static void startUpCache(Checkout checkout) throws IOException {
+    Files.createDirectories(checkout.root.resolve("scripts"));
+    Path copy = checkout.root.resolve("scripts/start-up-cache");
+    Files.copy(Path.of("scripts/start-up-cache"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    LocalEjabberd.Shell.Result r = run(List.of("env", "-u", "JAVA_HOME"), copy.toString());
+    assertEquals(0, r.exit(), r.out());
+  }
+
+  private static LocalEjabberd.Shell.Result run(List<String> prefix, String command, String... args) {
+    List<String> argv = new ArrayList<>(prefix);
+    argv.add(command);
+    argv.addAll(List.of(args));
+    return LocalEjabberd.Shell.run(argv, 300);
+  }
+}
