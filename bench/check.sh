@@ -49,7 +49,7 @@ size=$((100 * 1024 * 1024))
 head -c "$size" /dev/urandom > "$work/big.bin"
 same=yes
 for _ in $(seq "$BIG_RUNS"); do
-  /usr/bin/time -f '%e %U %S %M' -o "$work/bt" "${E[@]}" --size 100M --no-probes --format json > "$work/json" 2>/dev/null || true
+  /usr/bin/time -f '%e %U %S %M' -o "$work/bt" "${E[@]}" --size 100M --no-probes --step-timeout 120 --deadline 600 --format json > "$work/json" 2>/dev/null || true
   tail -1 "$work/bt" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >> "$work/ebig"
   sed -n 's/.*"name": "put", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p' "$work/json" >> "$work/eput"
   sed -n 's/.*"name": "get", "status": "OK", "duration_seconds": \([0-9.]*\).*/\1/p' "$work/json" >> "$work/eget"
