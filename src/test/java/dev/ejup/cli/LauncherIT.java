@@ -65,6 +65,25 @@ class LauncherIT {
     assertTrue(version.err().startsWith("ejup: ") && version.err().lines().count() == 1, version.err());
   }
 
+  @Test
+  void aJavaHomeWithoutJavaOrWithAnOldJavaIsOneUnknownLine() throws Exception {
+    Checkout checkout = Checkout.copy();
+    Path none = checkout.root.resolve("no-jdk");
+    EjupProcess.Result missing = EjupProcess.launcher(checkout.launcher(), Map.of("JAVA_HOME", none.toString()), CHECK_CLOSED_PORT).waitFor(60);
+    assertEquals(3, missing.exitCode());
+    assertEquals("EJUP UNKNOWN - JAVA_HOME=" + none + " has no bin/java, nothing was checked (hint: point JAVA_HOME at a JDK 17 or newer,"
+        + " or unset it to use the newest in /usr/lib/jvm)\n", missing.out());
+    Path old = Files.createDirectories(checkout.root.resolve("jdk-11/bin"));
+    Files.writeString(old.resolve("java"), "#!/bin/sh\necho 'a Java 11 ran'\n");
+    Files.setPosixFilePermissions(old.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(old.getParent().resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"11.0.2\"\n");
+    EjupProcess.Result eleven = EjupProcess.launcher(checkout.launcher(), Map.of("JAVA_HOME", old.getParent().toString()), CHECK_CLOSED_PORT)
+        .waitFor(60);
+    assertEquals(3, eleven.exitCode());
+    assertTrue(eleven.out().startsWith("EJUP UNKNOWN - " + old.resolve("java") + " is Java 11, ejup needs 17 or newer"), eleven.out());
+    assertFalse(eleven.out().contains("a Java 11 ran"), eleven.out());
+  }
+
   /** Before: as nagios, a stale jar never rebuilt and every check ended in Maven's errors (exit 3). */
   @Test
   void anotherUserRunsChecksWithTheCacheAndWritesNothing() throws Exception {
