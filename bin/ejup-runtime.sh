@@ -9,8 +9,8 @@ ejup_jar_stale() {
   [ -d "$1/src/main" ] && [ -n "$(find "$1/pom.xml" "$1/src/main" "$1/templates" -newer "$2" -print -quit 2>/dev/null)" ]
 }
 
-# ejup_java [JDK-HOME]: sets java (its binary), java_feature (17, 21, 25...; 0 when unknown) and
-# java_id (names the cache directory: the JDK's folder and exact version). Order: the argument,
+# ejup_java [JDK-HOME]: sets java (its binary), java_feature (17, 21, 25...; 0 when unknown),
+# java_id (names the cache directory: the JDK's folder and exact version) and the cache_* below. Order: the argument,
 # JAVA_HOME, the newest JDK under /usr/lib/jvm, then `java` on PATH.
 ejup_java() {
   local home=${1:-${JAVA_HOME:-}} d feature best= best_feature=0
@@ -33,6 +33,7 @@ ejup_java() {
   ejup_release "$home"
   java_feature=$release_feature
   java_id=${home##*/}-$release_version
+  ejup_cache_flags
 }
 
 # ejup_release DIR: release_feature and release_version from DIR/release (0 and "unknown" without one)
@@ -51,10 +52,16 @@ ejup_release() {
   [ "$release_version" != unknown ] || release_version=$release_feature
 }
 
-# ejup_cache_kind: "aot" on JDK 25 and later (JEP 483/514/515: classes loaded and linked, method
-# profiles), else "cds" (an AppCDS archive of the loaded classes: 17 to 24)
-ejup_cache_kind() {
-  if [ "$java_feature" -ge 25 ]; then echo aot; else echo cds; fi
+# cache_kind (set by ejup_java): "aot" on JDK 25 and later (JEP 483/514/515: classes loaded and
+# linked, method profiles), else "cds" (an AppCDS archive of the loaded classes: 17 to 24); with
+# cache_use (the option that runs with a cache, file name appended) and cache_make (the option
+# that makes one as the JVM exits). Variables, not functions: each $(...) is a fork on a check's path.
+ejup_cache_flags() {
+  if [ "$java_feature" -ge 25 ]; then
+    cache_kind=aot cache_use=-XX:AOTCache= cache_make=-XX:AOTCacheOutput=
+  else
+    cache_kind=cds cache_use=-XX:SharedArchiveFile= cache_make=-XX:ArchiveClassesAtExit=
+  fi
 }
 
 # The flags of a short run: C1 only, serial GC, small stacks. A cache is made and used with these
@@ -63,25 +70,14 @@ EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
 # JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata
 EJUP_LOG_FLAGS=(-Xlog:disable -Xlog:all=error:stderr)
 
-# ejup_cache_use FILE: the flags that use the cache FILE (the JVM goes on without it when it is not
-# for this JDK, jar or GC: -Xshare:auto / AOTMode=auto)
-ejup_cache_use() {
-  if [ "$(ejup_cache_kind)" = aot ]; then echo "-XX:AOTCache=$1"; else echo "-XX:SharedArchiveFile=$1"; fi
-}
-
-# ejup_cache_make FILE: the flags that make a cache FILE when the JVM exits
-ejup_cache_make() {
-  if [ "$(ejup_cache_kind)" = aot ]; then echo "-XX:AOTCacheOutput=$1"; else echo "-XX:ArchiveClassesAtExit=$1"; fi
-}
-
 # ejup_cache_proven FILE JAR: true when the JDK maps FILE for JAR with the launcher's flags and
 # loads ejup's own classes from it (AOTMode=on and -Xshare:on fail loudly where auto would go on
 # without it: a cache for another JDK, jar, GC, or a file cut short)
 ejup_cache_proven() {
   local mode log shared
-  if [ "$(ejup_cache_kind)" = aot ]; then mode=-XX:AOTMode=on; else mode=-Xshare:on; fi
+  if [ "$cache_kind" = aot ]; then mode=-XX:AOTMode=on; else mode=-Xshare:on; fi
   log=$(mktemp) || return 1
-  if ! "$java" "${EJUP_FAST_FLAGS[@]}" "$mode" "$(ejup_cache_use "$1")" -Xlog:disable -Xlog:class+load=info:file="$log" \
+  if ! "$java" "${EJUP_FAST_FLAGS[@]}" "$mode" "$cache_use$1" -Xlog:disable -Xlog:class+load=info:file="$log" \
       -jar "$2" --version >/dev/null 2>&1; then
     rm -f "$log"; return 1
   fi
