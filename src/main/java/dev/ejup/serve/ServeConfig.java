@@ -204,7 +204,9 @@ record ServeConfig(Path file, Map<String, Module> modules) {
       List<Node> items = list instanceof SequenceNode seq ? seq.getValue() : List.of(list);
       for (Node item : items) {
         String t = scalar(item, prefix + "targets").toLowerCase(Locale.ROOT);
-        if (!HostPort.isName(t.replace("*", "x"))) {
+        String rest = t.startsWith("*.") ? t.substring(2) : t;
+        // a pattern names its parent domain in full: '*' or '*.org' would let anyone choose where the exporter logs in
+        if (rest.contains("*") || !HostPort.isName(rest) || (rest != t && !rest.contains("."))) {
           throw UserError.unusable(where(item) + ": target '" + t + "' is not a domain name or a *.domain pattern", "e.g. targets: [example.org, '*.example.net']");
         }
         targets.add(t);
