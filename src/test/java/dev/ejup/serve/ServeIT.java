@@ -133,6 +133,12 @@ class ServeIT {
       assertEquals("0", stepStatus(r.body(), "localhost", step), step + " in:\n" + r.body());
     }
     assertEquals("10485760", sample(r.body(), "ejup_upload_max_file_size_bytes{target=\"localhost\"}"));
+    assertEquals("201", sample(r.body(), "ejup_upload_put_status_code{target=\"localhost\"}"));
+    assertEquals("200", sample(r.body(), "ejup_upload_get_status_code{target=\"localhost\"}"));
+    // the test CA's server certificate is valid for years: both endpoints' expiry lies ahead
+    double now = System.currentTimeMillis() / 1000.0;
+    assertTrue(Double.parseDouble(sample(r.body(), "ejup_xmpp_cert_expiry_timestamp_seconds{target=\"localhost\"}")) > now + 86400);
+    assertTrue(Double.parseDouble(sample(r.body(), "ejup_http_cert_expiry_timestamp_seconds{target=\"localhost\"}")) > now + 86400);
     // every probe uploads a new file: two probes, two files more in the docroot
     long before = checkFiles();
     assertEquals("1", sample(probe("quick", "localhost").body(), "probe_success"));
@@ -179,6 +185,7 @@ class ServeIT {
       assertEquals("0", sample(r.body(), "probe_success"));
       assertEquals("0", stepStatus(r.body(), "vh2.localhost", "slot"), r.body());
       assertEquals("2", stepStatus(r.body(), "vh2.localhost", "put"), r.body());
+      assertEquals("500", sample(r.body(), "ejup_upload_put_status_code{target=\"vh2.localhost\"}"), r.body());
       // the page says why, with the hint
       String page = get("/").body();
       assertTrue(page.contains("PUT answered HTTP 500") && page.contains("ejup docroot check"), page);
