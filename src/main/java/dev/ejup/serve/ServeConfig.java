@@ -206,8 +206,13 @@ record ServeConfig(Path file, Map<String, Module> modules) {
         String t = scalar(item, prefix + "targets").toLowerCase(Locale.ROOT);
         String rest = t.startsWith("*.") ? t.substring(2) : t;
         // a pattern names its parent domain in full: '*' or '*.org' would let anyone choose where the exporter logs in
-        if (rest.contains("*") || !HostPort.isName(rest) || (rest != t && !rest.contains("."))) {
+        if (rest.contains("*") || !HostPort.isName(rest)) {
           throw UserError.unusable(where(item) + ": target '" + t + "' is not a domain name or a *.domain pattern", "e.g. targets: [example.org, '*.example.net']");
+        }
+        // *.localhost is loopback by definition (RFC 6761); any other single label is a top-level domain
+        if (rest != t && !rest.contains(".") && !rest.equals("localhost")) {
+          throw UserError.unusable(where(item) + ": target pattern '" + t + "' would allow every domain under ." + rest,
+              "name the parent domain in full, e.g. '*.example." + rest + "'");
         }
         targets.add(t);
         patterns.add(Pattern.compile(Pattern.quote(t).replace("*", "\\E[a-z0-9-]+(\\.[a-z0-9-]+)*\\Q")));

@@ -45,6 +45,7 @@ class ServeConfigTest {
     for (String other : new String[] {"example.net", "xexample.org", "example.org.evil", "a.example.net.evil", "evil/.example.net", "sub.example.org"}) {
       assertFalse(m.allows(other), other);
     }
+    assertTrue(load("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: ['*.localhost']\n").modules().get("u").allows("vh1.localhost"));
     assertEquals("monitor@a.example.net", ServeConfig.Module.fill(m.jid(), "a.example.net"));
     assertEquals(12_000, m.timeout().toMillis());
   }
@@ -60,7 +61,7 @@ class ServeConfigTest {
     assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: " + dir.resolve("none") + "\n    targets: [a.org]\n")
         .contains("does not exist"));
     assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: PW\n    targets: ['*']\n").contains("not a domain name"));
-    assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: PW\n    targets: ['*.org']\n").contains("not a domain name"));
+    assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: PW\n    targets: ['*.org']\n").contains("would allow every domain under .org"));
     assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: PW\n    targets: ['a.*.org']\n").contains("not a domain name"));
     assertTrue(refusal("modules:\n  upload:\n    jid: monitor@{target}\n    password_file: PW\n    targets: [a.org]\n    timeout: -1\n")
         .contains("not a number of seconds"));
