@@ -44,9 +44,10 @@ modules:
     targets: [localhost, "*.localhost"]
 YAML
 bin/ejup check --jid "$EJUP_TEST_JID" --password-file "$EJUP_TEST_PASSWORD_FILE" --server "127.0.0.1:$EJUP_TEST_XMPP_PORT" --no-probes >/dev/null || true
+t_start=$(date +%s.%N)
 bin/ejup serve --config "$work/serve.yml" --listen "127.0.0.1:$port" --max-concurrent "$LIMIT" 2> "$work/serve.log" &
 launcher=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1000); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.02; done
 serve_pid=$(pgrep -P "$launcher" java || echo "$launcher")
 probe() { curl -s -o "$work/last" -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$port/probe?module=quick&target=$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
@@ -55,6 +56,10 @@ seconds() { /usr/bin/time -f %e -o "$work/t" "$@" >/dev/null 2>&1 || true; tail 
 cpu() { awk '{print ($14+$15)/100}' "/proc/$serve_pid/stat"; }
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$serve_pid/status"; }
 
+ready_ms=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", (b-a)*1000}')
+t0=$(date +%s.%N); bin/ejup version >/dev/null; version_ms=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", (b-a)*1000}')
+echo "== start-up: bin/ejup serve until /-/ready answers, beside bin/ejup version"
+printf '%-44s %8s ms\n' "ejup serve to /-/ready" "$ready_ms" "ejup version" "$version_ms"
 for _ in $(seq 30); do probe localhost >/dev/null; done   # warm-up: class loading and JIT
 echo "== 1 KiB upload: warm probe vs cold clients, $RUNS runs each, interleaved (nproc $(nproc), load $(cut -d' ' -f1 /proc/loadavg))"
 : > "$work/warm"; : > "$work/gs"; : > "$work/cold"
@@ -85,15 +90,14 @@ echo "== 100 probes over $VHOSTS vhosts, $PARALLEL requests at once, --max-concu
 sampler=$!
 t0=$(date +%s.%N)
 for i in $(seq 100); do echo "vh$(( (i - 1) % VHOSTS + 1 )).localhost"; done \
-  | xargs -P "$PARALLEL" -I{} curl -s -o "$work/out.{}.$RANDOM" -w '%{http_code}\n' -H 'X-Prometheus-Scrape-Timeout-Seconds: 30' \
-      "http://127.0.0.1:$port/probe?module=quick&target={}" > "$work/codes"
+  | xargs -P "$PARALLEL" -I{} curl -s -w 'HTTP %{http_code}\n' -H 'X-Prometheus-Scrape-Timeout-Seconds: 30' \
+      "http://127.0.0.1:$port/probe?module=quick&target={}" > "$work/answers"
 t1=$(date +%s.%N)
 kill "$sampler"; wait "$sampler" 2>/dev/null || true
 printf '%-44s %8s s\n' "wall time" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b-a}')"
-printf '%-44s %8s\n' "answers by HTTP status" "$(sort "$work/codes" | uniq -c | awk '{printf "%s:%s ", $2, $1}')"
-printf '%-44s %8s of 100\n' "probe_success 1" "$(cat "$work"/out.* | grep -c '^probe_success 1' || true)"
+printf '%-44s %8s\n' "answers by HTTP status" "$(grep '^HTTP ' "$work/answers" | sort | uniq -c | awk '{printf "%s:%s ", $3, $1}')"
+printf '%-44s %8s of 100\n' "probe_success 1" "$(grep -c '^probe_success 1' "$work/answers" || true)"
 printf '%-44s %8s (at most %s)\n' "most probes in flight (sampled)" "$(sort -n "$work/inflight" | tail -1)" "$LIMIT"
-rm -f "$work"/out.*
 
 echo "== RSS over $SOAK probes (4 at a time), MiB every $((SOAK / 10))"
 line=""
