@@ -16,6 +16,12 @@ ensure_test_tools() {
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
   fi
+  if ! command -v chromium >/dev/null; then
+    # headless Chromium reads ejup serve's page as a browser does (ServeIT)
+    echo "ejup: installing chromium (apt-get)..." >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium >&2
+  fi
   if ! command -v ansible-inventory >/dev/null; then
     # ansible-core (about 35 s) has ansible-inventory; the full ansible package adds only collections
     echo "ejup: installing ansible-inventory (apt-get install ansible-core)..." >&2

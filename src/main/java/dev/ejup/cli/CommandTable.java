@@ -25,6 +25,7 @@ public final class CommandTable {
         group("docroot", "Check and fix the upload docroot's owner and modes, on this machine or over SSH",
             List.of(DocrootCheckCommand::new, DocrootFixCommand::new, DocrootPruneCommand::new)),
         single("check", "Run the whole XEP-0363 upload flow as a client and report each step", CheckCommand::new),
+        single("serve", "Run a Prometheus probe exporter for upload, the way blackbox_exporter probes HTTP", ServeCommand::new),
         single("play", "Run a playbook (setup, post-deploy, healthcheck) on one server or a fleet", PlayCommand::new),
         single("version", "Print ejup's version", VersionCommand::new));
   }

@@ -27,6 +27,8 @@ final class Tls {
   private final AtomicReference<String> overridden = new AtomicReference<>();
   /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
   private final java.util.Set<X509Certificate> untrustedLeaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The leaf certificate's notAfter (epoch seconds) of each TLS connection, in handshake order: XMPP's first, then HTTP's. */
+  private final java.util.List<Long> expiries = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Host (lower case) to what --insecure let through on a connection to it. */
   private final java.util.Map<String, String> overriddenHosts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -57,6 +59,10 @@ final class Tls {
     };
     // every TLS connection, XMPP's and each HTTP one, passes here once after its handshake
     this.hostnameVerifier = (host, session) -> {
+      X509Certificate peer = leaf(session);
+      if (peer != null) {
+        expiries.add(peer.getNotAfter().getTime() / 1000);
+      }
       boolean ok = OkHostnameVerifier.INSTANCE.verify(host, session);
       if (!insecure) {
         return ok;
@@ -99,6 +105,14 @@ final class Tls {
 
   private static X509TrustManager system() {
     return SYSTEM.join();
+  }
+
+  /**
+   * When the certificate of the index-th TLS connection expires, in seconds since the epoch, or
+   * null when there was none: 0 is the XMPP stream's (it connects before any HTTP), 1 the PUT's.
+   */
+  Long expiry(int index) {
+    return index < expiries.size() ? expiries.get(index) : null;
   }
 
   /** What --insecure let through, or null when the certificates verified. */

@@ -126,6 +126,7 @@ public final class UploadFlow {
     if (runner.stage("connect", xmpp::connect, d -> d) == null) {
       return false;
     }
+    expiryMetric(tls, 0, "xmpp_cert_expiry_timestamp_seconds");
     if (tls.overridden() != null) {
       runner.replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
           "install a certificate clients trust; many XMPP clients refuse this one");
@@ -176,8 +177,9 @@ public final class UploadFlow {
     if (http == null) {
       return false;
     }
-    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
-        options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
+        options.contentType(), progress))), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+    expiryMetric(tls, 1, "http_cert_expiry_timestamp_seconds");
     if (put == null) {
       return false;
     }
@@ -187,7 +189,7 @@ public final class UploadFlow {
     untrustedUpload(tls, slot.getPutUrl());
     stopIfAsked("put");
     runner.metric("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
+    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getGetUrl().toString(), file, progress)), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
@@ -203,6 +205,20 @@ public final class UploadFlow {
       probes(xmpp, http, service, slot, file);
     }
     return true;
+  }
+
+  /** The HTTP status of the PUT or GET as a metric (blackbox's probe_http_status_code), kept when the step fails. */
+  private HttpTransfer.Outcome status(String step, HttpTransfer.Outcome outcome) {
+    runner.metric("upload_" + step + "_status_code", outcome.status());
+    return outcome;
+  }
+
+  /** A TLS connection's certificate expiry as a metric (blackbox's probe_ssl_earliest_cert_expiry); none over plain http. */
+  private void expiryMetric(Tls tls, int index, String name) {
+    Long notAfter = tls.expiry(index);
+    if (notAfter != null) {
+      runner.metric(name, notAfter.doubleValue());
+    }
   }
 
   /**

@@ -45,6 +45,11 @@ public final class LocalEjabberd {
     return up(name, freePortBase(name), 0);
   }
 
+  /** On a port base that is free now, with vhosts virtual hosts vh1.localhost .. beside localhost. */
+  public static LocalEjabberd upWithVhosts(String name, int vhosts) {
+    return up(name, freePortBase(name), vhosts);
+  }
+
   /**
    * A base whose listener ports nothing listens on now and that no other instance of this run owns.
    * Instances from other runs are kept apart by the flock every integration run holds (see BRIEF).

@@ -1,0 +1,374 @@
+package dev.ejup.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.ejup.model.Report;
+import dev.ejup.model.Status;
+import dev.ejup.model.Step;
+import dev.ejup.model.UserError;
+import dev.ejup.report.Format;
+import dev.ejup.report.RenderOptions;
+import dev.ejup.report.Renderer;
+import dev.ejup.report.Renderers;
+import dev.ejup.upload.CheckOptions;
+import dev.ejup.upload.Progress;
+import dev.ejup.upload.UploadFlow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * `ejup serve`: a Prometheus probe exporter for HTTP File Upload, with blackbox_exporter's
+ * conventions (prober/handler.go, main.go): {@code GET /probe?module=&target=} runs one
+ * `ejup check` and answers Prometheus text with a fresh set of series ({@code probe_success},
+ * {@code probe_duration_seconds}, then the check's own from the report package's Prometheus
+ * renderer); a failed probe is HTTP 200 with {@code probe_success 0}; an unknown module or a
+ * missing target is HTTP 400, a target the module does not allow 403 (no open relay). The
+ * deadline is {@code X-Prometheus-Scrape-Timeout-Seconds} minus an offset, capped by the module's
+ * timeout (120 s without the header, as blackbox). {@code /metrics} has the exporter's own
+ * series, {@code POST /-/reload} (and SIGHUP, through the command) reloads the config and keeps
+ * the old one when the new one is bad, {@code /-/healthy}, {@code /-/ready}, and {@code /} lists
+ * the last probes.
+ *
+ * <p>Bounds: at most {@code maxConcurrent} probes run at once and one per module and target; a
+ * probe that gets no slot within its own deadline is answered 503 (the scrape fails: the exporter
+ * is overloaded, the target is not to blame), so waiting never outlives a scrape. A hanging target
+ * holds at most its one slot until its deadline, so others go on.
+ */
+public final class Exporter {
+  /** blackbox_exporter's default timeout without the Prometheus header. */
+  static final double DEFAULT_SCRAPE_TIMEOUT = 120;
+
+  /**
+   * How the exporter runs.
+   *
+   * @param listen address and port to bind (loopback unless told otherwise)
+   * @param timeoutOffset seconds taken off the scrape timeout (blackbox's --timeout-offset, 0.5)
+   * @param maxConcurrent probes at once, over all modules and targets
+   * @param historyLimit probes kept for the page at {@code /}
+   */
+  public record Settings(Path config, InetSocketAddress listen, double timeoutOffset, int maxConcurrent, int historyLimit) {}
+
+  private final Settings settings;
+  private final Consumer<String> log;
+  private final AtomicReference<ServeConfig> config = new AtomicReference<>();
+  private final AtomicReference<String> lastReloadError = new AtomicReference<>();
+  private final Semaphore slots;
+  private final Map<String, Semaphore> perTarget = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
+  private final ExecutorService pruner = Executors.newSingleThreadExecutor(daemon("ejup-serve-prune"));
+  private final OwnMetrics metrics = new OwnMetrics();
+  private final History history;
+  private final Renderer prometheus = Renderers.of(Format.PROMETHEUS, RenderOptions.DEFAULT);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private HttpServer server;
+
+  /**
+   * Loads the config (so a bad one stops the start with its one-line reason), nothing is bound yet.
+   *
+   * @param log one line per probe, reload and prune, logfmt as blackbox logs them
+   * @throws UserError (UNKNOWN) when the config cannot be used; the message names file:line
+   */
+  public Exporter(Settings settings, Consumer<String> log) {
+    if (settings.maxConcurrent() < 1 || settings.historyLimit() < 0 || settings.timeoutOffset() < 0) {
+      throw UserError.unusable("--max-concurrent must be at least 1, --history-limit and --timeout-offset not negative",
+          "e.g. --max-concurrent 8 --history-limit 100 --timeout-offset 0.5");
+    }
+    this.settings = settings;
+    this.log = log;
+    this.slots = new Semaphore(settings.maxConcurrent(), true);
+    this.history = new History(settings.historyLimit());
+    config.set(ServeConfig.load(settings.config()));
+    metrics.reloaded(true);
+  }
+
+  /**
+   * Binds and serves until {@link #stop()}.
+   *
+   * @return the address bound (port 0 in the settings gives a free one)
+   * @throws UserError (UNKNOWN) when the address cannot be bound (in use, not ours)
+   */
+  public InetSocketAddress start() {
+    try {
+      server = HttpServer.create(settings.listen(), 64);
+    } catch (IOException e) {
+      throw UserError.unusable("cannot listen on " + dev.ejup.model.HostPort.bracketed(settings.listen().getHostString()) + ":"
+          + settings.listen().getPort() + ": " + dev.ejup.model.Cause.words(e), "choose a free port with --listen 127.0.0.1:PORT");
+    }
+    // one thread per request: a probe waits on its own network, never on another's; the number
+    // waiting is bounded by the slots' timed waits, each no longer than its scrape
+    server.setExecutor(Executors.newCachedThreadPool(daemon("ejup-serve-http")));
+    server.createContext("/probe", exchange -> answer(exchange, this::probe));
+    server.createContext("/metrics", exchange -> answer(exchange, e -> {
+      String text = metrics.scrape();
+      return get(e, () -> reply(200, OwnMetrics.CONTENT_TYPE, text));
+    }));
+    server.createContext("/-/reload", exchange -> answer(exchange, this::reloadRequest));
+    server.createContext("/-/healthy", exchange -> answer(exchange, e -> get(e, () -> reply(200, "text/plain; charset=utf-8", "Healthy\n"))));
+    server.createContext("/-/ready", exchange -> answer(exchange, e -> get(e, () -> reply(200, "text/plain; charset=utf-8", "Ready\n"))));
+    server.createContext("/", exchange -> answer(exchange, e -> get(e, () -> e.getRequestURI().getPath().equals("/")
+        ? reply(200, "text/html; charset=utf-8", HistoryPage.render(history.entries(), config.get(), lastReloadError.get()))
+        : reply(404, "text/plain; charset=utf-8", "not found: " + e.getRequestURI().getPath() + "\n"))));
+    server.start();
+    return server.getAddress();
+  }
+
+  /** Blocks until {@link #stop()} was called. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops listening (probes under way get a second to answer) and ends {@link #awaitStop()}. */
+  public void stop() {
+    if (server != null) {
+      server.stop(1);
+    }
+    pruner.shutdownNow();
+    stopped.countDown();
+  }
+
+  /**
+   * Reads the config file again (POST /-/reload, SIGHUP). A config that cannot be used leaves the
+   * one in force as it was.
+   *
+   * @return null when the new config is in force, else the one-line reason the old one stays
+   */
+  public String reload() {
+    try {
+      ServeConfig fresh = ServeConfig.load(settings.config());
+      config.set(fresh);
+      lastReloadError.set(null);
+      metrics.reloaded(true);
+      log.accept("msg=\"config reloaded\" modules=" + fresh.modules().size());
+      return null;
+    } catch (UserError e) {
+      String why = e.oneLine();
+      lastReloadError.set(why);
+      metrics.reloaded(false);
+      log.accept("msg=\"config reload failed; the old config stays\" err=" + quote(why));
+      return why;
+    }
+  }
+
+  /** What a handler answers; written by {@link #answer}. */
+  private record Reply(int status, String contentType, String body) {}
+
+  private interface Handler {
+    Reply handle(HttpExchange exchange) throws Exception;
+  }
+
+  private static Reply reply(int status, String contentType, String body) {
+    return new Reply(status, contentType, body);
+  }
+
+  private static Reply oneLine(int status, String line) {
+    return new Reply(status, "text/plain; charset=utf-8", line + "\n");
+  }
+
+  private static Reply get(HttpExchange exchange, java.util.function.Supplier<Reply> reply) {
+    String method = exchange.getRequestMethod();
+    return method.equals("GET") || method.equals("HEAD") ? reply.get() : oneLine(405, "only GET here, not " + method);
+  }
+
+  private void answer(HttpExchange exchange, Handler handler) throws IOException {
+    Reply reply;
+    try {
+      reply = handler.handle(exchange);
+    } catch (Exception | Error e) {
+      // fail closed: a fault of the exporter is a failed scrape, never a probe that passed
+      log.accept("msg=\"internal error\" path=" + quote(exchange.getRequestURI().getPath()) + " err=" + quote(dev.ejup.model.Unexpected.words(e)));
+      reply = oneLine(500, "internal error: " + dev.ejup.model.Unexpected.words(e));
+    }
+    byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(reply.status(), head ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      if (!head) {
+        out.write(body);
+      }
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private Reply reloadRequest(HttpExchange exchange) {
+    if (!exchange.getRequestMethod().equals("POST") && !exchange.getRequestMethod().equals("PUT")) {
+      return oneLine(405, "reload with POST, not " + exchange.getRequestMethod());
+    }
+    String why = reload();
+    return why == null ? oneLine(200, "config reloaded") : oneLine(500, "failed to reload config; the old one stays: " + why);
+  }
+
+  private Reply probe(HttpExchange exchange) throws InterruptedException {
+    if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+      return oneLine(405, "probe with GET, not " + exchange.getRequestMethod());
+    }
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    ServeConfig current = config.get();
+    String moduleName = query.get("module");
+    if (moduleName == null || moduleName.isEmpty()) {
+      if (current.modules().size() != 1) {
+        return oneLine(400, "module parameter is missing; this exporter has " + String.join(", ", new java.util.TreeSet<>(current.modules().keySet())));
+      }
+      moduleName = current.modules().keySet().iterator().next();
+    }
+    ServeConfig.Module module = current.modules().get(moduleName);
+    if (module == null) {
+      metrics.unknownModule();
+      return oneLine(400, "unknown module \"" + moduleName + "\"; this exporter has " + String.join(", ", new java.util.TreeSet<>(current.modules().keySet())));
+    }
+    String target = query.get("target");
+    if (target == null || target.isEmpty()) {
+      return oneLine(400, "target parameter is missing");
+    }
+    if (!dev.ejup.model.HostPort.isName(target) || !module.allows(target)) {
+      metrics.refused(module.name());
+      log.accept("msg=\"target refused\" module=" + module.name() + " target=" + quote(target));
+      return oneLine(403, "target \"" + target + "\" is not among module " + module.name() + "'s targets; add it to targets: in " + current.file());
+    }
+    double deadlineSeconds;
+    try {
+      deadlineSeconds = deadline(exchange.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"), module, settings.timeoutOffset());
+    } catch (NumberFormatException e) {
+      return oneLine(400, "X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds");
+    }
+    long start = System.nanoTime();
+    long deadlineNanos = start + (long) (deadlineSeconds * 1e9);
+    Semaphore mine = perTarget.computeIfAbsent(module.name() + "\u0000" + target.toLowerCase(java.util.Locale.ROOT), k -> new Semaphore(1, true));
+    if (!mine.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      metrics.overloaded(module.name());
+      return oneLine(503, "a probe of " + target + " with module " + module.name() + " is still running; scrape it less often or with a longer timeout");
+    }
+    try {
+      if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        metrics.overloaded(module.name());
+        return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
+      }
+      try {
+        metrics.inFlight(1);
+        return run(module, target, start, deadlineNanos);
+      } finally {
+        metrics.inFlight(-1);
+        slots.release();
+      }
+    } finally {
+      mine.release();
+    }
+  }
+
+  /**
+   * blackbox's getTimeout: the scrape timeout (120 s when Prometheus sent none) minus the offset,
+   * or the module's timeout when that is shorter (or the offset left nothing).
+   */
+  static double deadline(String header, ServeConfig.Module module, double offset) {
+    double scrape = header == null || header.isBlank() ? 0 : Double.parseDouble(header.strip());
+    if (Double.isNaN(scrape) || scrape < 0) {
+      throw new NumberFormatException(header);
+    }
+    if (scrape == 0) {
+      scrape = DEFAULT_SCRAPE_TIMEOUT;
+    }
+    double max = scrape - offset;
+    double own = module.timeout().toMillis() / 1000.0;
+    return own < max || max <= 0 ? own : max;
+  }
+
+  private Reply run(ServeConfig.Module module, String target, long start, long deadlineNanos) {
+    Duration deadline = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+    Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
+    CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
+        ServeConfig.Module.fill(module.server(), target), module.service(), module.size(), module.contentType(), module.insecure(),
+        module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null);
+    Report report = new UploadFlow(options, Progress.NONE).run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Status worst = report.worst();
+    boolean success = worst == Status.OK || worst == Status.WARN;
+    metrics.probed(module.name(), success, seconds);
+    history.add(new History.Entry(Instant.now(), module.name(), target, success, seconds, report));
+    Step failed = report.firstWorst();
+    log.accept("module=" + module.name() + " target=" + quote(target) + " success=" + (success ? 1 : 0)
+        + " duration_seconds=" + String.format(java.util.Locale.ROOT, "%.3f", seconds)
+        + (success ? "" : " step=" + failed.name() + " status=" + failed.status() + " detail=" + quote(failed.detail())));
+    prune(module);
+    String body = "# HELP probe_success Displays whether or not the probe was a success\n"
+        + "# TYPE probe_success gauge\n"
+        + "probe_success " + (success ? 1 : 0) + "\n"
+        + "# HELP probe_duration_seconds Returns how long the probe took to complete in seconds\n"
+        + "# TYPE probe_duration_seconds gauge\n"
+        + "probe_duration_seconds " + seconds + "\n"
+        + prometheus.render(report);
+    return reply(200, "text/plain; version=0.0.4; charset=utf-8", body);
+  }
+
+  /** `docroot prune` on this machine, in the background and at most once per its interval per module. */
+  private void prune(ServeConfig.Module module) {
+    ServeConfig.Prune prune = module.prune();
+    if (prune == null) {
+      return;
+    }
+    Instant now = Instant.now();
+    Instant last = lastPrune.get(module.name());
+    if (last != null && last.plus(prune.every()).isAfter(now)) {
+      return;
+    }
+    lastPrune.put(module.name(), now);
+    pruner.execute(() -> {
+      Report done;
+      try {
+        done = dev.ejup.docroot.Docroot.prune(new dev.ejup.ssh.LocalShell(), new dev.ejup.docroot.Docroot.Options(prune.config(), null, false),
+            "ejup-check-*", prune.olderThan());
+      } catch (UserError e) {
+        done = new Report("prune", prune.config(), java.util.List.of(Step.of("prune", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
+      } catch (RuntimeException e) {
+        done = new Report("prune", prune.config(), java.util.List.of(Step.of("prune", Status.UNKNOWN, Duration.ZERO,
+            dev.ejup.model.Unexpected.words(e), "")));
+      }
+      boolean ok = done.worst() == Status.OK;
+      metrics.pruned(module.name(), ok);
+      log.accept("msg=\"docroot prune\" module=" + module.name() + " status=" + done.worst() + " detail="
+          + quote(done.steps().stream().map(Step::detail).collect(java.util.stream.Collectors.joining("; "))));
+    });
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (raw == null) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      values.putIfAbsent(key, value);
+    }
+    return values;
+  }
+
+  static String quote(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
