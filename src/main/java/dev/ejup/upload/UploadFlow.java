@@ -453,6 +453,8 @@ public final class UploadFlow {
   private static String changed(String segment, java.util.Random random) {
     StringBuilder out = new StringBuilder(segment.length() + 1);
     boolean any = false;
+    // a hex id (prosody's UUIDs, ejabberd's hashes) stays hex: a server may check the shape before it looks
+    boolean hex = segment.matches("[0-9a-fA-F%-]*");
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
       if (c == '%' && i + 2 < segment.length()) {
@@ -460,8 +462,8 @@ public final class UploadFlow {
         i += 2;
         continue;
       }
-      String pool = c >= '0' && c <= '9' ? "0123456789" : c >= 'a' && c <= 'z' ? "abcdefghijklmnopqrstuvwxyz"
-          : c >= 'A' && c <= 'Z' ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : null;
+      String pool = c >= '0' && c <= '9' ? "0123456789" : c >= 'a' && c <= 'z' ? (hex ? "abcdef" : "abcdefghijklmnopqrstuvwxyz")
+          : c >= 'A' && c <= 'Z' ? (hex ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : null;
       if (pool == null) {
         out.append(c);
         continue;
