@@ -285,7 +285,8 @@ final class XmppSession implements AutoCloseable {
 
   private static StepFailure tooLarge(TooLarge tooLarge, long size, ServerTerms terms) {
     MaxFileSize max = tooLarge.max;
-    String limit = max.text() == null ? "no max-file-size given" : "max-file-size " + (max.bytes() != null ? max.bytes() : max.text());
+    String limit = max.text() == null ? "no max-file-size given"
+        : "max-file-size " + (max.problem() == null ? max.text() : max.problem());
     return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes; " + limit + ")",
         "upload less, or raise " + terms.sizeOption());
   }
