@@ -4,6 +4,7 @@ mod_ejup_odd_slots.lua; the first path segment is the slot's shape, and the serv
 headers that shape needs, as a real one would (401 without them):
   cookies/...  both Cookie lines, a=1 then b=2
   newline/...  Authorization: Bearer abcdef (the line feed stripped, not replaced)
+  drop/...     a GET of a path never stored gets no answer: the connection is closed
 PUT stores (201; 409 on a used path), GET serves (404 for anything never stored).
 GET /_received?path=P answers the headers of every PUT to P as JSON [[name, value], ...] lists.
 Prints its port, then serves until killed."""
@@ -45,6 +46,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             path = urllib.parse.parse_qs(url.query)["path"][0]
             return self.answer(200, json.dumps(received.get(path, [])).encode(), "application/json")
         body = stored.get(self.path)
+        if body is None and self.path.startswith("/drop/"):
+            self.close_connection = True
+            return
         if body is None:
             return self.answer(404)
         self.answer(200, body)

@@ -7,7 +7,8 @@
 --   ejup_shape           "plain" (default), "cookies" (two Cookie headers and one header no client may send),
 --                        "newline" (an Authorization value with a line feed), "too-large-without-max"
 --                        (file-too-large without <max-file-size>), "retry" (a quota refusal with
---                        <retry stamp>), "not-allowed" (every slot refused with not-allowed)
+--                        <retry stamp>), "not-allowed" (every slot refused with not-allowed), "drop" (plain; the
+--                        recorder drops a GET of a path it never stored)
 local st = require "util.stanza";
 local dataforms = require "util.dataforms";
 local uuid = require "util.uuid";
