@@ -287,7 +287,7 @@ final class XmppSession implements AutoCloseable {
     MaxFileSize max = tooLarge.max;
     String limit = max.text() == null ? "no max-file-size given"
         : "max-file-size " + (max.problem() == null ? max.text() : max.problem());
-    return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes; " + limit + ")",
+    return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes), " + limit,
         "upload less, or raise " + terms.sizeOption());
   }
 
