@@ -17,9 +17,16 @@ import java.util.Locale;
  * @param hostOption what makes a JID the upload service
  * @param log where the server writes why it refused
  * @param enable how to turn upload on
+ * DOMAIN in a hint stands for the checked domain ({@link #forDomain}).
  */
 record ServerTerms(String server, String module, String sizeOption, String accessOption, String quotaOption, String hostOption,
     String log, String enable) {
+
+  /** The terms with DOMAIN replaced by the checked domain. */
+  ServerTerms forDomain(String domain) {
+    return new ServerTerms(server, module, sizeOption, accessOption, quotaOption, hostOption.replace("DOMAIN", domain),
+        log, enable.replace("DOMAIN", domain));
+  }
 
   static ServerTerms of(String serverName, XmppSession.Service service) {
     String name = serverName == null ? "" : serverName.toLowerCase(Locale.ROOT);
@@ -27,7 +34,7 @@ record ServerTerms(String server, String module, String sizeOption, String acces
       return new ServerTerms("ejabberd", "ejabberd's mod_http_upload", "mod_http_upload's max_size",
           "mod_http_upload's access rule (default: local)", "mod_http_upload_quota's access_hard_quota",
           "mod_http_upload's hosts option", "ejabberd's error.log",
-          "enable mod_http_upload (ejup config apply /etc/ejabberd/ejabberd.yml --reload)");
+          "enable mod_http_upload (ejup config apply /etc/ejabberd/ejabberd.yml --host DOMAIN --reload)");
     }
     if (name.contains("prosody")) {
       if (service != null && service.namespaces().contains(XmppSession.NS_LEGACY)) {

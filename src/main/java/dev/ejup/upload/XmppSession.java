@@ -226,7 +226,7 @@ final class XmppSession implements AutoCloseable {
 
   /** The words of hints for this server and service (service may be null before disco#info). */
   ServerTerms terms(Service service) throws InterruptedException {
-    return ServerTerms.of(serverName(), service);
+    return ServerTerms.of(serverName(), service).forDomain(options.domain());
   }
 
   /**
