@@ -9,7 +9,7 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
@@ -76,8 +76,13 @@ final class HttpTransfer {
     return transfer;
   }
 
-  /** PUTs the test file (or, for the overwrite probe, another seed's bytes of the same size). */
-  Outcome put(String url, Map<String, String> slotHeaders, TestFile file, String contentType, Progress progress)
+  /**
+   * PUTs the test file (or, for the overwrite probe, another seed's bytes of the same size) with
+   * the slot's headers: every one XEP-0363 section 5 allows (Authorization, Cookie, Expires), in
+   * the order sent, a repeated one as often as sent; newlines stripped from values, as the XEP
+   * says; any other header is not sent.
+   */
+  Outcome put(String url, List<SlotAnswer.Header> slotHeaders, TestFile file, String contentType, Progress progress)
       throws IOException, StepFailure {
     RequestBody body = new RequestBody() {
       @Override
@@ -103,10 +108,10 @@ final class HttpTransfer {
       }
     };
     Request.Builder request = request(url, "PUT").put(body);
-    for (Map.Entry<String, String> header : slotHeaders.entrySet()) {
-      if (ALLOWED_SLOT_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+    for (SlotAnswer.Header header : slotHeaders) {
+      if (ALLOWED_SLOT_HEADERS.contains(header.name().toLowerCase(java.util.Locale.ROOT))) {
         try {
-          request.header(header.getKey(), header.getValue().replaceAll("[\r\n]", " "));
+          request.addHeader(header.name(), header.value().replaceAll("[\r\n]", ""));
         } catch (IllegalArgumentException e) {
           throw StepFailure.crit("unusable slot header: " + Cause.words(e),
               "the upload service hands out a header no HTTP client can send; check the upload service");

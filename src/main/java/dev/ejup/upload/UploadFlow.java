@@ -7,7 +7,6 @@ import dev.ejup.model.Step;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jivesoftware.smackx.httpfileupload.element.Slot;
 import org.jxmpp.jid.Jid;
 
 /**
@@ -19,6 +18,8 @@ import org.jxmpp.jid.Jid;
  * deadline, and what only makes it faster is in {@link dev.ejup.upload.tuning}.
  */
 public final class UploadFlow {
+  /** The steps that GET: an I/O failure in one of them is the GET URL's, never the PUT URL's. */
+  private static final java.util.Set<String> READS = java.util.Set.of("get", "probe-missing");
   private final CheckOptions options;
   private final Progress progress;
   private final StepRunner runner;
@@ -41,7 +42,7 @@ public final class UploadFlow {
     this.options = options;
     this.progress = progress;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
-        (step, e) -> Diagnose.network(e, step.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener"));
+        (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL", "the upload listener"));
   }
 
   /**
@@ -143,10 +144,11 @@ public final class UploadFlow {
       return false;
     }
     stopIfAsked("disco-items");
-    XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp.discoInfo(serviceJid)), this::describe);
+    XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp, xmpp.discoInfo(serviceJid)), this::describe);
     if (service == null) {
       return false;
     }
+    judgeService(xmpp, service);
     stopIfAsked("disco-info");
     if (service.maxFileSize() != null) {
       runner.metric("upload_max_file_size_bytes", service.maxFileSize().doubleValue());
@@ -154,11 +156,9 @@ public final class UploadFlow {
     long now = System.currentTimeMillis() / 1000;
     TestFile file = new TestFile(options.size(), now, new java.security.SecureRandom().nextLong(), options.contentType());
     // URLs compared as text: java.net.URL.equals resolves both hosts through DNS (seconds, and traffic, for nothing)
-    Slot slot = runner.stage("slot", () -> {
-      Slot s = xmpp.slot(service.jid(), file.name, file.size, options.contentType());
-      requireScheme(s);
-      return s;
-    }, s -> "PUT " + s.getPutUrl() + (s.getGetUrl().toString().equals(s.getPutUrl().toString()) ? "" : " GET " + s.getGetUrl()));
+    Slot slot = runner.stage("slot", () -> requireSlot(xmpp.slot(service, file.name, file.size, options.contentType()), xmpp, service),
+        s -> "PUT " + s.putUrl() + (s.getUrl().toString().equals(s.putUrl().toString()) ? "" : " GET " + s.getUrl())
+            + (s.headers().isEmpty() ? "" : " (" + s.headers().size() + (s.headers().size() == 1 ? " header)" : " headers)")));
     if (slot == null) {
       return false;
     }
@@ -177,8 +177,8 @@ public final class UploadFlow {
     if (http == null) {
       return false;
     }
-    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
-        options.contentType(), progress))), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.putUrl().toString(), slot.headers(), file,
+        options.contentType(), progress)), xmpp, service), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     expiryMetric(tls, 1, "http_cert_expiry_timestamp_seconds");
     if (put == null) {
       return false;
@@ -186,15 +186,15 @@ public final class UploadFlow {
     if (put.status() == 200) {
       runner.replaceLast(Status.WARN, "HTTP 200 instead of 201 Created", "XEP-0363 says a stored file answers 201; check the upload server");
     }
-    untrustedUpload(tls, slot.getPutUrl());
+    untrustedUpload(tls, slot.putUrl());
     stopIfAsked("put");
     runner.metric("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getGetUrl().toString(), file, progress)), file),
+    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getUrl().toString(), file, progress)), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
     }
-    untrustedUpload(tls, slot.getGetUrl());
+    untrustedUpload(tls, slot.getUrl());
     String served = get.contentType().replaceAll(";.*", "").trim();
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
       runner.replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
@@ -244,53 +244,118 @@ public final class UploadFlow {
         return null;
       }
     }
+    List<String> skipped = new java.util.ArrayList<>();
     return runner.stage("disco-items", () -> {
       List<Jid> items = xmpp.discoItems();
+      // clients pick an item that announces XEP-0363 0.3+ (:0) and fall back to one with only the
+      // legacy 0.2; an item whose disco#info fails (a component that is configured but not
+      // connected) is skipped, as clients skip it, and named in the detail
+      Jid legacy = null;
       for (Jid item : items) {
-        XmppSession.Service candidate = xmpp.discoInfo(item);
-        if (!candidate.namespaces().isEmpty()) {
+        XmppSession.Service candidate;
+        try {
+          candidate = xmpp.discoInfo(item);
+        } catch (StepFailure failed) {
+          skipped.add(item + " (" + failed.getMessage().replace("disco#info on " + item + " ", "disco#info ") + ")");
+          continue;
+        }
+        if (candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
           return item;
         }
+        if (legacy == null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
+          legacy = item;
+        }
       }
-      throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items",
-          "enable mod_http_upload (ejup config apply /etc/ejabberd/ejabberd.yml --host " + options.domain() + " --reload)");
-    }, jid -> "upload service " + jid);
+      if (legacy != null) {
+        return legacy;
+      }
+      throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
+          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), xmpp.terms(null).enable());
+    }, jid -> "upload service " + jid + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
   }
 
-  private XmppSession.Service requireUploadService(XmppSession.Service service) throws StepFailure {
-    if (!service.namespaces().contains(XmppSession.NS_UPLOAD)) {
-      throw StepFailure.crit(service.jid() + " does not announce " + XmppSession.NS_UPLOAD
+  private XmppSession.Service requireUploadService(XmppSession xmpp, XmppSession.Service service) throws StepFailure, InterruptedException {
+    if (service.namespace() == null) {
+      ServerTerms terms = xmpp.terms(service);
+      throw StepFailure.crit(service.jid() + " does not announce " + XmppSession.NS_UPLOAD + " or the legacy " + XmppSession.NS_LEGACY
           + (service.namespaces().isEmpty() ? "" : " (only " + String.join(", ", service.namespaces()) + ")"),
-          "use ejabberd's mod_http_upload, which announces XEP-0363 version 0.3+");
+          "use an upload service that announces XEP-0363 version 0.3+ (" + terms.module() + " on " + terms.server() + ")");
     }
     return service;
   }
 
-  private String describe(XmppSession.Service s) {
-    return s.jid() + ": " + (s.storeFile() ? "store/file, " : "no store/file identity, ") + String.join(" ", s.namespaces())
-        + ", max-file-size " + (s.maxFileSize() == null ? "not announced" : s.maxFileSize() + " bytes");
+  /** After disco-info's OK: a legacy-only service and a max-file-size ejup cannot use are WARNINGs. */
+  private void judgeService(XmppSession xmpp, XmppSession.Service service) throws InterruptedException {
+    if (XmppSession.NS_LEGACY.equals(service.namespace())) {
+      ServerTerms terms = xmpp.terms(service);
+      runner.replaceLast(Status.WARN, "only the legacy " + XmppSession.NS_LEGACY + " (XEP-0363 0.2): the check uses it, but clients "
+          + "that speak only " + XmppSession.NS_UPLOAD + " cannot upload here",
+          "upgrade " + terms.module() + " on " + terms.server() + " to a version that announces " + XmppSession.NS_UPLOAD
+              + (terms.server().equals("Prosody") ? " (Prosody 0.12+: mod_http_file_share)" : ""));
+    } else if (service.max().text() != null && service.maxFileSize() == null) {
+      ServerTerms terms = xmpp.terms(service);
+      runner.replaceLast(Status.WARN, "max-file-size " + service.max().problem() + "; the oversize probe is skipped",
+          "clients cannot use that limit; set " + terms.sizeOption() + " to a whole number of bytes");
+    }
   }
 
-  private void requireScheme(Slot slot) throws StepFailure {
-    for (java.net.URL url : List.of(slot.getPutUrl(), slot.getGetUrl())) {
+  private String describe(XmppSession.Service s) {
+    return s.jid() + ": " + (s.storeFile() ? "store/file, " : "no store/file identity, ") + String.join(" ", s.namespaces())
+        + ", max-file-size " + (s.max().text() == null ? "not announced" : s.maxFileSize() == null ? "unusable"
+            : s.maxFileSize() + " bytes" + (s.max().problem() == null ? "" : " (" + s.max().problem() + ")"));
+  }
+
+  /** A slot with both URLs usable by an HTTP client: the put and get URLs parsed, the headers as sent. */
+  record Slot(java.net.URL putUrl, java.net.URL getUrl, List<SlotAnswer.Header> headers) {}
+
+  private Slot requireSlot(SlotAnswer answer, XmppSession xmpp, XmppSession.Service service) throws StepFailure, InterruptedException {
+    java.net.URL put = slotUrl(answer.putUrl, "put", xmpp, service);
+    java.net.URL get = slotUrl(answer.getUrl, "get", xmpp, service);
+    for (java.net.URL url : List.of(put, get)) {
       if (!"https".equals(url.getProtocol()) && !options.allowHttp()) {
         throw StepFailure.crit("slot URL is not https: " + url,
             "serve uploads over https (ejup config apply --scheme https), or pass --allow-http to accept it");
       }
     }
+    return new Slot(put, get, answer.headers);
   }
 
-  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put) throws StepFailure {
+  private static java.net.URL slotUrl(String text, String which, XmppSession xmpp, XmppSession.Service service)
+      throws StepFailure, InterruptedException {
+    String why;
+    if (text == null) {
+      why = "has no " + which + " URL";
+    } else {
+      try {
+        java.net.URI uri = new java.net.URI(text);
+        if (uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+          return uri.toURL();
+        }
+        why = "has a " + which + " URL that is not http(s)://HOST/…: " + text;
+      } catch (java.net.URISyntaxException | java.net.MalformedURLException | IllegalArgumentException e) {
+        why = "has a " + which + " URL that is not a URL: " + dev.ejup.model.Cause.words(e);
+      }
+    }
+    throw StepFailure.crit("the slot from " + service.jid() + " " + why, "check " + xmpp.terms(service).module() + "'s URL settings");
+  }
+
+  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, XmppSession xmpp, XmppSession.Service service)
+      throws StepFailure, InterruptedException {
     if (put.status() == 201 || put.status() == 200) {
       return put;
     }
     String got = "PUT answered HTTP " + put.status() + " " + put.message();
+    ServerTerms terms = xmpp.terms(service);
+    boolean ejabberd = terms.server().equals("ejabberd");
     throw switch (put.status()) {
-      case 500, 403 -> StepFailure.crit(got,
-          "ejabberd could not store the file: the docroot is probably not writable by the user ejabberd runs as "
-              + "(error.log: 'Cannot store file'); run: ejup docroot check --ssh root@SERVER");
-      case 404 -> StepFailure.crit(got, "the URL reaches an HTTP listener that does not route it to mod_http_upload "
-          + "for this host; run: ejup config validate");
+      case 500, 403 -> StepFailure.crit(got, ejabberd
+          ? "ejabberd could not store the file: the docroot is probably not writable by the user ejabberd runs as "
+              + "(error.log: 'Cannot store file'); run: ejup docroot check --ssh root@SERVER"
+          : terms.module() + " could not store the file: check that " + terms.server() + " can write its upload storage (" + terms.log() + ")");
+      case 401 -> StepFailure.crit(got, "the upload server did not accept the slot's headers: check " + terms.log()
+          + " and any proxy that drops or rewrites Authorization or Cookie");
+      case 404 -> StepFailure.crit(got, ejabberd ? "the URL reaches an HTTP listener that does not route it to mod_http_upload "
+          + "for this host; run: ejup config validate" : "the URL reaches an HTTP server that does not route it to " + terms.module());
       case 413 -> StepFailure.crit(got, "the server expected another size than the slot's; a proxy may alter the body");
       default -> StepFailure.crit(got, "check the upload listener and any proxy in front of it");
     };
@@ -321,44 +386,109 @@ public final class UploadFlow {
 
   private void probes(XmppSession xmpp, HttpTransfer http, XmppSession.Service service, Slot slot, TestFile file)
       throws InterruptedException {
-    if (service.maxFileSize() == null) {
-      runner.record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, "skipped: the service announces no max-file-size",
-          "set mod_http_upload's max_size so clients know the limit"));
+    MaxFileSize max = service.max();
+    if (max.bytes() == null || max.bytes() == Long.MAX_VALUE) {
+      runner.record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, max.text() == null
+          ? "skipped: the service announces no max-file-size" : "skipped: max-file-size " + (max.problem() != null ? max.problem()
+              : max.text() + " leaves no larger size to ask for"),
+          "set " + xmpp.terms(service).sizeOption() + " so clients know the limit"));
     } else {
-      long tooLarge = service.maxFileSize() + 1;
+      long tooLarge = max.bytes() + 1;
       runner.stage("probe-too-large", () -> {
         try {
-          xmpp.slot(service.jid(), file.name + ".big", tooLarge, options.contentType());
+          xmpp.slot(service, file.name + ".big", tooLarge, options.contentType());
         } catch (StepFailure refused) {
           if (refused.kind == StepFailure.Kind.FILE_TOO_LARGE) {
-            return "a slot of " + tooLarge + " bytes was refused with file-too-large";
+            return "a slot of " + tooLarge + " bytes was refused with " + refused.getMessage().replaceFirst("^slot refused: ", "");
+          }
+          if (refused.status != Status.CRIT) {
+            throw refused; // temporary: the probe could not run, which says nothing of the limit
           }
           throw StepFailure.crit("a slot above max-file-size was refused, but without file-too-large: " + refused.getMessage(),
               "clients cannot tell the user why; check the server version");
         }
         throw StepFailure.crit("the service granted a slot of " + tooLarge + " bytes, above its own max-file-size",
-            "check mod_http_upload's max_size");
+            "check " + xmpp.terms(service).sizeOption());
       }, d -> d);
     }
     TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL, options.contentType());
     runner.stage("probe-overwrite", () -> {
-      HttpTransfer.Outcome second = http.put(slot.getPutUrl().toString(), slot.getHeaders(), other, options.contentType(), Progress.NONE);
+      HttpTransfer.Outcome second = http.put(slot.putUrl().toString(), slot.headers(), other, options.contentType(), Progress.NONE);
       if (second.status() >= 200 && second.status() < 300) {
         throw StepFailure.crit("a second PUT to a used slot was accepted (HTTP " + second.status() + "): uploads can be overwritten",
-            "the upload server must refuse reuse of a slot; check it is ejabberd's mod_http_upload");
+            "the upload server must refuse reuse of a slot; check " + xmpp.terms(service).module());
       }
       return "a second PUT to the used slot was refused with HTTP " + second.status();
     }, d -> d);
-    String missing = slot.getGetUrl().toString().replaceAll("/[^/]+/[^/]+/[^/]+$", "/ejup-missing/" + Long.toHexString(file.seed) + "/none.bin");
+    String missing = neverIssued(slot.getUrl(), file.seed);
+    String shown = java.net.URI.create(missing).getRawPath();
     runner.stage("probe-missing", () -> {
       HttpTransfer.Outcome absent = http.get(missing, null, Progress.NONE);
       if (absent.status() != 404) {
         throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,
-            "GET of a never-issued path answered HTTP " + absent.status() + " instead of 404",
+            "GET of a never-issued path " + shown + " answered HTTP " + absent.status() + " instead of 404",
             "check what serves get_url: it should answer 404 for unknown files");
       }
-      return "GET of a never-issued path answered 404";
+      return "GET of a never-issued path " + shown + " answered 404";
     }, d -> d);
+  }
+
+  /**
+   * A URL no slot was issued for, on the GET URL's scheme, host and port and under its service
+   * path: the GET URL with its slot's directory (the segment before the file name: ejabberd's
+   * random part, prosody's slot id) changed character by character, letters to letters and digits
+   * to digits, so the upload module itself, not a router in front of it, has to say 404. Only the
+   * path changes; the query stays (it may be what authorizes a GET).
+   */
+  static String neverIssued(java.net.URL get, long seed) {
+    java.net.URI uri;
+    try {
+      uri = get.toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("the GET URL was checked as a URI when the slot came", e);
+    }
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String[] segments = path.split("/", -1);
+    int file = segments.length - 1;
+    while (file > 0 && segments[file].isEmpty()) {
+      file--; // a trailing slash
+    }
+    int slotDir = file >= 2 ? file - 1 : file; // segments[0] is the empty one before the first '/'
+    java.util.Random random = new java.util.Random(seed);
+    segments[slotDir] = changed(segments[slotDir], random);
+    String result = uri.getScheme() + "://" + uri.getRawAuthority() + String.join("/", segments)
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    java.net.URI made = java.net.URI.create(result);
+    if (!java.util.Objects.equals(made.getHost(), uri.getHost()) || made.getPort() != uri.getPort()
+        || !made.getScheme().equals(uri.getScheme())) {
+      throw new IllegalStateException("the never-issued URL left the slot's host: " + made);
+    }
+    return result;
+  }
+
+  private static String changed(String segment, java.util.Random random) {
+    StringBuilder out = new StringBuilder(segment.length() + 1);
+    boolean any = false;
+    // a hex id (prosody's UUIDs, ejabberd's hashes) stays hex: a server may check the shape before it looks
+    boolean hex = segment.matches("[0-9a-fA-F%-]*");
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '%' && i + 2 < segment.length()) {
+        out.append(segment, i, i + 3); // a percent-escape stays as it is
+        i += 2;
+        continue;
+      }
+      String pool = c >= '0' && c <= '9' ? "0123456789" : c >= 'a' && c <= 'z' ? (hex ? "abcdef" : "abcdefghijklmnopqrstuvwxyz")
+          : c >= 'A' && c <= 'Z' ? (hex ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : null;
+      if (pool == null) {
+        out.append(c);
+        continue;
+      }
+      char other = pool.charAt((pool.indexOf(c) + 1 + random.nextInt(pool.length() - 1)) % pool.length());
+      out.append(other);
+      any = true;
+    }
+    return any ? out.toString() : out.append("0").toString();
   }
 
   @Override

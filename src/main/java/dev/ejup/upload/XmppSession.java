@@ -12,6 +12,7 @@ import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -19,8 +20,6 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
-import org.jivesoftware.smackx.httpfileupload.element.FileTooLargeError;
-import org.jivesoftware.smackx.httpfileupload.element.Slot;
 import org.jivesoftware.smackx.httpfileupload.element.SlotRequest;
 import org.jivesoftware.smackx.xdata.FormField;
 import org.jivesoftware.smackx.xdata.packet.DataForm;
@@ -32,7 +31,17 @@ import org.jxmpp.stringprep.XmppStringprepException;
 /** The XMPP side of the check, on Smack: connect, log in, discover, ask for slots. */
 final class XmppSession implements AutoCloseable {
   static final String NS_UPLOAD = "urn:xmpp:http:upload:0";
-  static final List<String> OLD_NAMESPACES = List.of("urn:xmpp:http:upload", "eu:siacs:conversations:http:upload");
+  /** XEP-0363 version 0.2, still the only one some servers announce; its slot has another shape. */
+  static final String NS_LEGACY = "urn:xmpp:http:upload";
+  static final List<String> OLD_NAMESPACES = List.of(NS_LEGACY, "eu:siacs:conversations:http:upload");
+
+  static {
+    SmackSetup.ensure();
+    for (String namespace : List.of(NS_UPLOAD, NS_LEGACY)) {
+      org.jivesoftware.smack.provider.ProviderManager.addIQProvider("slot", namespace, new SlotAnswer.Provider());
+      org.jivesoftware.smack.provider.ProviderManager.addExtensionProvider(TooLarge.ELEMENT, namespace, new TooLarge.Provider());
+    }
+  }
 
   static final int PORT_STARTTLS = 5222;
   static final int PORT_DIRECT_TLS = 5223;
@@ -44,12 +53,28 @@ final class XmppSession implements AutoCloseable {
   /** What the server sent over the bound of the stream, once it has ({@link BoundedXmlStream}). */
   private final AtomicReference<BoundedXmlStream.Exceeded> tripped = new AtomicReference<>();
 
-  /** An upload service as disco#info describes it. */
-  record Service(DomainBareJid jid, boolean storeFile, List<String> namespaces, Long maxFileSize) {}
+  /** The server's name from disco#info on the domain (its server/im identity), once asked; "" when it has none. */
+  private volatile String serverName;
+
+  /**
+   * An upload service as disco#info describes it.
+   *
+   * @param storeName the name of its store/file identity, or "" without one
+   * @param max the max-file-size of the form of the namespace the flow will use
+   */
+  record Service(DomainBareJid jid, boolean storeFile, String storeName, List<String> namespaces, MaxFileSize max) {
+    Long maxFileSize() {
+      return max.bytes();
+    }
+
+    /** The namespace the flow speaks to it: version 0.3+ when announced, else the legacy 0.2 (null: neither). */
+    String namespace() {
+      return namespaces.contains(NS_UPLOAD) ? NS_UPLOAD : namespaces.contains(NS_LEGACY) ? NS_LEGACY : null;
+    }
+  }
 
   XmppSession(CheckOptions options, Tls tls) throws StepFailure {
     this.options = options;
-    SmackSetup.ensure();
     try {
       XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
           .setXmppDomain(options.domain())
@@ -153,58 +178,117 @@ final class XmppSession implements AutoCloseable {
   Service discoInfo(Jid jid) throws StepFailure, InterruptedException {
     try {
       DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(jid);
-      boolean store = info.getIdentities().stream().anyMatch(i -> "store".equals(i.getCategory()) && "file".equals(i.getType()));
+      var store = info.getIdentities().stream().filter(i -> "store".equals(i.getCategory()) && "file".equals(i.getType())).findFirst();
       List<String> namespaces = new ArrayList<>();
       if (info.containsFeature(NS_UPLOAD)) {
         namespaces.add(NS_UPLOAD);
       }
       OLD_NAMESPACES.stream().filter(info::containsFeature).forEach(namespaces::add);
-      Long max = null;
+      String used = namespaces.contains(NS_UPLOAD) ? NS_UPLOAD : NS_LEGACY;
+      MaxFileSize max = MaxFileSize.NONE;
       for (ExtensionElement element : info.getExtensions(DataForm.ELEMENT, DataForm.NAMESPACE)) {
-        if (element instanceof DataForm form && NS_UPLOAD.equals(form.getFormType())) {
+        if (element instanceof DataForm form && used.equals(form.getFormType())) {
           FormField field = form.getField("max-file-size");
           if (field != null && field.getFirstValue() != null) {
-            max = Long.parseLong(field.getFirstValue().trim());
+            max = MaxFileSize.parse(field.getFirstValue());
           }
         }
       }
-      return new Service(jid.asDomainBareJid(), store, namespaces, max);
+      return new Service(jid.asDomainBareJid(), store.isPresent(), store.map(i -> i.getName() == null ? "" : i.getName()).orElse(""),
+          namespaces, max);
     } catch (XMPPException.XMPPErrorException e) {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
-          "check that " + jid + " is the upload service (mod_http_upload's hosts option)");
+          "check that " + jid + " is the upload service (" + terms(null).hostOption() + ")");
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
-    } catch (NumberFormatException e) {
-      throw StepFailure.crit("disco#info on " + jid + ": max-file-size is not a number", "check mod_http_upload's max_size");
+      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + Cause.words(e), "check that " + terms(null).server() + " answers"));
     }
   }
 
-  /** A slot, or the refusal as a failure (file-too-large named as such). */
-  Slot slot(DomainBareJid service, String name, long size, String contentType) throws StepFailure, InterruptedException {
+  /**
+   * The server's software as its disco#info identity names it (server/im: "ejabberd", "Prosody"),
+   * asked once and only when a hint needs it; "" when it does not answer or names none.
+   */
+  String serverName() throws InterruptedException {
+    String name = serverName;
+    if (name == null) {
+      name = "";
+      try {
+        DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(JidCreate.domainBareFrom(options.domain()));
+        name = info.getIdentities().stream().filter(i -> "server".equals(i.getCategory()) && i.getName() != null)
+            .map(DiscoverInfo.Identity::getName).findFirst().orElse("");
+      } catch (SmackException | XMPPException | XmppStringprepException e) {
+        // no name: the hints then speak of "the upload service" in general
+      }
+      serverName = name;
+    }
+    return name;
+  }
+
+  /** The words of hints for this server and service (service may be null before disco#info). */
+  ServerTerms terms(Service service) throws InterruptedException {
+    return ServerTerms.of(serverName(), service).forDomain(options.domain());
+  }
+
+  /**
+   * A slot in the service's namespace (0.3+ or the legacy 0.2, whose request has another shape),
+   * or the refusal as a failure (file-too-large named as such).
+   */
+  SlotAnswer slot(Service service, String name, long size, String contentType) throws StepFailure, InterruptedException {
+    IQ request = NS_LEGACY.equals(service.namespace())
+        ? new org.jivesoftware.smackx.httpfileupload.element.SlotRequest_V0_2(service.jid(), name, size, contentType)
+        : new SlotRequest(service.jid(), name, size, contentType);
     try {
-      return connection.createStanzaCollectorAndSend(new SlotRequest(service, name, size, contentType))
-          .nextResultOrThrow(options.stepTimeout().toMillis());
+      IQ answer = connection.createStanzaCollectorAndSend(request).nextResultOrThrow(options.stepTimeout().toMillis());
+      if (answer instanceof SlotAnswer slot) {
+        return slot;
+      }
+      throw StepFailure.crit("the slot request to " + service.jid() + " was answered without a <slot>",
+          "check " + terms(service).log() + " and that " + service.jid() + " is " + terms(service).module());
     } catch (XMPPException.XMPPErrorException e) {
-      throw refusal(e.getStanzaError(), size);
+      throw refusal(e.getStanzaError(), size, terms(service));
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("slot request to " + service + ": " + Cause.words(e), "check ejabberd's error.log"));
+      throw overBound().orElse(StepFailure.crit("slot request to " + service.jid() + ": " + Cause.words(e), "check " + terms(service).log()));
     }
   }
 
-  /** The service's refusal of a slot (XEP-0363 section 5: file-too-large, or a stanza error) as a failure. */
-  static StepFailure refusal(StanzaError error, long size) {
-    String condition = error.getCondition().toString();
-    // Smack parsed the XEP-0363 error element (FileTooLargeErrorProvider, registered by SmackSetup)
-    if (error.getExtension(FileTooLargeError.ELEMENT, FileTooLargeError.NAMESPACE) instanceof FileTooLargeError) {
-      return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes)",
-          "upload less, or raise mod_http_upload's max_size");
+  /**
+   * The service's refusal of a slot (XEP-0363 section 5) as a failure: file-too-large named as
+   * such; a temporary refusal (type wait, or a {@code <retry stamp>}, as a daily quota answers) is
+   * UNKNOWN, not CRITICAL, with the time to retry; forbidden and not-allowed each with their hint.
+   */
+  static StepFailure refusal(StanzaError error, long size, ServerTerms terms) {
+    String said = error.getCondition() + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")");
+    if (error.getExtension(TooLarge.ELEMENT, NS_UPLOAD) instanceof TooLarge tooLarge) {
+      return tooLarge(tooLarge, size, terms);
     }
-    if (error.getCondition() == StanzaError.Condition.forbidden || error.getCondition() == StanzaError.Condition.not_allowed) {
-      return StepFailure.crit("slot refused: " + condition + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")"),
-          "the account is not allowed by mod_http_upload's access rule (default: local)");
+    if (error.getExtension(TooLarge.ELEMENT, NS_LEGACY) instanceof TooLarge tooLarge) {
+      return tooLarge(tooLarge, size, terms);
     }
-    return StepFailure.crit("slot refused: " + condition + (error.getDescriptiveText() == null ? "" : " (" + error.getDescriptiveText() + ")"),
-        "check ejabberd's error.log");
+    ExtensionElement retry = error.getExtension("retry", NS_UPLOAD);
+    String stamp = retry instanceof org.jivesoftware.smack.packet.StandardExtensionElement r ? r.getAttributeValue("stamp") : null;
+    if (stamp != null || error.getType() == StanzaError.Type.WAIT) {
+      return new StepFailure(dev.ejup.model.Status.UNKNOWN,
+          "slot refused for now: " + said + (stamp == null ? "" : "; retry after " + stamp),
+          "temporary, not a broken upload: the account " + (stamp == null ? "may try again later" : "may try again after " + stamp)
+              + "; if it is a quota, give the check account room (" + terms.quotaOption() + ")");
+    }
+    if (error.getCondition() == StanzaError.Condition.forbidden) {
+      return StepFailure.crit("slot refused: " + said, "the account may not upload: " + terms.accessOption());
+    }
+    if (error.getCondition() == StanzaError.Condition.not_allowed) {
+      return StepFailure.crit("slot refused: " + said,
+          "the service does not allow this request from this account (not-allowed): check that the account's domain is one "
+              + terms.module() + " serves, and " + terms.log());
+    }
+    return StepFailure.crit("slot refused: " + said, "check " + terms.log());
+  }
+
+  private static StepFailure tooLarge(TooLarge tooLarge, long size, ServerTerms terms) {
+    MaxFileSize max = tooLarge.max;
+    String limit = max.text() == null ? "no max-file-size given"
+        : "max-file-size " + (max.problem() == null ? max.text() : max.problem());
+    return StepFailure.crit(StepFailure.Kind.FILE_TOO_LARGE, "slot refused: file-too-large (" + size + " bytes), " + limit,
+        "upload less, or raise " + terms.sizeOption());
   }
 
   @Override

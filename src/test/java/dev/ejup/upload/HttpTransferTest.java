@@ -135,14 +135,14 @@ class HttpTransferTest {
       String port = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.US_ASCII)).readLine();
       String url = "http://127.0.0.1:" + port + "/upload/a/b/file.bin";
       TestFile file = new TestFile(100_000, 0, 7, "application/octet-stream");
-      HttpTransfer.Outcome put = http.put(url, Map.of(), file, "application/octet-stream", Progress.NONE);
+      HttpTransfer.Outcome put = http.put(url, java.util.List.of(), file, "application/octet-stream", Progress.NONE);
       assertEquals(201, put.status());
       // the PUT's connection sits in the pool, closed by the server: the GET must not fail on it
       HttpTransfer.Outcome get = http.get(url, file, Progress.NONE);
       assertEquals(200, get.status());
       UploadFlow.requireSame(get, file);
       // a second PUT (the overwrite probe) after a GET on a closed connection: sent once, answered
-      assertEquals(201, http.put(url, Map.of(), file, "application/octet-stream", Progress.NONE).status());
+      assertEquals(201, http.put(url, java.util.List.of(), file, "application/octet-stream", Progress.NONE).status());
       assertEquals(200, http.get(url, file, Progress.NONE).status());
       String puts = new String(URI.create("http://127.0.0.1:" + port + "/puts").toURL().openStream().readAllBytes(), StandardCharsets.US_ASCII);
       assertEquals("2", puts, "every PUT reached the server exactly once");
@@ -158,7 +158,7 @@ class HttpTransferTest {
     try {
       TestFile file = new TestFile(10, 0, 1, "application/octet-stream");
       StepFailure bad = org.junit.jupiter.api.Assertions.assertThrows(StepFailure.class, () -> http.put("http://127.0.0.1:9/x",
-          Map.of("Authorization", "Bearer \u00e9"), file, "application/octet-stream", Progress.NONE));
+          java.util.List.of(new SlotAnswer.Header("Authorization", "Bearer \u00e9")), file, "application/octet-stream", Progress.NONE));
       assertEquals(dev.ejup.model.Status.CRIT, bad.status);
       assertEquals("unusable slot header: the Authorization header value holds the non-ASCII character U+00E9 at position 7, which HTTP headers cannot carry",
           bad.getMessage());

@@ -15,18 +15,25 @@ class TypedDecisionsTest {
   void aRefusalThatOnlySaysFileTooLargeInItsTextIsNotFileTooLarge() {
     // a server that refuses for another reason and writes the words in its text: clients cannot read that as XEP-0363's element
     StanzaError error = StanzaError.getBuilder(StanzaError.Condition.not_acceptable).setDescriptiveEnText("file-too-large").build();
-    StepFailure refusal = XmppSession.refusal(error, 100);
+    StepFailure refusal = XmppSession.refusal(error, 100, EJABBERD);
     assertEquals(StepFailure.Kind.OTHER, refusal.kind, refusal.getMessage());
   }
 
+  private static final ServerTerms EJABBERD = ServerTerms.of("ejabberd", null);
+
   @Test
-  void notAllowedAndForbiddenBothNameTheAccessRule() {
-    for (StanzaError.Condition condition : new StanzaError.Condition[] {StanzaError.Condition.not_allowed, StanzaError.Condition.forbidden}) {
-      StepFailure refusal = XmppSession.refusal(StanzaError.getBuilder(condition).build(), 100);
-      assertTrue(refusal.hint.contains("access rule"), condition + ": " + refusal.hint);
-    }
-    StepFailure other = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.internal_server_error).build(), 100);
+  void forbiddenNamesTheAccessRuleAndNotAllowedHasItsOwnHint() {
+    // Smack's condition for <not-allowed/> is not_allowed; the hint must follow the type, for each condition its own
+    StepFailure forbidden = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.forbidden).build(), 100, EJABBERD);
+    assertTrue(forbidden.hint.contains("access rule"), forbidden.hint);
+    StepFailure notAllowed = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.not_allowed).build(), 100, EJABBERD);
+    assertTrue(notAllowed.getMessage().contains("not-allowed"), notAllowed.getMessage());
+    assertTrue(notAllowed.hint.contains("(not-allowed)") && !notAllowed.hint.contains("access rule"), notAllowed.hint);
+    StepFailure other = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.internal_server_error).build(), 100, EJABBERD);
     assertTrue(other.hint.contains("error.log"), other.hint);
+    StepFailure prosody = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.internal_server_error).build(), 100,
+        ServerTerms.of("Prosody", null));
+    assertTrue(prosody.hint.contains("prosody's log") && !prosody.hint.contains("ejabberd"), prosody.hint);
   }
 
   @Test

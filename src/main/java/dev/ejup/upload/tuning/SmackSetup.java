@@ -8,15 +8,13 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.util.DNSUtil;
 import org.jivesoftware.smackx.disco.provider.DiscoverInfoProvider;
 import org.jivesoftware.smackx.disco.provider.DiscoverItemsProvider;
-import org.jivesoftware.smackx.httpfileupload.HttpFileUploadManager;
-import org.jivesoftware.smackx.httpfileupload.provider.FileTooLargeErrorProvider;
-import org.jivesoftware.smackx.httpfileupload.provider.SlotProvider;
 import org.jivesoftware.smackx.xdata.provider.DataFormProvider;
 
 /**
  * Smack as a one-shot check needs it. Its default start-up runs every initializer it ships and
  * registers hundreds of providers (measured: 250 ms of a 1 s run); ejup disables those and
- * registers the five elements the upload flow reads, and its own DNS resolver ({@link
+ * registers the three generic elements the upload flow reads (the XEP-0363 slot and
+ * file-too-large have lenient providers of their own in dev.ejup.upload), and its own DNS resolver ({@link
  * SystemResolver}). It also never fetches the roster, resumes streams or reconnects, and logs in
  * with its own SCRAM-SHA-1 HMAC ({@link ScramSha1}).
  */
@@ -40,9 +38,7 @@ public final class SmackSetup {
     }
     ProviderManager.addIQProvider("query", "http://jabber.org/protocol/disco#info", new DiscoverInfoProvider());
     ProviderManager.addIQProvider("query", "http://jabber.org/protocol/disco#items", new DiscoverItemsProvider());
-    ProviderManager.addIQProvider("slot", HttpFileUploadManager.NAMESPACE, new SlotProvider());
     ProviderManager.addExtensionProvider("x", "jabber:x:data", new DataFormProvider());
-    ProviderManager.addExtensionProvider("file-too-large", HttpFileUploadManager.NAMESPACE, new FileTooLargeErrorProvider());
     SASLAuthentication.unregisterSASLMechanism("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism");
     SASLAuthentication.registerSASLMechanism(new ScramSha1());
     Roster.setRosterLoadedAtLoginDefault(false);
