@@ -58,6 +58,10 @@ final class CheckCommand implements Command {
       + "probe PUT and GET through each node")
   List<String> nodeUrls = new java.util.ArrayList<>();
 
+  @Parameter(names = "--node-config", description = "a cluster node's ejabberd.yml (repeat per node): its upload listener's "
+      + "address, as --node-url")
+  List<String> nodeConfigs = new java.util.ArrayList<>();
+
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
@@ -66,6 +70,9 @@ final class CheckCommand implements Command {
     // every usage error before the password is read and before anything connects
     options(null).validate();
     report.validate();
+    for (String config : nodeConfigs) {
+      nodeUrls.add(dev.ejup.config.ConfigService.uploadEndpoint(new dev.ejup.config.LocalStore(), java.nio.file.Path.of(config)));
+    }
     new UploadFlow(options(null), Progress.NONE, nodeUrls);
     CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;

@@ -122,6 +122,18 @@ class ClusterIT {
   }
 
   @Test
+  void theNodesEndpointsComeFromTheirConfigsListeners() throws IOException {
+    // the listeners bind 127.0.0.1: the same nodes as --node-url https://127.0.0.1:PORT gives
+    Ejup.Result result = Ejup.runCaptured(Map.of("EJUP_PASSWORD", a.password()), "check", "--jid", a.get("JID"),
+        "--server", "127.0.0.1:" + a.get("XMPP_PORT"), "--no-probes", "--node-config", a.config().toString(),
+        "--node-config", b.config().toString(), "--format", "json");
+    assertEquals(2, result.exitCode(), result.out() + result.err());
+    Map<String, JsonNode> steps = steps(result);
+    assertStep(steps, "cluster-put-2", "CRITICAL", "PUT through " + https(b, "127.0.0.1"), "Invalid slot");
+    assertStep(steps, "cluster-get-2", "CRITICAL", "GET through " + https(b, "127.0.0.1"), "docroot is not shared");
+  }
+
+  @Test
   void sharedDocrootAndPutsToTheSlotsNodeIsOk() throws IOException {
     bWith("docroot: " + b.get("DOCROOT"), "docroot: " + a.get("DOCROOT"));
     // the session on b: b issues the slot and its put_url names b

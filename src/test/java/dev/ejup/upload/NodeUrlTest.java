@@ -56,6 +56,37 @@ class NodeUrlTest {
   }
 
   @Test
+  void aNodeConfigWhoseListenerBindsEveryAddressOrNoneIsRefused() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ejup-node-config");
+    try {
+      java.nio.file.Path all = dir.resolve("all.yml");
+      Ejup.Result generated = Ejup.runCaptured(Map.of(), "config", "generate", "--full", "--host", "localhost");
+      java.nio.file.Files.writeString(all, generated.out());
+      Ejup.Result result = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:1",
+          "--node-config", all.toString());
+      assertEquals(3, result.exitCode(), result.err());
+      assertEquals(1, result.err().strip().lines().count(), result.err());
+      assertTrue(result.err().contains(all + ": the upload listener on port 5443 binds every address"), result.err());
+      assertTrue(result.err().contains("--node-url https://NODE-ADDRESS:5443"), result.err());
+
+      java.nio.file.Path none = dir.resolve("none.yml");
+      java.nio.file.Files.writeString(none, "hosts:\n  - localhost\nlisten:\n  -\n    port: 5222\n    ip: 10.0.0.1\n    module: ejabberd_c2s\n");
+      result = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:1",
+          "--node-config", none.toString());
+      assertEquals(3, result.exitCode(), result.err());
+      assertTrue(result.err().contains("no ejabberd_http listener routes a path to mod_http_upload"), result.err());
+
+      java.nio.file.Path bound = dir.resolve("bound.yml");
+      java.nio.file.Files.writeString(bound, generated.out().replace("ip: \"::\"", "ip: 10.0.0.7"));
+      assertEquals("https://10.0.0.7:5443", dev.ejup.config.ConfigService.uploadEndpoint(new dev.ejup.config.LocalStore(), bound));
+    } finally {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
   void theCommandRefusesABadNodeUrlInOneLineBeforeConnecting() {
     // port 1 has nothing listening: a check that connected would say so instead
     Ejup.Result result = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:1",
