@@ -196,7 +196,8 @@ final class ClusterProbe {
       if (got.status() == 404 || got.status() == 403) {
         String answer = "GET through " + node.base() + " of " + what + " answered HTTP " + got.status() + " " + got.message();
         if (getNode != null && getNode != node) {
-          return answer + "; the docroots are not shared, fine while get_url names " + getNode.base() + ", so no GET reaches this node";
+          return answer + " (the docroots are not shared, or this node does not serve upload); fine while get_url names "
+              + getNode.base() + ", so no GET reaches this node";
         }
         throw StepFailure.crit(answer + ": the docroot is not shared between the nodes"
             + (got.status() == 404 ? "" : " (or not readable here)") + ", so a download that reaches this node fails", FIXES);

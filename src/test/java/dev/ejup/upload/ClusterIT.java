@@ -165,6 +165,22 @@ class ClusterIT {
   }
 
   @Test
+  void oneUploadNodeServesTheSessionsOfTheOthers() throws IOException {
+    // mod_http_upload on node a only: b's sessions get their slots from a, whose URLs name a
+    String config = Files.readString(b.config());
+    String module = config.substring(config.indexOf("  mod_http_upload:"));
+    assertEquals(0, b.load(config.replace(module, "")).exit(), "node b runs without mod_http_upload");
+    Ejup.Result result = check(b, "localhost");
+    assertEquals(0, result.exitCode(), result.out() + result.err());
+    Map<String, JsonNode> steps = steps(result);
+    assertStep(steps, "slot", "OK", "PUT " + https(a, "localhost") + "/upload/");
+    assertStep(steps, "cluster-put-1", "OK", "HTTP 201");
+    assertStep(steps, "cluster-put-2", "OK", "HTTP 404", "mod_http_upload does not serve this host", "put_url names " + https(a, "localhost"));
+    assertStep(steps, "put", "OK");
+    assertStep(steps, "get", "OK");
+  }
+
+  @Test
   void putUrlNamingAnotherNodeThanTheSessionsIsCritical() throws IOException {
     // b's config copied from a's: its put_url names node a, but b issues the slots of b's sessions
     bWith("https://@HOST@:" + b.get("HTTPS_PORT") + "/upload", "https://@HOST@:" + a.get("HTTPS_PORT") + "/upload");
