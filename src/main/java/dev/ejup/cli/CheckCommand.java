@@ -73,7 +73,7 @@ final class CheckCommand implements Command {
     for (String config : nodeConfigs) {
       nodeUrls.add(dev.ejup.config.ConfigService.uploadEndpoint(new dev.ejup.config.LocalStore(), java.nio.file.Path.of(config)));
     }
-    new UploadFlow(options(null), Progress.NONE, nodeUrls);
+    new UploadFlow(options(null), Progress.NONE, nodeUrls); // refuses a bad --node-url before the password is read
     CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
     UploadFlow flow = new UploadFlow(options, progress, nodeUrls);
