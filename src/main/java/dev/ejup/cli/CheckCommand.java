@@ -54,6 +54,14 @@ final class CheckCommand implements Command {
   @Parameter(names = "--stop-after", description = "stop after this step (connect, login, disco-items, disco-info, slot, put): e.g. 'slot' to get URLs for curl")
   String stopAfter;
 
+  @Parameter(names = "--node-url", description = "a cluster node's own HTTP endpoint, scheme://host[:port] (repeat per node): "
+      + "probe PUT and GET through each node")
+  List<String> nodeUrls = new java.util.ArrayList<>();
+
+  @Parameter(names = "--node-config", description = "a cluster node's ejabberd.yml (repeat per node): its upload listener's "
+      + "address, as --node-url")
+  List<String> nodeConfigs = new java.util.ArrayList<>();
+
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
@@ -62,9 +70,13 @@ final class CheckCommand implements Command {
     // every usage error before the password is read and before anything connects
     options(null).validate();
     report.validate();
+    for (String config : nodeConfigs) {
+      nodeUrls.add(dev.ejup.config.ConfigService.uploadEndpoint(new dev.ejup.config.LocalStore(), java.nio.file.Path.of(config)));
+    }
+    new UploadFlow(options(null), Progress.NONE, nodeUrls); // refuses a bad --node-url before the password is read
     CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
-    UploadFlow flow = new UploadFlow(options, progress);
+    UploadFlow flow = new UploadFlow(options, progress, nodeUrls);
     try (Interruption interruption = Interruption.install(io, report,
         () -> List.of(flow.soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)))) {
       Report result = report.judge(flow.run());

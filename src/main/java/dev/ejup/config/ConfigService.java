@@ -227,6 +227,36 @@ public final class ConfigService {
         true);
   }
 
+  /**
+   * A cluster node's own upload endpoint, read from that node's ejabberd.yml: the ejabberd_http
+   * listener that routes a path to mod_http_upload (one with {@code tls: true} first, what clients
+   * use), as {@code scheme://ip:port}.
+   *
+   * <p>Source: ejabberd's {@code listen} option ({@code ejabberd_http}, {@code request_handlers}).
+   *
+   * @throws UserError UNKNOWN (3) when the file cannot be read, has no such listener, or binds it to
+   *     every address (the file cannot say at which address other machines reach the node)
+   */
+  public static String uploadEndpoint(ConfigStore store, Path path) {
+    Listener chosen = null;
+    for (Listener listener : Listener.all(ConfigTree.load(path, store))) {
+      if (listener.isHttp() && listener.uploadPath().isPresent() && listener.port() > 0 && (chosen == null || (listener.tls() && !chosen.tls()))) {
+        chosen = listener;
+      }
+    }
+    if (chosen == null) {
+      throw UserError.unusable(path + ": no ejabberd_http listener routes a path to mod_http_upload",
+          "give this node's upload endpoint as --node-url scheme://host:port, or enable upload: ejup config apply " + path);
+    }
+    String ip = chosen.ip().strip();
+    if (ip.isEmpty() || ip.equals("::") || ip.equals("0.0.0.0")) {
+      throw UserError.unusable(path + ": the upload listener on port " + chosen.port() + " binds every address (ip: " + (ip.isEmpty() ? "::" : ip)
+          + "), so the file does not say where the node is reached", "give it as --node-url " + (chosen.tls() ? "https" : "http")
+          + "://NODE-ADDRESS:" + chosen.port());
+    }
+    return (chosen.tls() ? "https" : "http") + "://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + chosen.port();
+  }
+
   private static List<Integer> uploadPorts(ConfigStore store, Path path) {
     List<Integer> ports = new ArrayList<>();
     for (Listener listener : Listener.all(ConfigTree.load(path, store))) {

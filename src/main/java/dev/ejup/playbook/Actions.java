@@ -27,7 +27,7 @@ final class Actions {
     all.put("docroot check", union(SSH, "config", "user"));
     all.put("docroot fix", union(SSH, "config", "user"));
     all.put("docroot prune", union(SSH, "config", "older_than"));
-    all.put("check", Set.of("domain", "jid", "password_file", "server", "insecure", "direct_tls", "probes", "timeout"));
+    all.put("check", Set.of("domain", "jid", "password_file", "server", "insecure", "direct_tls", "probes", "timeout", "node_urls"));
     all.put("wait", Set.of("server", "timeout"));
     return all;
   }

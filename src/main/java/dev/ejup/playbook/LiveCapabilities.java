@@ -261,6 +261,11 @@ final class LiveCapabilities implements Capabilities {
         Condition.truthy(o.getOrDefault("insecure", "false")), false, Condition.truthy(o.getOrDefault("direct_tls", "false")),
         Condition.truthy(o.getOrDefault("probes", "true")),
         Duration.ofMillis((long) (timeout * 1000)), Duration.ofMillis((long) (Math.min(10, timeout) * 1000)), null);
-    return new UploadFlow(options, Progress.NONE).run();
+    List<String> nodeUrls = java.util.Arrays.stream(o.getOrDefault("node_urls", "").split("[,\\s]+")).filter(u -> !u.isEmpty()).toList();
+    try {
+      return new UploadFlow(options, Progress.NONE, nodeUrls).run();
+    } catch (UserError e) {
+      return new Report("check", target.name(), List.of(Step.of("connect", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
+    }
   }
 }

@@ -69,6 +69,20 @@ final class HttpTransfer {
         .build();
   }
 
+  private HttpTransfer(OkHttpClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The same client (pool and timeouts shared) sending every request with this Host header: a
+   * cluster node reached at its own address as a load balancer forwards to it, since ejabberd
+   * finds the upload service by the Host header (mod_http_upload's parse_http_request).
+   */
+  HttpTransfer withHost(String host) {
+    return new HttpTransfer(client.newBuilder()
+        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("Host", host).build())).build());
+  }
+
   /** A client with OkHttp's classes loaded, made off the critical path. */
   static HttpTransfer warm(Tls tls, Duration stepTimeout) {
     HttpTransfer transfer = new HttpTransfer(tls, stepTimeout);

@@ -25,6 +25,7 @@ public final class UploadFlow {
   private final StepRunner runner;
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
+  private List<ClusterProbe.Node> nodes = List.of();
 
   /**
    * A check as the command line or a playbook asks for it; nothing connects until {@link #run()}.
@@ -36,6 +37,17 @@ public final class UploadFlow {
    */
   public UploadFlow(CheckOptions options, Progress progress) {
     this(options, progress, StepRunner.NONE);
+  }
+
+  /**
+   * A check that also runs the cross-node probe of a cluster ({@link ClusterProbe}) after the slot.
+   *
+   * @param nodeUrls each node's own HTTP endpoint, scheme://host[:port] (--node-url); empty for none
+   * @throws dev.ejup.model.UserError (exit 3) for a value that is not such a URL, before anything connects
+   */
+  public UploadFlow(CheckOptions options, Progress progress, List<String> nodeUrls) {
+    this(options, progress, StepRunner.NONE);
+    this.nodes = ClusterProbe.parse(nodeUrls);
   }
 
   UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
@@ -176,6 +188,10 @@ public final class UploadFlow {
     });
     if (http == null) {
       return false;
+    }
+    if (!nodes.isEmpty()) {
+      // before the PUT through the slot's URL: when a load balancer sends that one to the wrong node, this says why
+      new ClusterProbe(runner, options, nodes).run(xmpp, http, service, slot, file);
     }
     HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.putUrl().toString(), slot.headers(), file,
         options.contentType(), progress)), xmpp, service), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");

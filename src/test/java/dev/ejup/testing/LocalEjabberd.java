@@ -123,6 +123,12 @@ public final class LocalEjabberd {
     return all;
   }
 
+  /** Joins this running node to other's cluster (same Erlang cookie); the hc account is then the cluster's, with other's password. */
+  public void join(LocalEjabberd other) {
+    Shell.run(List.of("scripts/local-ejabberd", "join", "--name", name, "--port-base", Integer.toString(portBase),
+        "--cluster", other.name), 180).requireOk("scripts/local-ejabberd join");
+  }
+
   /** Puts the config the script wrote back and reloads it (a test may have changed it). */
   public void reset() {
     script("reset");
