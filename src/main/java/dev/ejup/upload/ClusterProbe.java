@@ -149,7 +149,7 @@ final class ClusterProbe {
 
   private PutResult put(XmppSession xmpp, HttpTransfer http, XmppSession.Service service, Node node, Node putNode, TestFile file)
       throws Exception {
-    SlotAnswer answer = xmpp.slot(service, file.name, file.size, options.contentType());
+    SlotAnswer slot = xmpp.slot(service, file.name, file.size, options.contentType());
     java.net.URL putUrl = new java.net.URL(slot.putUrl);
     String url = node.route(putUrl);
     HttpTransfer.Outcome put;
