@@ -177,7 +177,7 @@ public final class UploadFlow {
       return false;
     }
     HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
-        options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+        options.contentType(), progress), slot.getPutUrl().toString(), service.maxFileSize(), file.size), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
       return false;
     }
@@ -187,7 +187,7 @@ public final class UploadFlow {
     untrustedUpload(tls, slot.getPutUrl());
     stopIfAsked("put");
     runner.metric("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), file),
+    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(http.get(slot.getGetUrl().toString(), file, progress), slot.getGetUrl().toString(), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
@@ -264,9 +264,13 @@ public final class UploadFlow {
     }
   }
 
-  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put) throws StepFailure {
+  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, String url, Long maxFileSize, long size) throws StepFailure {
     if (put.status() == 201 || put.status() == 200) {
       return put;
+    }
+    StepFailure proxied = ProxyAnswer.explain("PUT", url, put, maxFileSize, size);
+    if (proxied != null) {
+      throw proxied;
     }
     String got = "PUT answered HTTP " + put.status() + " " + put.message();
     throw switch (put.status()) {
@@ -281,7 +285,15 @@ public final class UploadFlow {
   }
 
   static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, TestFile file) throws StepFailure {
+    return requireSame(get, "", file);
+  }
+
+  static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, String url, TestFile file) throws StepFailure {
     if (get.status() != 200) {
+      StepFailure proxied = ProxyAnswer.explain("GET", url, get, null, file.size);
+      if (proxied != null) {
+        throw proxied;
+      }
       throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
           get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
               : "check the download listener (get_url) and any proxy in front of it");
