@@ -54,6 +54,9 @@ final class CheckCommand implements Command {
   @Parameter(names = "--stop-after", description = "stop after this step (connect, login, disco-items, disco-info, slot, put): e.g. 'slot' to get URLs for curl")
   String stopAfter;
 
+  @Parameter(names = "--origin", description = "a web client's origin, e.g. https://chat.example.org: also check what a browser on it needs (CORS)")
+  String origin;
+
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
@@ -77,7 +80,7 @@ final class CheckCommand implements Command {
 
   private CheckOptions options(String password) {
     return new CheckOptions(jid, password, server, service, parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes,
-        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
+        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter, origin);
   }
 
   static Duration seconds(String option, double value) {

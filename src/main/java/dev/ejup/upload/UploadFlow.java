@@ -176,6 +176,15 @@ public final class UploadFlow {
     if (http == null) {
       return false;
     }
+    HttpTransfer.Outcome preflight = null;
+    if (options.origin() != null) {
+      // what the browser does before its PUT; judged in the "cors" step, after the PUT and GET it allows
+      http.origin(options.origin());
+      preflight = runner.attempt("put", () -> http.preflight(slot.getPutUrl().toString(), options.origin(), "PUT", "content-type"));
+      if (preflight == null) {
+        return false;
+      }
+    }
     HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
         options.contentType(), progress), slot.getPutUrl().toString(), service.maxFileSize(), file.size), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
@@ -197,6 +206,10 @@ public final class UploadFlow {
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
       runner.replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
           "clients may not show the file; check what sets Content-Type on the GET URL (a proxy, or the file name's extension)");
+    }
+    if (preflight != null) {
+      HttpTransfer.Outcome asked = preflight;
+      runner.stage("cors", () -> CorsProbe.verdict(options.origin(), asked, put, get), d -> d);
     }
     stopIfAsked("get");
     if (options.probes()) {
