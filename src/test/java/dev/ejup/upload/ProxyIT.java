@@ -93,6 +93,44 @@ class ProxyIT {
   }
 
   @Test
+  void theGeneratedApacheBlockLoadsAndAnUploadThroughApachePasses() throws Exception {
+    Ejup.Result generate = Ejup.runCaptured(Map.of(), "config", "generate", "--proxy", "apache", "--host", "localhost",
+        "--scheme", "http", "--ip", "127.0.0.1", "--port", server.get("HTTP_PORT"), "--max-size", "10485760");
+    assertEquals(0, generate.exitCode(), generate.err());
+    java.nio.file.Path dir = java.nio.file.Path.of("/var/lib/ejup-test/apache-proxyit");
+    Files.createDirectories(dir);
+    java.nio.file.Path site = Files.writeString(dir.resolve("site.conf"), generate.out());
+    int port = LocalNginx.freePort();
+    List<String> args = List.of("--dir", dir.toString(), "--port", Integer.toString(port), "--site", site.toString());
+    List<String> test = new ArrayList<>(List.of("scripts/local-apache", "test"));
+    test.addAll(args);
+    LocalEjabberd.Shell.Result syntax = LocalEjabberd.Shell.run(test, 180);
+    assertEquals(0, syntax.exit(), "apache2 -t refused what ejup printed:\n" + syntax.out() + "\n" + generate.out());
+    List<String> run = new ArrayList<>(List.of("scripts/local-apache", "run"));
+    run.addAll(args);
+    String config = Files.readString(server.config());
+    Process apache = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile()).start();
+    try {
+      assertEquals(0, server.load(config.replace(":" + nginx.port() + "/upload", ":" + port + "/upload")).exit());
+      long end = System.nanoTime() + 60_000_000_000L;
+      while (System.nanoTime() < end && apache.isAlive()) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      Ejup.Result r = check("--size", "2M", "--no-probes");
+      assertEquals(0, r.exitCode(), r.out() + r.err());
+      assertTrue(line(r, "put").contains("HTTP 201 Created, 2097152 bytes") && line(r, "slot").contains(":" + port + "/upload/"), r.out());
+    } finally {
+      apache.destroy();
+      apache.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(0, server.load(config).exit());
+    }
+  }
+
+  @Test
   void nginxsOwnBodySizeLimitIsNamedWithTheValueToSet() throws Exception {
     nginx.start(generated().replace("client_max_body_size 10485760;", "client_max_body_size 16k;"));
     Ejup.Result r = check("--size", "64K", "--no-probes");
