@@ -61,7 +61,7 @@ final class CorsProbe {
       String one = origins.get(0);
       wrong.add(0, "the preflight, PUT and GET" + one.substring(one.indexOf(':')));
     } else {
-      origins.forEach(o -> wrong.add(o.replaceFirst(":", "")));
+      wrong.addAll(origins);
     }
     if (!wrong.isEmpty()) {
       boolean unexpanded = String.join(" ", wrong).contains("@HOST@");
