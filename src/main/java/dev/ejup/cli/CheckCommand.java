@@ -62,6 +62,9 @@ final class CheckCommand implements Command {
       + "address, as --node-url")
   List<String> nodeConfigs = new java.util.ArrayList<>();
 
+  @Parameter(names = "--origin", description = "a web client's origin, e.g. https://chat.example.org: also check what a browser on it needs (CORS)")
+  String origin;
+
   @ParametersDelegate
   ReportOptions report = new ReportOptions();
 
@@ -89,7 +92,7 @@ final class CheckCommand implements Command {
 
   private CheckOptions options(String password) {
     return new CheckOptions(jid, password, server, service, parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes,
-        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter);
+        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter, origin);
   }
 
   static Duration seconds(String option, double value) {

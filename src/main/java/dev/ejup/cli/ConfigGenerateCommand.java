@@ -30,8 +30,19 @@ final class ConfigGenerateCommand implements Command {
   @Parameter(names = "--c2s-port", description = "with --full: the client port (default 5222)")
   int c2sPort = 5222;
 
+  @Parameter(names = "--proxy", description = "print the reverse proxy's block for this upload listener instead: nginx or apache")
+  String proxy;
+
   @Override
   public int run(Io io) {
+    if (proxy != null) {
+      if (full || into != null) {
+        throw UserError.unusable("--proxy does not go with " + (full ? "--full" : "--into"),
+            "run ejup config generate --proxy " + proxy + " on its own: it prints the proxy's block, not ejabberd's");
+      }
+      io.out().print(Generator.proxy(upload.settings(), proxy.toLowerCase(java.util.Locale.ROOT)));
+      return 0;
+    }
     if (into != null) {
       if (full) {
         throw UserError.unusable("--full and --into do not go together", "use --into to change a file, --full to print a new one");

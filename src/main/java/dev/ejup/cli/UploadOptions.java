@@ -53,8 +53,11 @@ final class UploadOptions {
   @Parameter(names = "--quota-max-days", description = "delete uploads older than this many days, or infinity")
   String quotaMaxDays;
 
+  @Parameter(names = "--no-cors", description = "apply: leave out the CORS custom_headers Debian ships under its commented upload block")
+  boolean noCors;
+
   UploadSettings settings() {
     return new UploadSettings(host, scheme, port, ip, path, docroot, maxSize, fileMode, dirMode, access, getUrl,
-        putUrl, externalSecret, quotaSoft, quotaHard, quotaMaxDays);
+        putUrl, externalSecret, quotaSoft, quotaHard, quotaMaxDays, noCors);
   }
 }

@@ -176,8 +176,10 @@ final class ConfigEditor {
     int to = TextEdits.lastMark(mods.node()).getLine();
     Optional<int[]> commented = commentedBlock(name, from, to);
     if (commented.isPresent()) {
-      edits.replace(edits.lineStart(commented.get()[0]), edits.lineEnd(commented.get()[1]), Indent.by(block, mods.keyColumn()));
-      changes.add("enabled " + name + " where its commented-out block was");
+      String cors = name.equals("mod_http_upload") && !settings.noCors() ? commentedCors(commented.get()) : "";
+      edits.replace(edits.lineStart(commented.get()[0]), edits.lineEnd(commented.get()[1]), Indent.by(block + cors, mods.keyColumn()));
+      changes.add("enabled " + name + " where its commented-out block was"
+          + (cors.isEmpty() ? "" : ", with the CORS custom_headers it shipped (--no-cors leaves them out)"));
       return;
     }
     Optional<NodeTuple> next = alphabeticalSuccessor(mods.node(), name);
@@ -231,6 +233,44 @@ final class ConfigEditor {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The {@code custom_headers:} lines of Debian's commented upload block, uncommented and indented
+   * under the module ("" when it has none). Debian ships them so browser clients (Converse.js,
+   * Movim) may upload from another origin: without them the browser blocks the PUT.
+   */
+  private String commentedCors(int[] block) {
+    Pattern comment = Pattern.compile("^(\\s*)#+ ?(.*)$");
+    StringBuilder cors = new StringBuilder();
+    int keyColumn = -1;
+    for (int line = block[0] + 1; line <= block[1]; line++) {
+      Matcher m = comment.matcher(edits.line(line));
+      if (!m.matches()) {
+        break;
+      }
+      String text = m.group(1) + m.group(2);
+      int column = text.length() - text.stripLeading().length();
+      if (keyColumn < 0 && text.stripLeading().startsWith("custom_headers:")) {
+        keyColumn = column;
+      } else if (keyColumn >= 0 && column <= keyColumn) {
+        break;
+      } else if (keyColumn < 0) {
+        continue;
+      }
+      cors.append("  ").append(" ".repeat(column - keyColumn)).append(text.strip()).append('\n');
+    }
+    // ejabberd expands @HOST@ in put_url but not in custom_headers (23.01 sends "https://@HOST@" as it
+    // stands, and no browser origin matches it): write the host it stands for
+    String host = settings.host() != null ? settings.host() : tree.hosts().size() == 1 ? tree.hosts().get(0) : null;
+    if (cors.indexOf("@HOST@") >= 0) {
+      if (host != null) {
+        changes.add("wrote " + host + " for @HOST@ in the CORS headers (ejabberd does not expand it there)");
+        return cors.toString().replace("@HOST@", host);
+      }
+      changes.add("left @HOST@ in the CORS headers: ejabberd sends it as it stands; write your web client's origin there");
+    }
+    return cors.toString();
   }
 
   private Optional<Integer> findLine(int from, int to, Pattern pattern) {

@@ -66,6 +66,46 @@ public final class Generator {
     return Template.render("ejabberd-full.yml", values);
   }
 
+  /** The reverse proxies {@link #proxy} writes for. */
+  public static final java.util.List<String> PROXIES = java.util.List.of("nginx", "apache");
+
+  /**
+   * The block a reverse proxy needs in front of the upload listener these settings describe:
+   * nginx's {@code location} or Apache httpd's {@code <Location>}, to put in the server block that
+   * serves the public (https) upload URL. It passes the path unchanged and the Host header (ejabberd's
+   * mod_http_upload finds the upload service by it), allows bodies up to max_size (ejabberd's default
+   * 104857600 when not given; infinity is no limit), streams instead of buffering, and waits 300 s.
+   * Without --scheme and --port the upstream is the plain listener http://127.0.0.1:5280; a listener
+   * bound to all addresses ("::", "0.0.0.0") is reached on 127.0.0.1.
+   *
+   * @param proxy "nginx" or "apache"
+   * @throws dev.ejup.model.UserError (exit 3) for another proxy
+   */
+  public static String proxy(UploadSettings s, String proxy) {
+    if (!PROXIES.contains(proxy)) {
+      throw dev.ejup.model.UserError.unusable("--proxy " + proxy + " is not a proxy ejup writes for", "use --proxy nginx or --proxy apache");
+    }
+    boolean plain = s.scheme() == null && s.port() == null && s.putUrl() == null;
+    String scheme = plain ? "http" : s.effectiveScheme();
+    int port = plain ? 5280 : s.effectivePort();
+    String ip = s.ip() == null || s.ip().equals("::") || s.ip().equals("0.0.0.0") ? "127.0.0.1" : s.ip();
+    String path = s.effectivePath();
+    String location = path.endsWith("/") ? path : path + "/";
+    long limit = s.maxSize() == null ? 104857600L : s.maxSize().equals("infinity") ? 0 : Long.parseLong(s.maxSize());
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("version", Version.get());
+    values.put("location", location);
+    values.put("upstream", scheme + "://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port);
+    // Apache's LimitRequestBody stops at 2 GiB - 1; 0 is no limit for both
+    values.put("body_size", Long.toString(proxy.equals("apache") && limit > 2147483647L ? 0 : limit));
+    String host = s.host() == null ? "@HOST@" : s.host();
+    values.put("ejabberd_side", "ejup config apply /etc/ejabberd/ejabberd.yml" + (s.host() == null ? "" : " --host " + host)
+        + " --scheme " + scheme + " --ip " + ip + " --port " + port + " --path " + path
+        + " --put-url https://" + (s.host() == null ? "@HOST@" : host) + path
+        + (s.maxSize() == null ? "" : " --max-size " + s.maxSize()));
+    return Template.render("proxy-" + proxy + ".conf", values);
+  }
+
   private static Map<String, String> common(UploadSettings s) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("version", Version.get());

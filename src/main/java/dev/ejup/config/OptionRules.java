@@ -41,7 +41,7 @@ final class OptionRules {
 
   static {
     UPLOAD.put("access", OptionRules::accessRule);
-    UPLOAD.put("custom_headers", OptionRules::stringMap);
+    UPLOAD.put("custom_headers", OptionRules::customHeaders);
     UPLOAD.put("dir_mode", (c, v) -> octal(c, v, true));
     UPLOAD.put("docroot", OptionRules::docroot);
     UPLOAD.put("external_secret", OptionRules::string);
@@ -115,6 +115,21 @@ final class OptionRules {
   private static void stringList(Ctx c, Node v) {
     if (!(v instanceof SequenceNode seq) || seq.getValue().stream().anyMatch(i -> !(i instanceof ScalarNode))) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected list of strings, got: " + text(v), "write e.g. [\"upload.@HOST@\"]");
+    }
+  }
+
+  private static void customHeaders(Ctx c, Node v) {
+    stringMap(c, v);
+    if (v instanceof MappingNode m) {
+      for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+        if (Nodes.key(t).equalsIgnoreCase("Access-Control-Allow-Origin") && t.getValueNode() instanceof ScalarNode origin
+            && origin.getValue().strip().matches("(?i)[a-z][a-z0-9+.-]*://[^/?#]+[/?#].*")) {
+          String bare = origin.getValue().strip().replaceFirst("(?i)^([a-z][a-z0-9+.-]*://[^/?#]+).*$", "$1");
+          c.report(origin, Rule.UPLOAD_CORS_ORIGIN_PATH, "Access-Control-Allow-Origin '" + origin.getValue()
+              + "' has a path, and a browser's Origin never has one: no web client matches it",
+              "write the origin alone: \"" + bare + "\" (check it with ejup check --origin " + bare + ")");
+        }
+      }
     }
   }
 

@@ -47,6 +47,7 @@ public enum Rule {
   UPLOAD_TLS_NO_CERTIFICATE("upload.tls-no-certificate", Severity.ERROR, "an https URL while the config names no certfiles (nor a listener certfile)"),
   UPLOAD_HTTP_ON_TLS_LISTENER("upload.http-on-tls-listener", Severity.ERROR, "an http:// URL served by a listener that speaks only TLS"),
   UPLOAD_ACCESS_UNDEFINED("upload.access-undefined", Severity.ERROR, "access names a rule access_rules does not define: every slot is denied"),
+  UPLOAD_CORS_ORIGIN_PATH("upload.cors-origin-path", Severity.WARNING, "an Access-Control-Allow-Origin in custom_headers with a path: a browser's Origin has none, so no web client matches it"),
   UPLOAD_HOST_COLLISION("upload.host-collision", Severity.ERROR, "the upload service's host is already another module's service host"),
   QUOTA_NOT_A_MAPPING("quota.not-a-mapping", Severity.ERROR, "mod_http_upload_quota's options are not a mapping"),
   QUOTA_UNKNOWN_OPTION("quota.unknown-option", Severity.ERROR, "an option mod_http_upload_quota does not have, with a did-you-mean"),

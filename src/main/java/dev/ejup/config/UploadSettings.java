@@ -12,7 +12,15 @@ import java.util.Map;
 public record UploadSettings(
     String host, String scheme, Integer port, String ip, String path, String docroot, String maxSize,
     String fileMode, String dirMode, String access, String getUrl, String putUrl, String externalSecret,
-    Integer quotaSoftMiB, Integer quotaHardMiB, String quotaMaxDays) {
+    Integer quotaSoftMiB, Integer quotaHardMiB, String quotaMaxDays, boolean noCors) {
+
+  /** Without a word on CORS: apply keeps the CORS headers Debian ships under its commented upload block. */
+  public UploadSettings(String host, String scheme, Integer port, String ip, String path, String docroot, String maxSize,
+      String fileMode, String dirMode, String access, String getUrl, String putUrl, String externalSecret,
+      Integer quotaSoftMiB, Integer quotaHardMiB, String quotaMaxDays) {
+    this(host, scheme, port, ip, path, docroot, maxSize, fileMode, dirMode, access, getUrl, putUrl, externalSecret,
+        quotaSoftMiB, quotaHardMiB, quotaMaxDays, false);
+  }
 
   public static UploadSettings defaults(String host) {
     return new UploadSettings(host, null, null, null, null, null, null, null, null, null, null, null, null,

@@ -18,10 +18,19 @@ import java.time.Duration;
  * @param deadline bound on the whole run
  * @param stepTimeout bound on each network step
  * @param stopAfter the step after which to stop (e.g. "slot", to hand the URLs to curl), or null
+ * @param origin a web client's origin (https://chat.example.org): the check then does what a browser
+ *     on it does (CORS preflight, Origin on the PUT and GET) and judges the answers as it would; null for none
  */
 public record CheckOptions(
     String jid, String password, String server, String service, long size, String contentType,
-    boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {
+    boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter,
+    String origin) {
+
+  /** A check as a desktop client does it, without a browser's origin. */
+  public CheckOptions(String jid, String password, String server, String service, long size, String contentType,
+      boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {
+    this(jid, password, server, service, size, contentType, insecure, allowHttp, directTls, probes, deadline, stepTimeout, stopAfter, null);
+  }
 
   public static final java.util.List<String> STEPS = java.util.List.of(
       "connect", "login", "disco-items", "disco-info", "slot", "put", "get");
@@ -72,6 +81,9 @@ public record CheckOptions(
         throw UserError.unusable("--service '" + service + "' is not the domain of an upload service",
             "write e.g. upload." + domain() + ", or leave it out to find the service with disco#items");
       }
+    }
+    if (origin != null && CorsProbe.unusable(origin) != null) {
+      throw UserError.unusable("--origin '" + origin + "': " + CorsProbe.unusable(origin), "write the web client's origin, e.g. --origin https://chat.example.org");
     }
     if (stopAfter != null && !STEPS.contains(stopAfter)) {
       throw UserError.unusable("--stop-after " + stopAfter + " is not a step", "use one of " + String.join(", ", STEPS));

@@ -34,8 +34,18 @@ final class HttpTransfer {
    * @param firstDifference offset of the first byte that differs from the file (the file's size when
    *     the answer is longer), -1 when none
    * @param declaredLength the answer's Content-Length, -1 when it has none
+   * @param headers the answer's headers: who answered (Server) and what it allows (CORS)
+   * @param errorBody the start of an error answer's body (at most {@link #ERROR_BODY} bytes, as text), "" for a success:
+   *     a proxy's own error page tells it apart from ejabberd's
    */
-  record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength) {}
+  record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength,
+      okhttp3.Headers headers, String errorBody) {}
+
+  /** Enough of an error page to see who wrote it; never more, whatever the server sends. */
+  static final int ERROR_BODY = 1024;
+
+  /** The Origin header a browser page on that origin sends (--origin), or null for none. */
+  private volatile String origin;
 
   /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
   private static final class Fresh {
@@ -136,7 +146,40 @@ final class HttpTransfer {
     client.connectionPool().evictAll();
     try (Response response = execute(request.build())) {
       return new Outcome(response.code(), response.message(), file.size, -1, response.header("Content-Type", ""),
-          response.body() == null ? -1 : response.body().contentLength());
+          response.body() == null ? -1 : response.body().contentLength(), response.headers(), errorBody(response));
+    }
+  }
+
+  /** From now on every request carries {@code Origin: origin}, as a browser page on that origin sends it. */
+  void origin(String origin) {
+    this.origin = origin;
+  }
+
+  /**
+   * A CORS preflight as a browser sends it before a cross-origin PUT (Fetch standard, CORS-preflight
+   * request): OPTIONS with Origin and the method and headers the PUT will use. No body is read.
+   */
+  Outcome preflight(String url, String origin, String method, String requestHeaders) throws IOException, StepFailure {
+    Request request = request(url, "PUT").method("OPTIONS", null)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", method)
+        .header("Access-Control-Request-Headers", requestHeaders)
+        .build();
+    try (Response response = execute(request)) {
+      return new Outcome(response.code(), response.message(), 0, -1, response.header("Content-Type", ""),
+          response.body() == null ? -1 : response.body().contentLength(), response.headers(), errorBody(response));
+    }
+  }
+
+  /** The first {@link #ERROR_BODY} bytes of an error answer's body, as text; "" for a success or when none can be read. */
+  private static String errorBody(Response response) {
+    if (response.isSuccessful() || response.body() == null) {
+      return "";
+    }
+    try (InputStream in = response.body().byteStream()) {
+      return new String(in.readNBytes(ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
     }
   }
 
@@ -175,7 +218,8 @@ final class HttpTransfer {
           }
         }
       }
-      return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""), declared);
+      return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""), declared,
+          response.headers(), response.isSuccessful() ? "" : errorBody(response));
     }
   }
 
@@ -201,9 +245,10 @@ final class HttpTransfer {
   }
 
   /** A request for a URL from the slot, which OkHttp may still refuse (java.net.URL accepts more). */
-  private static Request.Builder request(String url, String method) throws StepFailure {
+  private Request.Builder request(String url, String method) throws StepFailure {
     try {
-      return new Request.Builder().url(url);
+      Request.Builder builder = new Request.Builder().url(url);
+      return origin == null ? builder : builder.header("Origin", origin);
     } catch (IllegalArgumentException e) {
       throw StepFailure.crit("the slot's " + method + " URL cannot be used: " + Cause.words(e),
           "check the upload service's " + method.toLowerCase(java.util.Locale.ROOT) + "_url");

@@ -193,8 +193,18 @@ public final class UploadFlow {
       // before the PUT through the slot's URL: when a load balancer sends that one to the wrong node, this says why
       new ClusterProbe(runner, options, nodes).run(xmpp, http, service, slot, file);
     }
+    HttpTransfer.Outcome preflight = null;
+    if (options.origin() != null) {
+      // what the browser does before its PUT; judged in the "cors" step, after the PUT and GET it allows
+      http.origin(options.origin());
+      preflight = runner.attempt("put", () -> http.preflight(slot.putUrl().toString(), options.origin(), "PUT", "content-type"));
+      if (preflight == null) {
+        return false;
+      }
+    }
     HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.putUrl().toString(), slot.headers(), file,
-        options.contentType(), progress)), xmpp, service), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+        options.contentType(), progress)), slot.putUrl().toString(), service.maxFileSize(), file.size, xmpp, service),
+        o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     expiryMetric(tls, 1, "http_cert_expiry_timestamp_seconds");
     if (put == null) {
       return false;
@@ -205,7 +215,7 @@ public final class UploadFlow {
     untrustedUpload(tls, slot.putUrl());
     stopIfAsked("put");
     runner.metric("upload_size_bytes", (double) file.size);
-    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getUrl().toString(), file, progress)), file),
+    HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getUrl().toString(), file, progress)), slot.getUrl().toString(), file),
         o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
@@ -215,6 +225,10 @@ public final class UploadFlow {
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
       runner.replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
           "clients may not show the file; check what sets Content-Type on the GET URL (a proxy, or the file name's extension)");
+    }
+    if (preflight != null) {
+      HttpTransfer.Outcome asked = preflight;
+      runner.stage("cors", () -> CorsProbe.verdict(options.origin(), asked, put, get), d -> d);
     }
     stopIfAsked("get");
     if (options.probes()) {
@@ -355,10 +369,14 @@ public final class UploadFlow {
     throw StepFailure.crit("the slot from " + service.jid() + " " + why, "check " + xmpp.terms(service).module() + "'s URL settings");
   }
 
-  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, XmppSession xmpp, XmppSession.Service service)
-      throws StepFailure, InterruptedException {
+  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, String url, Long maxFileSize, long size,
+      XmppSession xmpp, XmppSession.Service service) throws StepFailure, InterruptedException {
     if (put.status() == 201 || put.status() == 200) {
       return put;
+    }
+    StepFailure proxied = ProxyAnswer.explain("PUT", url, put, maxFileSize, size);
+    if (proxied != null) {
+      throw proxied;
     }
     String got = "PUT answered HTTP " + put.status() + " " + put.message();
     ServerTerms terms = xmpp.terms(service);
@@ -378,7 +396,15 @@ public final class UploadFlow {
   }
 
   static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, TestFile file) throws StepFailure {
+    return requireSame(get, "", file);
+  }
+
+  static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, String url, TestFile file) throws StepFailure {
     if (get.status() != 200) {
+      StepFailure proxied = ProxyAnswer.explain("GET", url, get, null, file.size);
+      if (proxied != null) {
+        throw proxied;
+      }
       throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
           get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
               : "check the download listener (get_url) and any proxy in front of it");

@@ -51,19 +51,36 @@ class ApplyTest {
     // the listener line is uncommented in place
     int handler = old.indexOf("      ## /upload: mod_http_upload");
     assertEquals("      /upload: mod_http_upload", now.get(handler));
-    // the commented module block (6 lines) becomes the module (2 lines); everything else is identical
+    // the commented module block (6 lines) becomes the module with Debian's CORS headers (6 lines),
+    // @HOST@ written out (ejabberd does not expand it in custom_headers); everything else is identical
     int module = old.indexOf("  ## mod_http_upload:");
-    assertEquals("  mod_http_upload:", now.get(module));
-    assertEquals("    put_url: https://@HOST@:5443/upload", now.get(module + 1));
+    assertEquals(List.of("  mod_http_upload:", "    put_url: https://@HOST@:5443/upload", "    custom_headers:",
+        "      \"Access-Control-Allow-Origin\": \"https://localhost\"",
+        "      \"Access-Control-Allow-Methods\": \"GET,HEAD,PUT,OPTIONS\"",
+        "      \"Access-Control-Allow-Headers\": \"Content-Type\""), now.subList(module, module + 6));
     assertEquals(old.subList(0, handler), now.subList(0, handler));
     assertEquals(old.subList(handler + 1, module), now.subList(handler + 1, module));
-    assertEquals(old.subList(module + 6, old.size()), now.subList(module + 2, now.size()));
+    assertEquals(old.subList(module + 6, old.size()), now.subList(module + 6, now.size()));
     assertTrue(after.endsWith("\n") == before.endsWith("\n"));
 
     assertEquals(0, ConfigValidator.validate(ConfigTree.load(file, new LocalStore())).size());
     assertTrue(r.out().contains("-      ## /upload: mod_http_upload\n+      /upload: mod_http_upload\n"), r.out());
     assertEquals(1, backups().size());
     assertEquals(before, Files.readString(backups().get(0)));
+  }
+
+  @Test
+  void noCorsEnablesDebiansBlockWithoutItsCorsHeaders() throws IOException {
+    Path file = copyOf("debian-stock-23.01.yml");
+    String before = Files.readString(file);
+    Ejup.Result r = ejup("config", "apply", file.toString(), "--host", "localhost", "--no-cors", "--no-backup");
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> old = before.lines().toList();
+    List<String> now = Files.readString(file).lines().toList();
+    int module = old.indexOf("  ## mod_http_upload:");
+    assertEquals(List.of("  mod_http_upload:", "    put_url: https://@HOST@:5443/upload", "  mod_last: {}"), now.subList(module, module + 3));
+    assertFalse(Files.readString(file).contains("Access-Control"), Files.readString(file));
+    assertFalse(r.err().contains("CORS"), r.err());
   }
 
   @Test
@@ -98,7 +115,9 @@ class ApplyTest {
         "--docroot", "/srv/upload", "--no-backup");
     assertEquals(0, r.exitCode(), r.err());
     String twice = Files.readString(file);
-    assertTrue(twice.contains("  mod_http_upload:\n    put_url: https://@HOST@:5443/upload\n    docroot: /srv/upload\n"
+    assertTrue(twice.contains("  mod_http_upload:\n    put_url: https://@HOST@:5443/upload\n    custom_headers:\n"
+        + "      \"Access-Control-Allow-Origin\": \"https://localhost\"\n      \"Access-Control-Allow-Methods\": \"GET,HEAD,PUT,OPTIONS\"\n"
+        + "      \"Access-Control-Allow-Headers\": \"Content-Type\"\n    docroot: /srv/upload\n"
         + "    max_size: 5000\n    file_mode: \"0640\"\n    dir_mode: \"0750\"\n  mod_last: {}\n"), twice);
     assertEquals(once.length() + "    docroot: /srv/upload\n    max_size: 5000\n    file_mode: \"0640\"\n    dir_mode: \"0750\"\n".length(),
         twice.length());

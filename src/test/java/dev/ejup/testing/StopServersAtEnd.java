@@ -48,6 +48,7 @@ public final class StopServersAtEnd implements BeforeAllCallback {
     private static List<Runnable> stops() {
       List<Runnable> stops = new ArrayList<>();
       LocalEjabberd.running().forEach(server -> stops.add(server::down));
+      LocalNginx.running().forEach(nginx -> stops.add(nginx::close));
       LocalSshd.started().forEach(sshd -> stops.add(sshd::down));
       if (LocalSshd.sharedStartedByTests()) {
         stops.add(LocalSshd::downShared);
