@@ -67,7 +67,7 @@ class RuleCatalogueTest {
     Set<String> seen = new HashSet<>();
     for (Rule rule : Rule.values()) {
       assertTrue(seen.add(rule.id()), "twice: " + rule.id());
-      assertTrue(rule.id().matches("(yaml|config|upload|quota)\\.[a-z]+(-[a-z]+)*"), rule.id());
+      assertTrue(rule.id().matches("(yaml|config|listen|upload|quota)\\.[a-z]+(-[a-z]+)*"), rule.id());
       assertEquals(rule.name(), rule.id().toUpperCase().replace('.', '_').replace('-', '_'), "the constant is named after the id");
       assertFalse(rule.doc().isBlank() || rule.doc().contains("\n"), rule.id());
     }
