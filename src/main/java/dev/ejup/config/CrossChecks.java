@@ -93,8 +93,8 @@ final class CrossChecks {
               which + "_url " + url.raw() + " uses port " + url.port() + ", where no ejabberd listener listens; the listener on port "
                   + l.port() + " (" + l.file() + ":" + Nodes.line(l.node()) + ") routes " + url.path() + ": a reverse proxy on port "
                   + url.port() + " must forward " + url.path() + " to it",
-              "make the proxy pass " + url.path() + " and the Host header to " + (l.tls() ? "https" : "http") + "://" + l.ip()
-                  + ":" + l.port() + ", then run ejup check to prove it"));
+              "make the proxy pass " + url.path() + " and the Host header to " + (l.tls() ? "https" : "http") + "://"
+                  + dev.ejup.model.HostPort.bracketed(l.ip()) + ":" + l.port() + ", then run ejup check to prove it"));
           return;
         }
         if (which.equals("get")) {
