@@ -64,9 +64,27 @@ final class ConfigEditor {
     return option;
   }
 
+  /**
+   * The listener the upload needs, and only when the file does not have it yet. An option not given
+   * is left as the file has it: without --put-url, --port, --path or --scheme the port and path come
+   * from the module's existing put_url, so changing --max-size never opens a port. A put_url on a
+   * port no ejabberd listener has, whose path a listener routes, is a reverse proxy's: nothing to add
+   * (a listener on the proxy's port would take it from the proxy), unless --port asked for one.
+   */
   private void listener() {
-    int port = settings.effectivePort();
-    String item = Generator.listener(settings);
+    UploadSettings wanted = settings;
+    if (settings.putUrl() == null && settings.port() == null && settings.path() == null && settings.scheme() == null) {
+      List<ModuleSite> sites = ModuleSite.find(tree, "mod_http_upload");
+      if (!sites.isEmpty()) {
+        Node options = tree.resolve(sites.get(0).options());
+        if (settings.externalSecret() == null && Nodes.get(options, "external_secret").flatMap(tree::scalar).filter(x -> !x.isEmpty()).isPresent()) {
+          return; // the external upload server serves put_url: no ejabberd route to keep
+        }
+        wanted = settings.withPutUrl(Nodes.get(options, "put_url").flatMap(tree::scalar).orElse(CrossChecks.DEFAULT_PUT_URL));
+      }
+    }
+    int port = wanted.effectivePort();
+    String item = Generator.listener(wanted);
     Optional<ConfigTree.Option> listen = ownOption("listen");
     if (listen.isEmpty()) {
       appendTopLevel("listen:\n" + Indent.by(item, 2));
@@ -85,30 +103,34 @@ final class ConfigEditor {
       if (itemPort == port) {
         int endLine = i + 1 < items.size() ? items.get(i + 1).getStartMark().getLine() - 1
             : TextEdits.lastMark(candidate).getLine();
-        editListener(candidate, port, endLine);
+        editListener(candidate, port, endLine, wanted);
         return;
       }
+    }
+    String path = Listener.handlerPath(wanted.effectivePath());
+    if (settings.port() == null && Listener.all(tree).stream().anyMatch(l -> l.isHttp() && l.uploadPath().map(path::equals).orElse(false))) {
+      return; // behind a reverse proxy: validate notes what the proxy must forward
     }
     int dash = seq.getStartMark().getColumn();
     int line = TextEdits.lastMark(seq).getLine();
     edits.insert(edits.lineEnd(line), Indent.by(item, dash));
-    changes.add("added an ejabberd_http listener on port " + port + " routing " + settings.effectivePath() + " to mod_http_upload");
+    changes.add("added an ejabberd_http listener on port " + port + " routing " + wanted.effectivePath() + " to mod_http_upload");
   }
 
-  private void editListener(Node item, int port, int endLine) {
+  private void editListener(Node item, int port, int endLine, UploadSettings wanted) {
     String module = Nodes.get(item, "module").flatMap(tree::scalar).orElse("");
     if (!module.equals("ejabberd_http")) {
       throw UserError.critical("port " + port + " is already used by " + module + " (" + tree.mainFile() + ":"
           + Nodes.line(item) + ")", "choose another port with --port");
     }
     BlockMapping listener = new BlockMapping(edits, item, "listener on port " + port);
-    boolean tls = Nodes.get(item, "tls").flatMap(tree::scalar).map("true"::equals).orElse(false);
-    boolean https = settings.effectiveScheme().equals("https");
+    boolean tls = Nodes.get(item, "tls").flatMap(tree::scalar).flatMap(Scalars::bool).orElse(false);
+    boolean https = wanted.effectiveScheme().equals("https");
     if (!https && tls) {
       throw UserError.critical("the listener on port " + port + " speaks TLS but the upload URL would be plain http",
           "use --scheme https, or a --port whose listener has no tls");
     }
-    String path = settings.effectivePath();
+    String path = wanted.effectivePath();
     Optional<Node> handlers = Nodes.get(item, "request_handlers");
     boolean routed = handlers.map(h -> Nodes.entries(h).stream().anyMatch(t ->
         tree.scalar(t.getValueNode()).orElse("").equals("mod_http_upload") && samePath(Nodes.key(t), path))).orElse(false);
@@ -140,7 +162,7 @@ final class ConfigEditor {
   }
 
   private static boolean samePath(String handler, String path) {
-    return handler.replaceAll("/+$", "").equals(path.replaceAll("/+$", ""));
+    return Listener.handlerPath(handler).equals(Listener.handlerPath(path));
   }
 
   private void module(String name, String block, Map<String, String> options) {

@@ -181,11 +181,13 @@ public final class ConfigService {
 
   /**
    * Runs {@code ejabberdctl reload_config} where the file lives, as a step. When probeHost is given,
-   * the upload listeners of the file that answered on TCP before the reload must answer again
-   * within 3 s after it: ejabberd 23.01 restarts a changed listener by closing and reopening its
-   * port at once, and the reopen can fail with "address already in use"; a second reload then opens
-   * it (WARN), and a port still closed after it is CRIT. A port that did not answer before (a
-   * firewall, a fake ejabberdctl, a new listener) is not judged here: the upload check sees it.
+   * every upload port of the file (an ejabberd_http listener routing to mod_http_upload), new ones
+   * included, must answer on TCP within 3 s after the reload: ejabberd (23.01 to 26.07, whose reload
+   * code is the same) restarts a changed listener by closing and reopening its port at once, and the
+   * reopen can fail with "address already in use"; a second reload then opens it (WARN), and a port
+   * still closed after it is CRIT. The step's detail names the ports that answered. When none of
+   * them answered before the reload nor after it (a firewall, a fake ejabberdctl, a server not
+   * running), nothing is judged here, and the detail says so: the upload check sees it.
    *
    * @param ejabberdctl the command, split on spaces (e.g. {@code ejabberdctl --node ejabberd@host})
    * @param probeHost host to probe the listeners' ports on, or null for no probe
@@ -205,14 +207,21 @@ public final class ConfigService {
 
   private static Reloaded reloadSteps(ConfigStore store, Path path, String ejabberdctl, String probeHost) {
     long start = System.nanoTime();
-    List<Integer> open = probeHost == null ? List.of() : answering(probeHost, uploadPorts(store, path), Duration.ZERO);
+    List<Integer> ports = probeHost == null ? List.of() : uploadPorts(store, path);
+    List<Integer> before = answering(probeHost, ports, Duration.ZERO);
     Step reloaded = store.reload(ejabberdctl);
-    if (reloaded.status() != Status.OK || open.isEmpty()) {
+    if (reloaded.status() != Status.OK || ports.isEmpty()) {
       return new Reloaded(reloaded, reloaded.status() == Status.OK);
     }
-    List<Integer> closed = closed(probeHost, open);
+    List<Integer> closed = closed(probeHost, ports);
+    if (closed.size() == ports.size() && before.isEmpty()) {
+      // none answered before nor after: a firewall, a monitoring host, a server not running yet
+      return new Reloaded(said(reloaded, "; upload port(s) " + ports + " do not answer on " + probeHost
+          + " before or after the reload: not judged here (ejup check is)"), true);
+    }
     if (closed.isEmpty()) {
-      return new Reloaded(reloaded, true);
+      return new Reloaded(said(reloaded, "; upload port(s) " + ports + " answer on " + probeHost
+          + " after the reload"), true);
     }
     Step again = store.reload(ejabberdctl);
     List<Integer> still = again.status() == Status.OK ? closed(probeHost, closed) : closed;
@@ -255,6 +264,11 @@ public final class ConfigService {
           + "://NODE-ADDRESS:" + chosen.port());
     }
     return (chosen.tls() ? "https" : "http") + "://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + chosen.port();
+  }
+
+  /** The step with what the probe found after its detail. */
+  private static Step said(Step step, String more) {
+    return new Step(step.name(), step.status(), step.duration(), step.detail() + more, step.hint());
   }
 
   private static List<Integer> uploadPorts(ConfigStore store, Path path) {

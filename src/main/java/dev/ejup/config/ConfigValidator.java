@@ -12,6 +12,7 @@ public final class ConfigValidator {
   public static List<Diagnostic> validate(ConfigTree tree) {
     List<Diagnostic> out = new ArrayList<>(tree.parseDiagnostics());
     if (tree.mainRoot() != null) {
+      ListenerRules.check(tree, out);
       List<ModuleSite> uploads = ModuleSite.find(tree, "mod_http_upload");
       for (ModuleSite site : uploads) {
         OptionRules.check(tree, site, OptionRules.UPLOAD, Rule.UPLOAD_NOT_A_MAPPING, Rule.UPLOAD_UNKNOWN_OPTION, out);

@@ -70,27 +70,57 @@ final class CrossChecks {
 
   private static boolean routedHere(List<Listener> listeners, UploadUrl url) {
     return listeners.stream().anyMatch(l -> l.isHttp() && l.port() == url.port()
-        && l.uploadPath().map(url::servedUnder).orElse(false));
+        && l.handlerFor(url).map(h -> "mod_http_upload".equals(h.getValue())).orElse(false));
   }
 
+  /**
+   * Whether ejabberd serves this URL: put_url must reach mod_http_upload; get_url may also reach
+   * another handler (mod_http_fileserver serving the docroot, a documented layout). A URL on a port
+   * no ejabberd listener has is a reverse proxy's (or another web server's): a note, since only a
+   * request through it ({@code ejup check}) can prove it.
+   */
   private static void route(ConfigTree tree, ModuleSite site, List<Listener> listeners, UploadUrl url, Node at,
       String which, Rule rule, List<Diagnostic> out) {
     List<Listener> onPort = listeners.stream().filter(l -> l.port() == url.port()).toList();
     Optional<Listener> http = onPort.stream().filter(Listener::isHttp).findFirst();
     if (http.isEmpty()) {
+      if (onPort.isEmpty()) {
+        Optional<Listener> behind = listeners.stream().filter(l -> l.isHttp() && l.uploadPath().map(url::servedUnder).orElse(false))
+            .findFirst();
+        if (behind.isPresent()) {
+          Listener l = behind.get();
+          out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_REVERSE_PROXY,
+              which + "_url " + url.raw() + " uses port " + url.port() + ", where no ejabberd listener listens; the listener on port "
+                  + l.port() + " (" + l.file() + ":" + Nodes.line(l.node()) + ") routes " + url.path() + ": a reverse proxy on port "
+                  + url.port() + " must forward " + url.path() + " to it",
+              "make the proxy pass " + url.path() + " and the Host header to " + (l.tls() ? "https" : "http") + "://"
+                  + dev.ejup.model.HostPort.bracketed(l.ip()) + ":" + l.port() + ", then run ejup check to prove it"));
+          return;
+        }
+        if (which.equals("get")) {
+          out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_GET_URL_ELSEWHERE,
+              "get_url " + url.raw() + " uses port " + url.port() + ", where no ejabberd listener listens: another web server serves "
+                  + url.path(),
+              "that server must serve docroot's files under " + url.path() + "; run ejup check to prove downloads work"));
+          return;
+        }
+      }
       String what = onPort.isEmpty() ? "no listener" : "only " + onPort.get(0).module();
       out.add(ConfigTree.at(site.file(), at, rule,
-          which + "_url " + url.raw() + " uses port " + url.port() + ", but " + what + " listens there",
-          "add an ejabberd_http listener on port " + url.port() + " with request_handlers: {" + url.path()
-              + ": mod_http_upload}, or run: ejup config apply FILE --port " + url.port()));
+          which + "_url " + url.raw() + " uses port " + url.port() + ", but " + what + " listens there, and no ejabberd_http listener routes "
+              + url.path() + " to mod_http_upload",
+          "route it: add '" + url.path() + ": mod_http_upload' under the request_handlers of an ejabberd_http listener (behind a reverse"
+              + " proxy: the one the proxy forwards to), or run: ejup config apply FILE --port PORT-OF-THAT-LISTENER"));
       return;
     }
     Listener listener = http.get();
-    Optional<String> handler = listener.uploadPath();
-    if (handler.isEmpty() || !url.servedUnder(handler.get())) {
+    Optional<Map.Entry<String, String>> handler = listener.handlerFor(url);
+    boolean upload = handler.map(h -> "mod_http_upload".equals(h.getValue())).orElse(false);
+    if (!upload && !(which.equals("get") && handler.isPresent())) {
       out.add(ConfigTree.at(site.file(), at, rule,
           which + "_url path " + url.path() + " is not routed to mod_http_upload by the listener on port "
-              + url.port() + " (" + listener.file() + ":" + Nodes.line(listener.node()) + ")",
+              + url.port() + " (" + listener.file() + ":" + Nodes.line(listener.node()) + ")"
+              + handler.map(h -> ": " + h.getKey() + " goes to " + h.getValue()).orElse(""),
           "add '" + url.path() + ": mod_http_upload' under that listener's request_handlers"));
       return;
     }
@@ -98,15 +128,36 @@ final class CrossChecks {
       out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_HTTPS_WITHOUT_TLS,
           which + "_url is https but the listener on port " + url.port() + " has no 'tls: true'",
           "add 'tls: true' to the listener at " + listener.file() + ":" + Nodes.line(listener.node())));
-    } else if (url.https() && !listener.hasOwnCertfile() && !hasCertfiles(tree)) {
-      out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_TLS_NO_CERTIFICATE,
-          which + "_url is https but the config names no certificate (certfiles)",
-          "add 'certfiles: [\"/etc/ejabberd/ejabberd.pem\"]' at the top level"));
+    } else if (url.https() && !hasCertfiles(tree)) {
+      certificate(tree, listeners, site, at, which, out);
     } else if (!url.https() && listener.tls()) {
       out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_HTTP_ON_TLS_LISTENER,
           which + "_url is plain http but the listener on port " + url.port() + " speaks TLS",
           "write https:// in the URL"));
     }
+  }
+
+  /**
+   * No top-level certfiles: a certfile on an ejabberd_http, ejabberd_c2s or ejabberd_s2s_in
+   * listener is moved into certfiles by ejabberd (ejabberd_config_transformer, with a deprecation
+   * warning in its log), so TLS works; none anywhere and it has no certificate.
+   */
+  private static void certificate(ConfigTree tree, List<Listener> listeners, ModuleSite site, Node at, String which,
+      List<Diagnostic> out) {
+    Optional<Listener> with = listeners.stream().filter(l -> l.certfile() != null
+        && Set.of("ejabberd_http", "ejabberd_c2s", "ejabberd_s2s_in").contains(l.module())).findFirst();
+    if (with.isPresent()) {
+      Listener l = with.get();
+      String path = tree.scalar(l.certfile()).orElse("");
+      out.add(ConfigTree.at(l.file(), l.certfile(), Rule.UPLOAD_LISTENER_CERTFILE,
+          "the only certificate is the certfile of the " + l.module() + " listener on port " + l.port()
+              + ": ejabberd moves it into certfiles and logs that the option is deprecated",
+          "move it to the top level: certfiles: [\"" + path + "\"]"));
+      return;
+    }
+    out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_TLS_NO_CERTIFICATE,
+        which + "_url is https but the config names no certificate (certfiles)",
+        "add 'certfiles: [\"/etc/ejabberd/ejabberd.pem\"]' at the top level"));
   }
 
   private static boolean hasCertfiles(ConfigTree tree) {

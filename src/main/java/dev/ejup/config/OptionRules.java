@@ -99,15 +99,19 @@ final class OptionRules {
     return Nodes.scalar(v).orElse("a " + (v instanceof SequenceNode ? "list" : "mapping"));
   }
 
+  /** econf:binary/0: any scalar but a number (fast_yaml makes a plain 12345 an integer, which it refuses). */
   private static void string(Ctx c, Node v) {
     if (!(v instanceof ScalarNode)) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got: " + text(v), "write a single value");
+    } else if (Scalars.number(v)) {
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it: \"" + text(v) + "\"");
     }
   }
 
+  /** econf:bool/0, which reads yes/no, on/off and y/n as well as true/false. */
   private static void bool(Ctx c, Node v) {
     String s = text(v);
-    if (!(v instanceof ScalarNode) || !(s.equals("true") || s.equals("false"))) {
+    if (!(v instanceof ScalarNode) || Scalars.bool(s).isEmpty()) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected boolean, got: " + s, "write true or false");
     }
   }
@@ -133,10 +137,19 @@ final class OptionRules {
     }
   }
 
+  /** econf:map(econf:binary(), econf:binary()): a header whose value YAML reads as a number is refused. */
   private static void stringMap(Ctx c, Node v) {
     if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof ScalarNode))) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of header names to values, got: " + text(v),
           "write e.g. \"Access-Control-Allow-Origin\": \"https://@HOST@\"");
+      return;
+    }
+    for (NodeTuple header : m.getValue()) {
+      Node value = c.tree().resolve(header.getValueNode());
+      if (Scalars.number(value)) {
+        c.report(value, Rule.UPLOAD_TYPE, "Invalid value of " + Nodes.key(header) + ": Expected string, got number: " + text(value),
+            "quote it: " + Nodes.key(header) + ": \"" + text(value) + "\"");
+      }
     }
   }
 
@@ -248,7 +261,7 @@ final class OptionRules {
 
   private static void thumbnail(Ctx c, Node v) {
     bool(c, v);
-    if ("true".equals(text(v))) {
+    if (Scalars.bool(text(v)).orElse(false)) {
       c.report(v, Rule.UPLOAD_THUMBNAIL,
           "thumbnails need ejabberd built with image support (eimp); without it ejabberd refuses the option",
           "check 'ejabberdctl' logs after reload, or set thumbnail: false");

@@ -10,7 +10,8 @@ import java.util.Optional;
  * the one every finding of the rule has; the doc is one line saying what the rule catches. The
  * ejabberd source each rule mirrors is {@code mod_http_upload:mod_opt_type/1},
  * {@code mod_http_upload_quota:mod_opt_type/1}, {@code ejabberd_config} (includes, top level) and
- * {@code ejabberd_listener}/{@code ejabberd_http} (request handlers, TLS) of ejabberd 23.01.
+ * {@code ejabberd_listener}/{@code ejabberd_http}/{@code ejabberd_c2s} (listener options, request
+ * handlers, TLS) and {@code ejabberd_config_transformer} (a listener's certfile) of ejabberd 23.01.
  */
 public enum Rule {
   YAML_SYNTAX("yaml.syntax", Severity.ERROR, "the file is not valid YAML, so ejabberd cannot read it"),
@@ -21,6 +22,8 @@ public enum Rule {
   CONFIG_NOT_A_MAPPING("config.not-a-mapping", Severity.ERROR, "the top level is not a mapping of options"),
   CONFIG_INCLUDE_LOOP("config.include-loop", Severity.ERROR, "include_config_file includes a file that includes it back"),
   CONFIG_INCLUDE_UNREADABLE("config.include-unreadable", Severity.ERROR, "include_config_file names a file that cannot be read"),
+  LISTEN_UNKNOWN_OPTION("listen.unknown-option", Severity.ERROR, "a listener option its module does not have (ejabberd refuses the file: \"Unknown option\"), with a did-you-mean"),
+  LISTEN_TYPE("listen.type", Severity.ERROR, "a listener option's value has the wrong type (request_handlers not a mapping, tls not a boolean, a custom header not a string)"),
   UPLOAD_NOT_A_MAPPING("upload.not-a-mapping", Severity.ERROR, "mod_http_upload's options are not a mapping"),
   UPLOAD_UNKNOWN_OPTION("upload.unknown-option", Severity.ERROR, "an option mod_http_upload does not have (ejabberd refuses the file), with a did-you-mean"),
   UPLOAD_DEPRECATED_OPTION("upload.deprecated-option", Severity.WARNING, "an option ejabberd warns is deprecated (host, service_url)"),
@@ -43,8 +46,11 @@ public enum Rule {
   UPLOAD_MODULE_DISABLED("upload.module-disabled", Severity.WARNING, "a listener routes mod_http_upload but the module is not enabled"),
   UPLOAD_PUT_URL_UNROUTED("upload.put-url-unrouted", Severity.ERROR, "no ejabberd_http listener routes put_url's port and path to mod_http_upload"),
   UPLOAD_GET_URL_UNROUTED("upload.get-url-unrouted", Severity.ERROR, "no ejabberd_http listener routes get_url's port and path to mod_http_upload"),
+  UPLOAD_REVERSE_PROXY("upload.reverse-proxy", Severity.INFO, "no ejabberd listener on the URL's port but one routes its path: a reverse proxy must forward the path and the Host header"),
+  UPLOAD_GET_URL_ELSEWHERE("upload.get-url-elsewhere", Severity.INFO, "get_url on a port no ejabberd listener has and a path none routes: another web server serves the files"),
   UPLOAD_HTTPS_WITHOUT_TLS("upload.https-without-tls", Severity.ERROR, "an https:// URL served by a listener without tls: true"),
   UPLOAD_TLS_NO_CERTIFICATE("upload.tls-no-certificate", Severity.ERROR, "an https URL while the config names no certfiles (nor a listener certfile)"),
+  UPLOAD_LISTENER_CERTFILE("upload.listener-certfile", Severity.WARNING, "the only certificate is a listener's certfile: ejabberd moves it into certfiles and warns it is deprecated"),
   UPLOAD_HTTP_ON_TLS_LISTENER("upload.http-on-tls-listener", Severity.ERROR, "an http:// URL served by a listener that speaks only TLS"),
   UPLOAD_ACCESS_UNDEFINED("upload.access-undefined", Severity.ERROR, "access names a rule access_rules does not define: every slot is denied"),
   UPLOAD_CORS_ORIGIN_PATH("upload.cors-origin-path", Severity.WARNING, "an Access-Control-Allow-Origin in custom_headers with a path: a browser's Origin has none, so no web client matches it"),

@@ -54,6 +54,12 @@ public record UploadSettings(
     }
   }
 
+  /** The same settings with this put_url (the file's own, when the user gave no URL, port or path). */
+  UploadSettings withPutUrl(String url) {
+    return new UploadSettings(host, scheme, port, ip, path, docroot, maxSize, fileMode, dirMode, access, getUrl, url, externalSecret,
+        quotaSoftMiB, quotaHardMiB, quotaMaxDays);
+  }
+
   public String effectiveScheme() {
     if (scheme != null) {
       return scheme;

@@ -49,7 +49,7 @@ final class PlaybookLoader {
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark();
       out.add(new Diagnostic(file, m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1,
-          Severity.ERROR, "yaml.syntax", "not valid YAML: " + e.getProblem(), "fix the YAML syntax at this place"));
+          Severity.ERROR, dev.ejup.config.Rule.YAML_SYNTAX.id(), "not valid YAML: " + e.getProblem(), "fix the YAML syntax at this place"));
       return new Result(null, out);
     }
     if (!(root instanceof MappingNode top)) {

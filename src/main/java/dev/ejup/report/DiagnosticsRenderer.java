@@ -21,7 +21,8 @@ public final class DiagnosticsRenderer {
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
     long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
     if (errors == 0 && warnings == 0) {
-      return file + ": OK, no problems found";
+      long notes = diagnostics.size();
+      return file + ": OK, no problems found" + (notes == 0 ? "" : " (" + notes + (notes == 1 ? " note)" : " notes)"));
     }
     return file + ": " + errors + (errors == 1 ? " error, " : " errors, ") + warnings + (warnings == 1 ? " warning" : " warnings");
   }

@@ -49,7 +49,10 @@ class EditPropertyTest {
 
   static List<Path> goodFixtures() throws IOException {
     List<Path> all = new ArrayList<>(List.of(Path.of("src/test/resources/config/base.yml"),
-        Path.of("src/test/resources/config/debian-stock-23.01.yml")));
+        Path.of("src/test/resources/config/debian-stock-23.01.yml"),
+        // upload on another port than 5443: plain http on 5280, and behind a reverse proxy on 443
+        Path.of("src/test/resources/config/listen/upload-on-5280.yml"),
+        Path.of("src/test/resources/config/rules/upload.reverse-proxy.bad.yml")));
     try (Stream<Path> rules = Files.list(Path.of("src/test/resources/config/rules"))) {
       rules.filter(p -> p.getFileName().toString().endsWith(".good.yml")).sorted().forEach(all::add);
     }
@@ -172,19 +175,28 @@ class EditPropertyTest {
     if (!option.flag().startsWith("--quota")) {
       assertEquals(modsBefore.get("mod_http_upload_quota"), modsAfter.get("mod_http_upload_quota"), where + ": quota module changed");
     }
-    int port = option.flag().equals("--port") ? 5444 : 5443;
     List<Object> listenBefore = before.get("listen") instanceof List<?> l ? (List<Object>) l : List.of();
     List<Object> listenAfter = after.get("listen") instanceof List<?> l ? (List<Object>) l : List.of();
+    if (modsBefore.containsKey("mod_http_upload") && !List.of("--port", "--path", "--put-url").contains(option.flag())) {
+      // the upload was set up already and this option is not about where it is served: listen stays as it was
+      assertEquals(listenBefore, listenAfter, where + ": listen changed");
+    }
+    Object putUrl = mapAt(modsAfter, "mod_http_upload").getOrDefault("put_url", "https://@HOST@:5443/upload");
+    UploadUrl url = UploadUrl.parse(String.valueOf(putUrl), "localhost").orElseThrow();
+    int port = url.port();
     for (Object listener : listenBefore) {
       if (!(listener instanceof Map<?, ?> m && Objects.equals(m.get("port"), port))) {
         assertTrue(listenAfter.contains(listener), where + ": listener " + listener + " changed");
       }
     }
-    String path = option.flag().equals("--path") ? "/files" : null;
-    boolean routed = listenAfter.stream().anyMatch(l -> l instanceof Map<?, ?> m && Objects.equals(m.get("port"), port)
+    String path = option.flag().equals("--path") ? "/files" : url.path();
+    boolean onPort = listenAfter.stream().anyMatch(l -> l instanceof Map<?, ?> m && Objects.equals(m.get("port"), port));
+    boolean routed = listenAfter.stream().anyMatch(l -> l instanceof Map<?, ?> m && (!onPort || Objects.equals(m.get("port"), port))
         && m.get("request_handlers") instanceof Map<?, ?> h && h.entrySet().stream().anyMatch(e -> "mod_http_upload".equals(e.getValue())
-            && (path == null || path.equals(e.getKey()))));
-    assertTrue(routed, where + ": the listener on " + port + " routes " + (path == null ? "" : path + " ") + "to mod_http_upload");
+            && path.equals(e.getKey())));
+    boolean external = mapAt(modsAfter, "mod_http_upload").containsKey("external_secret");
+    assertTrue(routed || external, where + ": a listener " + (onPort ? "on " + port + " " : "(behind a proxy on " + port + ") ") + "routes " + path
+        + " to mod_http_upload");
   }
 
   private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {

@@ -95,4 +95,44 @@ class LostListenerTest {
     assertEquals("1", Files.readString(dir.resolve("count")).strip(), r.err());
     assertEquals(0, r.exitCode(), r.err());
   }
+  /** An ejabberdctl that only counts its reloads and says ok: ejabberd's answer when it took the file. */
+  private Path countingCtl() throws IOException {
+    Path counting = Files.writeString(dir.resolve("ejabberdctl-ok"), String.join("\n",
+        "#!/bin/bash",
+        "n=$(( $(cat '" + dir + "/count' 2>/dev/null || echo 0) + 1 )); echo $n > '" + dir + "/count'",
+        "echo ok", ""));
+    Files.setPosixFilePermissions(counting, PosixFilePermissions.fromString("rwx------"));
+    return counting;
+  }
+
+  @Test
+  void aReloadThatKeepsTheUploadPortSaysWhichPortsAnswer() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      int port = listener.getLocalPort();
+      Path config = Files.writeString(dir.resolve("ejabberd.yml"),
+          Files.readString(Path.of("src/test/resources/config/base.yml")).replace("5443", Integer.toString(port)));
+      Ejup.Result r = Ejup.runCaptured(java.util.Map.of(), "config", "apply", config.toString(), "--max-size", "12345", "--no-backup",
+          "--reload", "--ejabberdctl", countingCtl().toString());
+      assertEquals(0, r.exitCode(), r.err());
+      assertEquals("1", Files.readString(dir.resolve("count")).strip(), r.err());
+      assertTrue(r.err().contains("upload port(s) [" + port + "] answer on 127.0.0.1 after the reload"), r.err());
+    }
+  }
+
+  @Test
+  void aNewUploadPortThatDoesNotOpenOnReloadIsReloadedOnceMoreAndCritical() throws Exception {
+    // the file's upload port answers; the listener this apply adds never opens (as when its reopen
+    // fails with "address already in use"): before, only ports that answered before were judged
+    try (ServerSocket listener = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      int port = listener.getLocalPort();
+      int added = freePort();
+      Path config = Files.writeString(dir.resolve("ejabberd.yml"),
+          Files.readString(Path.of("src/test/resources/config/base.yml")).replace("5443", Integer.toString(port)));
+      Ejup.Result r = Ejup.runCaptured(java.util.Map.of(), "config", "apply", config.toString(), "--port", Integer.toString(added),
+          "--ip", "127.0.0.1", "--no-backup", "--reload", "--ejabberdctl", countingCtl().toString());
+      assertEquals("2", Files.readString(dir.resolve("count")).strip(), "a second reload for the port that did not open\n" + r.err());
+      assertEquals(2, r.exitCode(), r.err());
+      assertTrue(r.err().contains("upload port(s) [" + added + "] do not accept connections after two reloads"), r.err());
+    }
+  }
 }

@@ -67,10 +67,33 @@ class RuleCatalogueTest {
     Set<String> seen = new HashSet<>();
     for (Rule rule : Rule.values()) {
       assertTrue(seen.add(rule.id()), "twice: " + rule.id());
-      assertTrue(rule.id().matches("(yaml|config|upload|quota)\\.[a-z]+(-[a-z]+)*"), rule.id());
+      assertTrue(rule.id().matches("(yaml|config|listen|upload|quota)\\.[a-z]+(-[a-z]+)*"), rule.id());
       assertEquals(rule.name(), rule.id().toUpperCase().replace('.', '_').replace('-', '_'), "the constant is named after the id");
       assertFalse(rule.doc().isBlank() || rule.doc().contains("\n"), rule.id());
     }
+  }
+
+  /**
+   * A rule id is written once, in its constant: no finding names one by a literal elsewhere, nor
+   * builds one by joining strings ("upload." + which + "-url-unrouted"), so grep for an id finds
+   * the one place that reports it.
+   */
+  @Test
+  void ruleIdsAreWrittenOnlyInTheirConstants() throws IOException {
+    java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"(yaml|config|listen|upload|quota)\\.[a-z]+(-[a-z]+)*\"");
+    java.util.regex.Pattern joined = java.util.regex.Pattern.compile("\"(yaml|config|listen|upload|quota)\\.[a-z-]*\"\\s*\\+|\\+\\s*\"-[a-z-]*(unrouted|option|url)\"");
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith(Path.of("dev/ejup/config/Rule.java"))).toList()) {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+          if (literal.matcher(lines.get(i)).find() || joined.matcher(lines.get(i)).find()) {
+            found.add(file + ":" + (i + 1) + ": " + lines.get(i).strip());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), found);
   }
 
   @Test
