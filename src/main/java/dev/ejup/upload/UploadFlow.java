@@ -14,7 +14,8 @@ import org.jxmpp.jid.Jid;
  * The XEP-0363 (HTTP File Upload, version 0.3+) flow as a client runs it, one {@link Step} per
  * stage with its time: connect, login, disco#items, disco#info (section 4, discovery), slot
  * (section 5, requesting a slot), PUT and GET (section 6, upload and download), then the negative
- * probes (section 5's file-too-large, a reused slot, a path never issued). The first failing stage
+ * probes (section 5's file-too-large, a reused slot, a path never issued; with an external upload
+ * server's token in the PUT URL, {@link TokenProbes}). The first failing stage
  * ends the run. This class is the script; {@link StepRunner} runs it on a worker thread under the
  * deadline, and what only makes it faster is in {@link dev.ejup.upload.tuning}.
  */
@@ -24,6 +25,8 @@ public final class UploadFlow {
   private final StepRunner runner;
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
+  /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
+  private volatile boolean external;
 
   /**
    * A check as the command line or a playbook asks for it; nothing connects until {@link #run()}.
@@ -41,7 +44,8 @@ public final class UploadFlow {
     this.options = options;
     this.progress = progress;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
-        (step, e) -> Diagnose.network(e, step.equals("get") ? "the GET URL" : "the PUT URL", "the upload listener"));
+        (step, e) -> Diagnose.network(e, step.equals("get") ? "the GET URL" : "the PUT URL",
+            external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
   }
 
   /**
@@ -176,8 +180,9 @@ public final class UploadFlow {
     if (http == null) {
       return false;
     }
-    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(http.put(slot.getPutUrl().toString(), slot.getHeaders(), file,
-        options.contentType(), progress)), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+    external = TokenProbes.tokenParameter(slot.getPutUrl()) != null;
+    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(TokenProbes.requireSigned(external, http.put(slot.getPutUrl().toString(),
+        slot.getHeaders(), file, options.contentType(), progress))), o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     if (put == null) {
       return false;
     }
@@ -343,6 +348,9 @@ public final class UploadFlow {
       }
       return "GET of a never-issued path answered 404";
     }, d -> d);
+    if (external) {
+      new TokenProbes(runner, xmpp, http, service, options.contentType()).run(file, TokenProbes.tokenParameter(slot.getPutUrl()));
+    }
   }
 
   @Override
