@@ -42,7 +42,7 @@ final class CheckCommand implements Command {
   @Parameter(names = "--direct-tls", description = "TLS from the first byte (XEP-0368, port 5223) instead of STARTTLS")
   boolean directTls;
 
-  @Parameter(names = "--no-probes", description = "skip the negative probes (oversized slot, overwrite, missing file)")
+  @Parameter(names = "--no-probes", description = "skip the negative probes (oversized slot, overwrite, missing file; with an external upload server, forged token and size)")
   boolean noProbes;
 
   @Parameter(names = "--deadline", description = "seconds the whole check may take")

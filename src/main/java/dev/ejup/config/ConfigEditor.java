@@ -39,7 +39,9 @@ final class ConfigEditor {
   static Result edit(ConfigTree tree, String text, UploadSettings settings) {
     ConfigEditor editor = new ConfigEditor(tree, text, settings);
     editor.requireHost();
-    editor.listener();
+    if (!settings.external()) {
+      editor.listener();
+    }
     editor.module("mod_http_upload", Generator.module(settings), settings.moduleOptions(false));
     if (settings.wantsQuota()) {
       editor.shaperRules();

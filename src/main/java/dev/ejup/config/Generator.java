@@ -1,6 +1,7 @@
 package dev.ejup.config;
 
 import dev.ejup.Version;
+import dev.ejup.model.UserError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -107,9 +108,16 @@ public final class Generator {
   }
 
   private static Map<String, String> common(UploadSettings s) {
+    // apply may keep the file's put_url; a generated file has none to keep
+    if (s.external() && s.putUrl() == null) {
+      throw UserError.unusable("--external-secret needs --put-url: the external upload server's URL, which ejabberd signs",
+          "add e.g. --put-url https://files.example.org/upload (and --get-url when downloads come from elsewhere)");
+    }
     Map<String, String> values = new LinkedHashMap<>();
     values.put("version", Version.get());
-    values.put("listener", listener(s));
+    // with an external upload server ejabberd serves no upload URL: no listener for it
+    values.put("listener", s.external() ? "" : listener(s));
+    values.put("listen", s.external() ? "" : "listen:\n" + Indent.by(listener(s), 2));
     values.put("module", module(s));
     values.put("quota", quota(s));
     values.put("shaper_rules", shaperRules(s));

@@ -60,6 +60,15 @@ public record UploadSettings(
         quotaSoftMiB, quotaHardMiB, quotaMaxDays);
   }
 
+  /**
+   * Whether an external upload server takes the files (external_secret): ejabberd then only signs
+   * slots and serves nothing, so no ejabberd_http listener is wanted for them (mod_http_upload.erl,
+   * add_slot keeps no slot when external_secret is set: a PUT that reached ejabberd gets 403).
+   */
+  public boolean external() {
+    return externalSecret != null && !externalSecret.isEmpty();
+  }
+
   public String effectiveScheme() {
     if (scheme != null) {
       return scheme;

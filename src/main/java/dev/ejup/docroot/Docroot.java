@@ -131,9 +131,129 @@ public final class Docroot {
       for (UploadDirs dirs : docroot.server.dirs()) {
         for (String path : docroot.paths(dirs)) {
           docroot.inspect(path, dirs);
+          docroot.sandbox(path);
         }
       }
     });
+  }
+
+  /**
+   * Writes the lines that open the sandboxes around ejabberd (systemd's unit, AppArmor's profile)
+   * for each docroot they hide, deny or make read-only: a drop-in {@value Sandbox#DROP_IN} with
+   * ReadWritePaths= (or ProtectHome=tmpfs and BindPaths= under /home), and rules in the profile's
+   * local/ override; then reloads systemd's units and the profile where they run. It changes the
+   * service, so the command line makes it a dry run unless asked to write.
+   *
+   * @param shell where ejabberd runs; writing needs root there (as root, or sudo -n)
+   * @param options the config and owner; with dryRun the lines are shown ("would add") and nothing is written
+   * @return the sandbox steps before, one "fix" step per file written (or that would be), then the
+   *     sandbox steps again (not with dryRun); a write that failed is a CRITICAL or UNKNOWN step
+   *     (source: systemd.exec(5), apparmor.d(5), Debian's ejabberd.service and usr.sbin.ejabberdctl)
+   */
+  public static Report fixSandbox(Shell shell, Options options) {
+    return run(shell, options, "fix", docroot -> {
+      java.util.Map<String, java.util.LinkedHashSet<String>> files = new java.util.LinkedHashMap<>();
+      for (UploadDirs dirs : docroot.server.dirs()) {
+        for (String path : docroot.paths(dirs)) {
+          for (Sandbox.Finding f : docroot.sandbox(path)) {
+            if (!f.fixFile().isEmpty() && f.status() != Status.OK) {
+              files.computeIfAbsent(f.fixFile(), k -> new java.util.LinkedHashSet<>()).addAll(f.fixLines());
+            }
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        docroot.steps.add(Step.ok("fix", Duration.ZERO, "nothing to change in the sandbox"));
+        return;
+      }
+      for (var entry : files.entrySet()) {
+        docroot.attempt("fix", () -> docroot.writeSandbox(entry.getKey(), List.copyOf(entry.getValue()), options.dryRun()));
+      }
+      if (!options.dryRun()) {
+        docroot.sandboxRead = false;
+        for (UploadDirs dirs : docroot.server.dirs()) {
+          for (String path : docroot.paths(dirs)) {
+            docroot.sandbox(path);
+          }
+        }
+      }
+    });
+  }
+
+  // read once per run: the unit and the profiles are the same for every docroot
+  private boolean sandboxRead;
+  // null when reading it failed (that step is recorded); empty when the server has no ejabberd.service
+  private Optional<Sandbox.Unit> unitSeen;
+  private List<Sandbox.Profile> profilesSeen;
+
+  /** The systemd and AppArmor steps for one docroot; returns their findings. */
+  private List<Sandbox.Finding> sandbox(String path) {
+    if (!sandboxRead) {
+      unitSeen = attempt("systemd", () -> Optional.ofNullable(Sandbox.unit(shell)));
+      profilesSeen = attempt("apparmor", () -> Sandbox.profiles(shell));
+      sandboxRead = true;
+    }
+    List<Sandbox.Finding> found = new ArrayList<>();
+    if (unitSeen != null && unitSeen.isEmpty()) {
+      steps.add(Step.ok("systemd", Duration.ZERO, "no " + Sandbox.UNIT + " on " + shell.where() + " (looked in "
+          + String.join(", ", Sandbox.UNIT_DIRS) + "): no systemd sandbox around ejabberd"));
+    } else if (unitSeen != null) {
+      Sandbox.Finding f = Sandbox.judge(unitSeen.get(), path);
+      steps.add(Step.of("systemd", f.status(), Duration.ZERO, f.detail(), f.hint()));
+      found.add(f);
+    }
+    if (profilesSeen != null && profilesSeen.isEmpty()) {
+      steps.add(Step.ok("apparmor", Duration.ZERO, "no AppArmor profile for ejabberd in " + Sandbox.APPARMOR_DIR));
+    } else if (profilesSeen != null) {
+      for (Sandbox.Profile profile : profilesSeen) {
+        Sandbox.Finding f = Sandbox.judge(profile, path);
+        steps.add(Step.of("apparmor", f.status(), Duration.ZERO, f.detail(), f.hint()));
+        found.add(f);
+      }
+    }
+    return found;
+  }
+
+  /** Adds lines to a sandbox file (a drop-in is ejup's own and rewritten whole), then reloads what reads it. */
+  private Boolean writeSandbox(String file, List<String> lines, boolean dryRun) {
+    boolean dropIn = file.equals(Sandbox.DROP_IN);
+    String existing = shell.run(List.of("cat", "--", file), true).out();
+    List<String> add = dropIn ? lines : lines.stream().filter(l -> existing.lines().noneMatch(e -> e.strip().equals(l.strip()))).toList();
+    if (add.isEmpty()) {
+      steps.add(Step.ok("fix", Duration.ZERO, file + " already has " + String.join(" ", lines)));
+      return false;
+    }
+    String reload = dropIn ? "systemctl daemon-reload" : "apparmor_parser -r " + Sandbox.APPARMOR_DIR + "/" + file.substring(file.lastIndexOf('/') + 1);
+    if (dryRun) {
+      steps.add(Step.ok("fix", Duration.ZERO, "would " + (dropIn ? "write " : "add to ") + file + ": " + String.join(" | ", add)
+          + "; then " + reload + (dropIn ? " and restart ejabberd" : "") + " (run again with --write to do it)"));
+      return true;
+    }
+    String text = (dropIn ? "# written by ejup docroot fix --sandbox: ejabberd's upload docroot\n"
+        : (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + "# ejup docroot fix --sandbox: ejabberd's upload docroot\n")
+        + String.join("\n", add) + "\n";
+    Shell.Result mkdir = shell.run(List.of("mkdir", "-p", "--", file.substring(0, file.lastIndexOf('/'))), true);
+    Shell.Result write = mkdir.ok() ? shell.run(dropIn ? List.of("tee", "--", file) : List.of("tee", "-a", "--", file), true,
+        text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) : mkdir;
+    if (!write.ok()) {
+      throw UserError.critical("cannot write " + file + " on " + shell.where() + ": " + oneLine(write.err()), "run as root, or give sudo -n rights");
+    }
+    boolean live = dropIn ? shell.run(List.of("test", "-d", "/run/systemd/system"), false).ok()
+        : shell.run(List.of("test", "-d", "/sys/kernel/security/apparmor"), false).ok();
+    String after;
+    if (live) {
+      Shell.Result r = shell.run(List.of(reload.split(" ")), true);
+      after = r.ok() ? "; ran " + reload : "; " + reload + " failed: " + oneLine(r.err());
+      if (!r.ok()) {
+        steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "wrote " + file + after, "run it by hand and read its error"));
+        return true;
+      }
+    } else {
+      after = dropIn ? "; systemd is not running here, so nothing to reload" : "; AppArmor is not running here, so nothing to reload";
+    }
+    steps.add(Step.of("fix", dropIn && live ? Status.WARN : Status.OK, Duration.ZERO, (dropIn ? "wrote " : "added to ") + file + ": "
+        + String.join(" | ", add) + after, dropIn && live ? "restart ejabberd for it to take effect: systemctl restart ejabberd" : ""));
+    return true;
   }
 
   /**

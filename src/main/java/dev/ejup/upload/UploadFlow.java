@@ -13,7 +13,8 @@ import org.jxmpp.jid.Jid;
  * The XEP-0363 (HTTP File Upload, version 0.3+) flow as a client runs it, one {@link Step} per
  * stage with its time: connect, login, disco#items, disco#info (section 4, discovery), slot
  * (section 5, requesting a slot), PUT and GET (section 6, upload and download), then the negative
- * probes (section 5's file-too-large, a reused slot, a path never issued). The first failing stage
+ * probes (section 5's file-too-large, a reused slot, a path never issued; with an external upload
+ * server's token in the PUT URL, {@link TokenProbes}). The first failing stage
  * ends the run. This class is the script; {@link StepRunner} runs it on a worker thread under the
  * deadline, and what only makes it faster is in {@link dev.ejup.upload.tuning}.
  */
@@ -26,6 +27,8 @@ public final class UploadFlow {
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
   private List<ClusterProbe.Node> nodes = List.of();
+  /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
+  private volatile boolean external;
 
   /**
    * A check as the command line or a playbook asks for it; nothing connects until {@link #run()}.
@@ -54,7 +57,8 @@ public final class UploadFlow {
     this.options = options;
     this.progress = progress;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
-        (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL", "the upload listener"));
+        (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
+            external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
   }
 
   /**
@@ -202,8 +206,9 @@ public final class UploadFlow {
         return false;
       }
     }
-    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(status("put", http.put(slot.putUrl().toString(), slot.headers(), file,
-        options.contentType(), progress)), slot.putUrl().toString(), service.maxFileSize(), file.size, xmpp, service),
+    external = TokenProbes.tokenParameter(slot.putUrl()) != null;
+    HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(TokenProbes.requireSigned(external, status("put", http.put(slot.putUrl().toString(),
+        slot.headers(), file, options.contentType(), progress))), slot.putUrl().toString(), service.maxFileSize(), file.size, xmpp, service),
         o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
     expiryMetric(tls, 1, "http_cert_expiry_timestamp_seconds");
     if (put == null) {
@@ -473,6 +478,9 @@ public final class UploadFlow {
       }
       return "GET of a never-issued path " + shown + " answered 404";
     }, d -> d);
+    if (external) {
+      new TokenProbes(runner, xmpp, http, service, options.contentType()).run(file, TokenProbes.tokenParameter(slot.putUrl()));
+    }
   }
 
   /**

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A docroot run never says OK for work that did not run: a failure injected into each remote
@@ -29,8 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  * a step that names where it stopped, in one line, and the report is never OK.
  */
 class DocrootFailClosedTest {
-  @TempDir
+  // not a @TempDir under /tmp: Debian's ejabberd.service gives ejabberd a private /tmp, which docroot check reports
   Path dir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void scratch() throws java.io.IOException {
+    dir = Files.createTempDirectory(Files.createDirectories(Path.of("/var/lib/ejup-test")), "docroot-failclosed-");
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void clean() throws java.io.IOException, InterruptedException {
+    new ProcessBuilder("rm", "-rf", "--", dir.toString()).start().waitFor();
+  }
 
   /** The real shell, failing at the nth command (1-based) with what fault makes. */
   private static final class FailingShell implements Shell {

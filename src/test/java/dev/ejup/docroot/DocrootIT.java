@@ -32,7 +32,8 @@ class DocrootIT {
   @BeforeAll
   static void start() throws IOException {
     sshd = LocalSshd.up();
-    work = Files.createTempDirectory("ejup-docroot-it");
+    // not under /tmp: Debian's ejabberd.service gives ejabberd a private /tmp, and docroot check says so
+    work = Files.createTempDirectory(Files.createDirectories(Path.of("/var/lib/ejup-test")), "docroot-it-");
     Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
