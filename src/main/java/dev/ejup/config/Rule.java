@@ -20,6 +20,8 @@ public enum Rule {
   YAML_NESTING("yaml.nesting", Severity.ERROR, "nesting deeper than an ejabberd.yml needs (a stack-exhaustion guard)"),
   CONFIG_NOT_A_MAPPING("config.not-a-mapping", Severity.ERROR, "the top level is not a mapping of options"),
   CONFIG_INCLUDE_LOOP("config.include-loop", Severity.ERROR, "include_config_file includes a file that includes it back"),
+  CONFIG_NEEDS_NEWER_EJABBERD("config.needs-newer-ejabberd", Severity.ERROR, "an option, placeholder or keyword the ejabberd release the verdict is for does not have (it refuses the file)"),
+  CONFIG_MACRO_FROM_ENVIRONMENT("config.macro-from-environment", Severity.INFO, "a value that is a macro name no define_macro defines: ejabberd 24.12+ takes it from EJABBERD_MACRO_<NAME>, which ejup cannot see"),
   CONFIG_INCLUDE_UNREADABLE("config.include-unreadable", Severity.ERROR, "include_config_file names a file that cannot be read"),
   UPLOAD_NOT_A_MAPPING("upload.not-a-mapping", Severity.ERROR, "mod_http_upload's options are not a mapping"),
   UPLOAD_UNKNOWN_OPTION("upload.unknown-option", Severity.ERROR, "an option mod_http_upload does not have (ejabberd refuses the file), with a did-you-mean"),
