@@ -81,11 +81,13 @@ public final class EjabberdInstall {
    * @param ejabberdctl the command the user named (--ejabberdctl), or null to look for one
    */
   public static Release detect(Shell shell, String ejabberdctl) {
-    Shell.Result pkg = run(shell, List.of("dpkg-query", "-W", "-f=${Version}", "ejabberd"), false);
-    if (pkg.ok()) {
-      Optional<EjabberdVersion> v = EjabberdVersion.find(pkg.out());
+    Shell.Result pkg = run(shell, List.of("dpkg-query", "-W", "-f=${Status} ${Version}", "ejabberd"), false);
+    // a removed package leaves "deinstall ok config-files" and its version behind: not evidence
+    if (pkg.ok() && pkg.out().startsWith("install ok installed ")) {
+      String version = pkg.out().substring("install ok installed ".length()).strip();
+      Optional<EjabberdVersion> v = EjabberdVersion.find(version);
       if (v.isPresent()) {
-        return new Release(v.get(), "package ejabberd " + pkg.out().strip(), false);
+        return new Release(v.get(), "package ejabberd " + version, false);
       }
     }
     List<String> installers = installerDirs(shell);

@@ -104,7 +104,7 @@ final class OptionRules {
         String macro = Nodes.scalar(tuple.getValueNode()).orElse("");
         out.add(ConfigTree.at(site.file(), tuple.getValueNode(), Rule.CONFIG_MACRO_FROM_ENVIRONMENT,
             "modules->" + site.module() + "->" + name + ": " + macro + " is no define_macro of this file: ejabberd takes it from the environment variable EJABBERD_MACRO_"
-                + macro + ", which ejup cannot see, so this option is not checked",
+                + macro + " and refuses the file when that is unset; ejup cannot see ejabberd's environment, so this option is not checked",
             "make sure ejabberd's environment sets EJABBERD_MACRO_" + macro + ", or define it under define_macro"));
         continue;
       }
