@@ -155,7 +155,7 @@ class DifferentialIT {
     node.write(text);
     node.ctl("start");
     boolean started = false;
-    for (int i = 0; i < 60 && !started; i++) {
+    for (int i = 0; i < 180 && !started; i++) { // 90 s: a start on 2 loaded cores
       // "... is running in that node" only once ejabberd itself runs, not just its Erlang node
       started = node.rpc("ejabberd_admin status").out().contains("running in that node");
       if (!started && LocalEjabberd.Shell.run(List.of("pgrep", "-f", "--", node.get("NODE")), 10).exit() != 0) {
