@@ -13,6 +13,15 @@ final class ApplyOptions {
   @Parameter(names = "--reload", description = "run 'ejabberdctl reload_config' after writing; restore the backup if ejabberd refuses it")
   boolean reload;
 
-  @Parameter(names = "--ejabberdctl", description = "command used for --reload (e.g. 'ejabberdctl --node ejabberd@host')")
-  String ejabberdctl = "ejabberdctl";
+  @Parameter(names = "--ejabberdctl", description = "command used for --reload (e.g. 'ejabberdctl --node ejabberd@host'); default: ejabberdctl on PATH, "
+      + "else /opt/ejabberd-X.Y/bin/ejabberdctl (ProcessOne's installer) or a container's")
+  String ejabberdctl;
+
+  @com.beust.jcommander.ParametersDelegate
+  VersionOption ejabberd = new VersionOption();
+
+  /** The ejabberdctl to reload with where the shell runs: the one given, else the one found, else plain ejabberdctl. */
+  String ejabberdctl(dev.ejup.ssh.Shell shell) {
+    return ejabberdctl != null ? ejabberdctl : dev.ejup.config.EjabberdInstall.findEjabberdctl(shell).orElse("ejabberdctl");
+  }
 }

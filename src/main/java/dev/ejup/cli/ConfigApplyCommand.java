@@ -28,7 +28,7 @@ final class ConfigApplyCommand implements Command {
       throw UserError.unusable("config apply takes exactly one file", "e.g. ejup config apply /etc/ejabberd/ejabberd.yml --host example.org");
     }
     try (var store = ssh.store(io)) {
-      return ConfigWrite.apply(io, store.store(), Path.of(paths.get(0)), upload.settings(), apply, ssh.probeHost());
+      return ConfigWrite.apply(io, store, Path.of(paths.get(0)), upload.settings(), apply, ssh.probeHost());
     }
   }
 }

@@ -48,7 +48,7 @@ final class ConfigGenerateCommand implements Command {
         throw UserError.unusable("--full and --into do not go together", "use --into to change a file, --full to print a new one");
       }
       try (var store = ssh.store(io)) {
-        return ConfigWrite.apply(io, store.store(), Path.of(into), upload.settings(), apply, ssh.probeHost());
+        return ConfigWrite.apply(io, store, Path.of(into), upload.settings(), apply, ssh.probeHost());
       }
     }
     if (full) {

@@ -25,23 +25,33 @@ final class ConfigValidateCommand implements Command {
   @ParametersDelegate
   SshCliOptions ssh = new SshCliOptions();
 
+  @ParametersDelegate
+  VersionOption ejabberd = new VersionOption();
+
   @Override
   public int run(Io io) {
     if (paths.size() > 1) {
       throw UserError.unusable("validate takes one file, got " + paths.size(), "run it once per file");
     }
-    Path path = Path.of(paths.isEmpty() ? ConfigDefaults.PATH : paths.get(0));
     List<Diagnostic> found;
     String where;
+    dev.ejup.config.EjabberdInstall.Release release;
+    Path path = paths.isEmpty() ? null : Path.of(paths.get(0));
     try (var store = ssh.store(io)) {
+      if (path == null) {
+        path = Path.of(dev.ejup.config.EjabberdInstall.defaultConfig(store.commands()));
+      }
       where = store.store().describe(path);
-      found = ConfigService.validate(store.store(), path).stream()
+      release = ejabberd.release(store.commands(), null);
+      found = ConfigService.validate(store.store(), path, release.version()).stream()
           .filter(d -> !ignore.contains(d.rule())).toList();
     } catch (UserError e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
       throw dev.ejup.config.ConfigService.internal("config validate of " + path, e, "no verdict");
     }
+    // after the verdict: a user error stays one line
+    io.err().println("ejup: " + release.describe());
     switch (format) {
       case "text" -> io.out().print(DiagnosticsRenderer.text(where, found));
       case "json" -> io.out().print(DiagnosticsRenderer.json(where, found));

@@ -15,14 +15,19 @@ final class ConfigWrite {
   /**
    * @param probeHost where ejabberd's upload listeners are reached from here after a reload, or null
    */
-  static int apply(Io io, ConfigStore store, Path path, UploadSettings settings, ApplyOptions options, String probeHost) {
-    ConfigService.Applied applied = ConfigService.apply(store, new ConfigService.Request(path, settings, options.dryRun,
-        !options.noBackup, options.reload ? options.ejabberdctl : null, probeHost));
+  static int apply(Io io, SshCliOptions.Store store, Path path, UploadSettings settings, ApplyOptions options, String probeHost) {
+    String ejabberdctl = options.reload || options.ejabberdctl != null ? options.ejabberdctl(store.commands()) : null;
+    var release = options.ejabberd.release(store.commands(), ejabberdctl);
+    ConfigService.Applied applied = ConfigService.apply(store.store(), new ConfigService.Request(path, settings, options.dryRun,
+        !options.noBackup, options.reload ? ejabberdctl : null, probeHost, release.version()));
+    // after the work: a user error stays one line
+    io.err().println("ejup: " + release.describe());
     return render(io, applied, options);
   }
 
+  /** On this machine, without a probe after a reload. */
   static int apply(Io io, ConfigStore store, Path path, UploadSettings settings, ApplyOptions options) {
-    return apply(io, store, path, settings, options, null);
+    return apply(io, new SshCliOptions.Store(store, null), path, settings, options, null);
   }
 
   private static int render(Io io, ConfigService.Applied applied, ApplyOptions options) {

@@ -30,6 +30,11 @@ final class SshCliOptions {
 
   /** The store for ejabberd.yml and the connection it holds, closed together. */
   record Store(dev.ejup.config.ConfigStore store, Shell shell) implements AutoCloseable {
+    /** Where commands about the file run: the SSH connection, or this machine. */
+    Shell commands() {
+      return shell != null ? shell : new LocalShell();
+    }
+
     @Override
     public void close() {
       if (shell != null) {

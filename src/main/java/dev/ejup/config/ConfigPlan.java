@@ -32,13 +32,18 @@ public final class ConfigPlan {
   }
 
   public static Plan plan(Path path, String original, ConfigTree.Source source, UploadSettings settings) {
+    return plan(path, original, source, settings, EjabberdVersion.NEWEST);
+  }
+
+  /** The plan, its result validated as that ejabberd release reads it. */
+  public static Plan plan(Path path, String original, ConfigTree.Source source, UploadSettings settings, EjabberdVersion version) {
     ConfigTree before = ConfigTree.fromText(path, original, source);
     List<Diagnostic> parse = before.parseDiagnostics().stream().filter(d -> d.severity() == Severity.ERROR).toList();
     if (!parse.isEmpty()) {
       return new Plan(path, original, original, List.of(), parse);
     }
     ConfigEditor.Result edited = ConfigEditor.edit(before, original, settings);
-    List<Diagnostic> after = ConfigValidator.validate(ConfigTree.fromText(path, edited.text(), source));
+    List<Diagnostic> after = ConfigValidator.validate(ConfigTree.fromText(path, edited.text(), source).forVersion(version));
     return new Plan(path, original, edited.text(), edited.changes(), after);
   }
 }

@@ -41,7 +41,13 @@ public final class ConfigService {
    * @param probeHost where the upload listeners are reached from here after a reload (the host of
    *     the SSH target, or 127.0.0.1), or null to skip the lost-listener check
    */
-  public record Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost) {}
+  public record Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost,
+      EjabberdVersion version) {
+    /** For the newest ejabberd ejup knows. */
+    public Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost) {
+      this(path, settings, dryRun, backup, ejabberdctl, probeHost, EjabberdVersion.NEWEST);
+    }
+  }
 
   /**
    * What {@link #apply} did. Each stage that ran is non-null; the verdict is {@link #status()}.
@@ -74,7 +80,15 @@ public final class ConfigService {
    *     UTF-8; over SSH: no answer)
    */
   public static List<Diagnostic> validate(ConfigStore store, Path path) {
-    return ConfigValidator.validate(ConfigTree.load(path, store));
+    return validate(store, path, EjabberdVersion.NEWEST);
+  }
+
+  /**
+   * As {@link #validate(ConfigStore, Path)}, as the given ejabberd release reads the file: the
+   * options, placeholders and macros it has ({@link EjabberdVersion}'s facts).
+   */
+  public static List<Diagnostic> validate(ConfigStore store, Path path, EjabberdVersion version) {
+    return ConfigValidator.validate(ConfigTree.load(path, store, version));
   }
 
   /**
@@ -130,7 +144,7 @@ public final class ConfigService {
 
   private static Applied run(ConfigStore store, Request request, String where, boolean[] written) {
     ConfigFile.Contents original = store.readForEdit(request.path());
-    ConfigPlan.Plan plan = ConfigPlan.plan(request.path(), original.text(), store, request.settings());
+    ConfigPlan.Plan plan = ConfigPlan.plan(request.path(), original.text(), store, request.settings(), request.version());
     if (!plan.valid() || !plan.changed() || request.dryRun()) {
       return new Applied(where, plan, null, null, null);
     }

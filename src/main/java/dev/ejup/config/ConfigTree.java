@@ -38,7 +38,11 @@ public final class ConfigTree {
   private final Map<String, Option> options = new LinkedHashMap<>();
   private final Map<String, List<Option>> mergedLists = new LinkedHashMap<>();
   private final Map<String, Node> macros = new LinkedHashMap<>();
+  /** define_keyword's names: macros too from 25.03 on (before, ejabberd refuses the option). */
+  private final Map<String, Node> keywords = new LinkedHashMap<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
+  /** The ejabberd the verdict is for: which options, macros and placeholders it reads. */
+  private EjabberdVersion version = EjabberdVersion.NEWEST;
 
   private ConfigTree(String mainFile, Node mainRoot) {
     this.mainFile = mainFile;
@@ -47,6 +51,21 @@ public final class ConfigTree {
 
   public static ConfigTree load(Path path, Source source) {
     return fromText(path, source.read(path), source);
+  }
+
+  /** The file as the given ejabberd release reads it. */
+  public static ConfigTree load(Path path, Source source, EjabberdVersion version) {
+    return fromText(path, source.read(path), source).forVersion(version);
+  }
+
+  /** Judges this tree for that ejabberd release (default: {@link EjabberdVersion#NEWEST}). */
+  public ConfigTree forVersion(EjabberdVersion version) {
+    this.version = version;
+    return this;
+  }
+
+  public EjabberdVersion version() {
+    return version;
   }
 
   /** Parses text as if it were the file at path (used to validate an edit before writing it). */
@@ -78,6 +97,11 @@ public final class ConfigTree {
         }
         options.putIfAbsent(name, option);
       } else {
+        if (name.equals("define_keyword")) {
+          for (NodeTuple keyword : Nodes.entries(tuple.getValueNode())) {
+            keywords.putIfAbsent(Nodes.key(keyword), keyword.getValueNode());
+          }
+        }
         // the main file is absorbed first: its options win over included ones
         options.putIfAbsent(name, option);
         mergedLists.computeIfAbsent(name, n -> new ArrayList<>()).add(option);
@@ -132,7 +156,20 @@ public final class ConfigTree {
     if (node instanceof ScalarNode s && macros.containsKey(s.getValue())) {
       return macros.get(s.getValue());
     }
+    if (node instanceof ScalarNode s && version.atLeast(EjabberdVersion.KEYWORDS) && keywords.containsKey(s.getValue())) {
+      return keywords.get(s.getValue());
+    }
     return node;
+  }
+
+  /**
+   * A plain value that is a macro name (upper case) no define_macro of the file defines: from
+   * 24.12 on, ejabberd takes it from the environment variable EJABBERD_MACRO_NAME, which ejup
+   * cannot see (ejabberd_config's macro expansion).
+   */
+  public boolean fromEnvironment(Node node) {
+    return version.atLeast(EjabberdVersion.ENV_MACROS) && node instanceof ScalarNode s && !Nodes.quoted(s)
+        && s.getValue().matches("[A-Z][A-Z0-9_]*") && resolve(s) == s;
   }
 
   public Optional<String> scalar(Node node) {

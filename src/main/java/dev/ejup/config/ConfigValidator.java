@@ -13,6 +13,13 @@ public final class ConfigValidator {
     List<Diagnostic> out = new ArrayList<>(tree.parseDiagnostics());
     if (tree.mainRoot() != null) {
       ListenerRules.check(tree, out);
+      for (ConfigTree.Option keywords : tree.all("define_keyword")) {
+        if (!tree.version().atLeast(EjabberdVersion.KEYWORDS)) {
+          out.add(ConfigTree.at(keywords.file(), keywords.tuple().getKeyNode(), Rule.CONFIG_NEEDS_NEWER_EJABBERD,
+              "define_keyword exists from ejabberd " + EjabberdVersion.KEYWORDS + " on; ejabberd " + tree.version() + " refuses the file",
+              "use define_macro, or upgrade ejabberd to " + EjabberdVersion.KEYWORDS + " or newer (pass --ejabberd-version if ejup guessed the release wrong)"));
+        }
+      }
       List<ModuleSite> uploads = ModuleSite.find(tree, "mod_http_upload");
       for (ModuleSite site : uploads) {
         OptionRules.check(tree, site, OptionRules.UPLOAD, Rule.UPLOAD_NOT_A_MAPPING, Rule.UPLOAD_UNKNOWN_OPTION, out);

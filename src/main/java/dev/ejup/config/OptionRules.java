@@ -35,6 +35,10 @@ final class OptionRules {
 
   static final Map<String, Check> UPLOAD = new LinkedHashMap<>();
   static final Map<String, Check> QUOTA = new LinkedHashMap<>();
+  /** Options that exist only from some release on (mod_http_upload:mod_options/1 of that release). */
+  static final Map<String, EjabberdVersion> SINCE = Map.of(
+      "content_types", EjabberdVersion.CONTENT_TYPES,
+      "append_module_config", EjabberdVersion.APPEND_MODULE_CONFIG);
   static final Map<String, String> DEPRECATED = Map.of(
       "host", "use 'hosts: [...]' instead",
       "service_url", "ejabberd warns it is deprecated: use 'external_secret' with an external upload server");
@@ -58,6 +62,8 @@ final class OptionRules {
     UPLOAD.put("service_url", OptionRules::url);
     UPLOAD.put("thumbnail", OptionRules::thumbnail);
     UPLOAD.put("vcard", (c, v) -> { });
+    UPLOAD.put("content_types", OptionRules::stringMap);
+    UPLOAD.put("append_module_config", OptionRules::mapOfMappings);
     QUOTA.put("access_hard_quota", OptionRules::shaperRule);
     QUOTA.put("access_soft_quota", OptionRules::shaperRule);
     QUOTA.put("max_days", (c, v) -> positiveOrInfinity(c, v, Rule.QUOTA_MAX_DAYS));
@@ -85,6 +91,21 @@ final class OptionRules {
             .orElse("known options: " + String.join(", ", rules.keySet()));
         out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), unknownOption,
             "unknown option '" + name + "' of " + site.module(), hint));
+        continue;
+      }
+      EjabberdVersion since = rules == UPLOAD ? SINCE.get(name) : null;
+      if (since != null && !tree.version().atLeast(since)) {
+        out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), Rule.CONFIG_NEEDS_NEWER_EJABBERD,
+            "option '" + name + "' of " + site.module() + " exists from ejabberd " + since + " on; ejabberd " + tree.version()
+                + " refuses the file", "remove it, or upgrade ejabberd to " + since + " or newer (pass --ejabberd-version if ejup guessed the release wrong)"));
+        continue;
+      }
+      if (tree.fromEnvironment(tuple.getValueNode())) {
+        String macro = Nodes.scalar(tuple.getValueNode()).orElse("");
+        out.add(ConfigTree.at(site.file(), tuple.getValueNode(), Rule.CONFIG_MACRO_FROM_ENVIRONMENT,
+            "modules->" + site.module() + "->" + name + ": " + macro + " is no define_macro of this file: ejabberd takes it from the environment variable EJABBERD_MACRO_"
+                + macro + " and refuses the file when that is unset; ejup cannot see ejabberd's environment, so this option is not checked",
+            "make sure ejabberd's environment sets EJABBERD_MACRO_" + macro + ", or define it under define_macro"));
         continue;
       }
       if (DEPRECATED.containsKey(name) && rules == UPLOAD) {
@@ -150,6 +171,13 @@ final class OptionRules {
         c.report(value, Rule.UPLOAD_TYPE, "Invalid value of " + Nodes.key(header) + ": Expected string, got number: " + text(value),
             "quote it: " + Nodes.key(header) + ": \"" + text(value) + "\"");
       }
+    }
+  }
+
+  private static void mapOfMappings(Ctx c, Node v) {
+    if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof MappingNode))) {
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of upload hosts to options, got: " + text(v),
+          "write e.g. \"upload.example.org\": {name: \"Files\"}");
     }
   }
 
@@ -239,6 +267,12 @@ final class OptionRules {
     String s = text(v);
     if (!(v instanceof ScalarNode)) {
       c.invalid(v, Rule.UPLOAD_URL, "Expected URL, got: " + s, "write e.g. https://@HOST@:5443/upload");
+      return;
+    }
+    if (s.contains("@HOST_URL_ENCODE@") && !c.tree().version().atLeast(EjabberdVersion.HOST_URL_ENCODE)) {
+      c.report(v, Rule.CONFIG_NEEDS_NEWER_EJABBERD, "@HOST_URL_ENCODE@ is replaced from ejabberd " + EjabberdVersion.HOST_URL_ENCODE
+          + " on; ejabberd " + c.tree().version() + " refuses the URL", "write @HOST@ instead, or upgrade ejabberd to "
+          + EjabberdVersion.HOST_URL_ENCODE + " or newer (pass --ejabberd-version if ejup guessed the release wrong)");
       return;
     }
     int colon = s.indexOf("://");

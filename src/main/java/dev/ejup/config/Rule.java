@@ -21,6 +21,8 @@ public enum Rule {
   YAML_NESTING("yaml.nesting", Severity.ERROR, "nesting deeper than an ejabberd.yml needs (a stack-exhaustion guard)"),
   CONFIG_NOT_A_MAPPING("config.not-a-mapping", Severity.ERROR, "the top level is not a mapping of options"),
   CONFIG_INCLUDE_LOOP("config.include-loop", Severity.ERROR, "include_config_file includes a file that includes it back"),
+  CONFIG_NEEDS_NEWER_EJABBERD("config.needs-newer-ejabberd", Severity.ERROR, "an option, placeholder or keyword the ejabberd release the verdict is for does not have (it refuses the file)"),
+  CONFIG_MACRO_FROM_ENVIRONMENT("config.macro-from-environment", Severity.WARNING, "a value that is a macro name no define_macro defines: ejabberd 24.12+ takes it from EJABBERD_MACRO_<NAME> (and refuses the file when it is unset), which ejup cannot see"),
   CONFIG_INCLUDE_UNREADABLE("config.include-unreadable", Severity.ERROR, "include_config_file names a file that cannot be read"),
   LISTEN_UNKNOWN_OPTION("listen.unknown-option", Severity.ERROR, "a listener option its module does not have (ejabberd refuses the file: \"Unknown option\"), with a did-you-mean"),
   LISTEN_TYPE("listen.type", Severity.ERROR, "a listener option's value has the wrong type (request_handlers not a mapping, tls not a boolean, a custom header not a string)"),
@@ -36,7 +38,7 @@ public enum Rule {
   UPLOAD_MODE_UNUSABLE("upload.mode-unusable", Severity.ERROR, "a mode that keeps ejabberd's own user from reading, writing (or searching) what it stores"),
   UPLOAD_MODE_WORLD_WRITABLE("upload.mode-world-writable", Severity.WARNING, "a mode that lets every local user write uploads"),
   UPLOAD_DOCROOT("upload.docroot", Severity.ERROR, "docroot is not a directory path"),
-  UPLOAD_DOCROOT_RELATIVE("upload.docroot-relative", Severity.ERROR, "a relative docroot (neither absolute nor @HOME@-based), resolved against ejabberd's working directory"),
+  UPLOAD_DOCROOT_RELATIVE("upload.docroot-relative", Severity.WARNING, "a relative docroot (neither absolute nor @HOME@-based): uploads work only while ejabberd's working directory stays the same"),
   UPLOAD_URL("upload.url", Severity.ERROR, "put_url, get_url or service_url is not a URL"),
   UPLOAD_URL_SCHEME("upload.url-scheme", Severity.ERROR, "a URL whose scheme is neither http nor https"),
   UPLOAD_PLAIN_HTTP("upload.plain-http", Severity.WARNING, "an http:// URL: uploads travel unencrypted, and many clients refuse it"),
@@ -59,7 +61,7 @@ public enum Rule {
   QUOTA_UNKNOWN_OPTION("quota.unknown-option", Severity.ERROR, "an option mod_http_upload_quota does not have, with a did-you-mean"),
   QUOTA_MAX_DAYS("quota.max-days", Severity.ERROR, "max_days is neither a positive integer nor infinity"),
   QUOTA_RULE_UNDEFINED("quota.rule-undefined", Severity.WARNING, "a quota names a shaper rule shaper_rules does not define: no quota applies"),
-  QUOTA_WITHOUT_UPLOAD("quota.without-upload", Severity.WARNING, "mod_http_upload_quota enabled without mod_http_upload: it has nothing to limit");
+  QUOTA_WITHOUT_UPLOAD("quota.without-upload", Severity.ERROR, "mod_http_upload_quota enabled without mod_http_upload (ejabberd: \"depends on module mod_http_upload, which is not found in the config\")");
 
   private final String id;
   private final Severity severity;

@@ -10,7 +10,8 @@ record UploadUrl(String raw, String scheme, String host, int port, String path) 
 
   static Optional<UploadUrl> parse(String raw, String vhost) {
     try {
-      URI uri = new URI(raw.replace("@HOST@", vhost));
+      // @HOST_URL_ENCODE@ (ejabberd 25.08+) is the host percent-encoded: the same for the names ejup routes
+      URI uri = new URI(raw.replace("@HOST_URL_ENCODE@", vhost).replace("@HOST@", vhost));
       if (uri.getScheme() == null || uri.getHost() == null) {
         return Optional.empty();
       }

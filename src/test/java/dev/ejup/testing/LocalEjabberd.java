@@ -28,12 +28,17 @@ public final class LocalEjabberd {
   private final String name;
   private final int portBase;
   private final int vhosts;
+  private final String version;
   private final Map<String, String> env = new LinkedHashMap<>();
 
-  private LocalEjabberd(String name, int portBase, int vhosts) {
+  /** The ejabberd releases scripts/local-ejabberd runs: Debian 12's package, then scripts/ejabberd-release's. */
+  public static final List<String> VERSIONS = List.of("23.01", "24.12", "26.07");
+
+  private LocalEjabberd(String name, int portBase, int vhosts, String version) {
     this.name = name;
     this.portBase = portBase;
     this.vhosts = vhosts;
+    this.version = version;
   }
 
   public static LocalEjabberd up(String name, int portBase) {
@@ -88,9 +93,24 @@ public final class LocalEjabberd {
     return null;
   }
 
+  /**
+   * ejabberd release version (one of {@link #VERSIONS}; 24.12 and 26.07 are installed and cached
+   * under /var/cache/ejup-test on first use) on a port base that is free now.
+   */
+  public static LocalEjabberd up(String name, String version) {
+    return up(name, freePortBase(name), 0, version);
+  }
+
   /** With vhosts virtual hosts vh1.localhost .. beside localhost, each with the hc account. */
   public static LocalEjabberd up(String name, int portBase, int vhosts) {
-    LocalEjabberd server = new LocalEjabberd(name, portBase, vhosts);
+    return up(name, portBase, vhosts, "23.01");
+  }
+
+  private static LocalEjabberd up(String name, int portBase, int vhosts, String version) {
+    if (!VERSIONS.contains(version)) {
+      throw new IllegalArgumentException("no ejabberd " + version + " for tests; known: " + VERSIONS);
+    }
+    LocalEjabberd server = new LocalEjabberd(name, portBase, vhosts, version);
     synchronized (STARTED) {
       String other = owner(portBase, name);
       if (other != null) {
@@ -104,8 +124,18 @@ public final class LocalEjabberd {
 
   public String script(String command) {
     return Shell.run(List.of("scripts/local-ejabberd", command, "--name", name, "--port-base", Integer.toString(portBase),
-            "--vhosts", Integer.toString(vhosts)), 180)
+            "--vhosts", Integer.toString(vhosts), "--version", version), 600)
         .requireOk("scripts/local-ejabberd " + command).out();
+  }
+
+  /** The release this instance runs, e.g. 24.12. */
+  public String version() {
+    return version;
+  }
+
+  /** The first port of the base..base+99 range this instance owns (its four listeners, then free ones). */
+  public int portBase() {
+    return portBase;
   }
 
   public void down() {
@@ -158,6 +188,32 @@ public final class LocalEjabberd {
     List<String> command = new ArrayList<>(List.of(get("CTL")));
     command.addAll(List.of(args));
     return Shell.run(command, 120);
+  }
+
+  /**
+   * Calls a function on the running node through Erlang's erl_call, e.g. {@code ejabberd_admin
+   * reload_config} (what {@code ejabberdctl reload_config} runs): 0.15 s where ejabberdctl, which
+   * boots an Erlang VM per call, takes 3 s. Its out is the Erlang term the call returned.
+   */
+  public Shell.Result rpc(String moduleFunctionArgs) {
+    String cookie;
+    try {
+      cookie = Files.readString(Path.of(get("COOKIE_FILE"))).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return Shell.run(List.of("/usr/lib/erlang/bin/erl_call", "-sname", get("NODE"), "-c", cookie, "-a", moduleFunctionArgs), 120);
+  }
+
+  /** Writes a config as ejabberd's user can read it (owner ejabberd, mode 640), without loading it. */
+  public void write(String yaml) {
+    try {
+      Files.writeString(config(), yaml, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Shell.run(List.of("chown", "ejabberd:ejabberd", config().toString()), 10).requireOk("chown");
+    Shell.run(List.of("chmod", "640", config().toString()), 10).requireOk("chmod");
   }
 
   /** Writes a new config (as ejabberd's user can read it) and asks ejabberd to load it. */

@@ -1,7 +1,0 @@
-package dev.ejup.cli;
-
-final class ConfigDefaults {
-  static final String PATH = "/etc/ejabberd/ejabberd.yml";
-
-  private ConfigDefaults() {}
-}

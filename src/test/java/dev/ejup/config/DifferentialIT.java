@@ -1,0 +1,309 @@
+package dev.ejup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import dev.ejup.testing.LocalEjabberd;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The differential harness: every config of the corpus (the rule fixtures under config/rules and
+ * the cases under config/differential) goes to ejup ({@code config validate --ejabberd-version V})
+ * AND to a real ejabberd V ({@code ejabberd_admin:reload_config} on a running node; when it loads,
+ * a real upload with {@code ejup check}). The expected verdict is what ejabberd did, never written
+ * by hand:
+ * <ul>
+ *   <li>ejabberd refuses the file: ejup exits 2 with an error at the line ejabberd's message points
+ *       at (its "line N", or the key its option path ends in);
+ *   <li>ejabberd loads it and the upload works: ejup exits 0 or 1;
+ *   <li>ejabberd loads it and the upload fails: ejup exits 2 (a stricter rule, proven needed here).
+ * </ul>
+ * A file ejabberd loads but ejup refuses while the upload works, or the reverse, is a disagreement.
+ * Disagreements listed in config/differential/known-disagreements.txt (owned by another change,
+ * e.g. the listen-section rules) are reported but do not fail the run; any other fails it. The
+ * per-version tally is printed and written to target/differential-V.txt.
+ *
+ * <p>A cold start (node stopped, file written, node started) runs for the files named in
+ * config/differential/cold-start.txt only: a start costs seconds where a reload costs 0.15 s.
+ */
+class DifferentialIT {
+  private static final Path RULES = Path.of("src/test/resources/config/rules");
+  private static final Path CASES = Path.of("src/test/resources/config/differential");
+  /** Offsets from a node's port base for the ports the fixtures spell out (local-ejabberd's layout first). */
+  private static final Map<Integer, Integer> PORTS = Map.of(5222, 0, 5443, 1, 5280, 2, 5223, 3, 5269, 4, 3478, 5, 1883, 6, 443, 7, 80, 8);
+  private static final Pattern PORT = Pattern.compile("(port: |:)(\\d{2,5})(?=[\\s/\"',}\\]]|$)", Pattern.MULTILINE);
+
+  enum Ejabberd { REFUSED, LOADED_WORKS, LOADED_FAILS, LOADED_NO_UPLOAD }
+
+  record Outcome(String file, Ejabberd ejabberd, int ejup, boolean agree, String why) {}
+
+  @TestFactory
+  Stream<DynamicTest> ejupAgreesWithEachEjabberdVersion() {
+    String only = System.getProperty("differential.versions", String.join(",", LocalEjabberd.VERSIONS));
+    return Stream.of(only.split(",")).map(v -> DynamicTest.dynamicTest("ejabberd " + v, () -> runCorpus(v)));
+  }
+
+  static List<Path> corpus() throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path dir : List.of(RULES, CASES)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.toString().endsWith(".yml")).sorted().forEach(files::add);
+      }
+    }
+    return files;
+  }
+
+  private void runCorpus(String version) throws IOException {
+    Map<String, String> known = known(version);
+    Set<String> cold = new TreeSet<>(Files.readAllLines(CASES.resolve("cold-start.txt")).stream()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+    LocalEjabberd node = LocalEjabberd.up("i11diff" + version.replace(".", ""), version);
+    List<Outcome> outcomes = new ArrayList<>();
+    StringBuilder coldReport = new StringBuilder();
+    try {
+      String pristine = Files.readString(node.config());
+      for (Path file : corpus()) {
+        String text = adapt(Files.readString(file), file, node);
+        outcomes.add(judge(node, file, text, version));
+        if (cold.contains(file.getFileName().toString())) {
+          coldReport.append(coldStart(node, file, text, pristine, outcomes.get(outcomes.size() - 1))).append('\n');
+        }
+      }
+      node.write(pristine);
+      node.rpc("ejabberd_admin reload_config");
+    } finally {
+      node.down();
+    }
+    String report = report(version, outcomes, known) + coldReport;
+    System.out.println(report);
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target/differential-" + version + ".txt"), report);
+    List<String> unexpected = outcomes.stream().filter(o -> !o.agree() && !known.containsKey(o.file()))
+        .map(o -> o.file() + ": " + o.why()).toList();
+    assertTrue(unexpected.isEmpty(), "ejup disagrees with ejabberd " + version + " on:\n" + String.join("\n", unexpected));
+    assertTrue(!coldReport.toString().contains("DISAGREE"), "a cold start disagrees with the reload:\n" + coldReport);
+  }
+
+  /** One file: ejabberd's verdict (reload, then an upload when it loaded) beside ejup's. */
+  private static Outcome judge(LocalEjabberd node, Path file, String text, String version) throws IOException {
+    String name = file.getFileName().toString();
+    node.write(text);
+    copyIncludes(node);
+    LocalEjabberd.Shell.Result reload = node.rpc("ejabberd_admin reload_config");
+    Ejup.Result ours = Ejup.runCaptured(Map.of(), "config", "validate", node.config().toString(), "--ejabberd-version", version);
+    if (!reload.out().strip().equals("ok")) {
+      // {error, "..."}: ejabberd refused the file and runs the previous one
+      String message = reload.out().strip();
+      if (ours.exitCode() != 2) {
+        return new Outcome(name, Ejabberd.REFUSED, ours.exitCode(), false, "ejabberd refuses (" + message + ") but ejup exits "
+            + ours.exitCode() + ":\n" + ours.out());
+      }
+      Set<Integer> lines = linesNamed(message, text);
+      Set<Integer> ejupLines = errorLines(ours.out());
+      boolean near = lines.isEmpty() || ejupLines.stream().anyMatch(l -> lines.stream().anyMatch(k -> l >= k && l <= k + 6));
+      return new Outcome(name, Ejabberd.REFUSED, 2, near, near ? "both refuse" + (lines.isEmpty() ? " (line not named by ejabberd)" : "")
+          : "ejabberd points at line(s) " + lines + " (" + message + "), ejup at " + ejupLines + ":\n" + ours.out());
+    }
+    if (ModuleSite.find(ConfigTree.load(node.config(), new LocalStore()), "mod_http_upload").isEmpty()) {
+      // nothing to upload through: the file is judged on whether ejabberd takes it
+      boolean agree = ours.exitCode() <= 1;
+      return new Outcome(name, Ejabberd.LOADED_NO_UPLOAD, ours.exitCode(), agree,
+          agree ? "both accept (no upload module)" : "ejabberd loads it, ejup exits " + ours.exitCode() + ":\n" + ours.out());
+    }
+    boolean works = upload(node) == 0;
+    if (!works) {
+      // ejabberd may answer ok and still fail to reopen a changed listener: one more reload before the verdict
+      node.rpc("ejabberd_admin reload_config");
+      works = upload(node) == 0;
+    }
+    if (works) {
+      boolean agree = ours.exitCode() <= 1;
+      return new Outcome(name, Ejabberd.LOADED_WORKS, ours.exitCode(), agree,
+          agree ? "both accept" : "ejabberd loads it and uploads work, ejup exits " + ours.exitCode() + ":\n" + ours.out());
+    }
+    boolean agree = ours.exitCode() == 2;
+    return new Outcome(name, Ejabberd.LOADED_FAILS, ours.exitCode(), agree,
+        agree ? "ejabberd loads it, uploads fail, ejup refuses it" : "ejabberd loads it but uploads fail, ejup exits " + ours.exitCode());
+  }
+
+  /** A real XEP-0363 upload through the node as it runs now; the exit code of ejup check. */
+  private static int upload(LocalEjabberd node) {
+    return Ejup.runCaptured(Map.of("EJUP_PASSWORD", node.password()), "check", "--jid", node.get("JID"),
+        "--server", "127.0.0.1:" + node.get("XMPP_PORT"), "--allow-http", "--no-probes", "--deadline", "20", "--size", "100").exitCode();
+  }
+
+  /** The same file from a stopped node: does it start? Must agree with what the reload said. */
+  private static String coldStart(LocalEjabberd node, Path file, String text, String pristine, Outcome reloaded) {
+    String name = file.getFileName().toString();
+    node.ctl("stop");
+    node.ctl("stopped");
+    node.write(text);
+    node.ctl("start");
+    boolean started = false;
+    for (int i = 0; i < 180 && !started; i++) { // 90 s: a start on 2 loaded cores
+      // the ejabberd application itself, not just its Erlang node (erl_call prints status's text as numbers)
+      started = node.rpc("application which_applications").out().contains("{ejabberd,");
+      if (!started && LocalEjabberd.Shell.run(List.of("pgrep", "-f", "--", node.get("NODE")), 10).exit() != 0) {
+        break; // the node gave up on the file and halted
+      }
+      sleepQuietly(500);
+    }
+    node.ctl("stop");
+    node.ctl("stopped");
+    node.write(pristine);
+    node.reset();
+    boolean reloadLoaded = reloaded.ejabberd() != Ejabberd.REFUSED;
+    return "cold start " + name + ": " + (started ? "started" : "refused") + (started == reloadLoaded ? " (agrees with reload)" : " DISAGREE with reload");
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The fixture as this node can run it: its listeners on the node's own 127.0.0.1 ports, its
+   * certificate, its includes by absolute path. Every edit stays on its line, so ejup's line
+   * numbers and ejabberd's mean the same line.
+   */
+  static String adapt(String text, Path file, LocalEjabberd node) {
+    int base = node.portBase();
+    Map<Integer, Integer> others = new LinkedHashMap<>();
+    Matcher m = PORT.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      int port = Integer.parseInt(m.group(2));
+      Integer offset = PORTS.get(port);
+      int mapped = offset != null ? base + offset : base + 10 + others.computeIfAbsent(port, p -> others.size()) % 80;
+      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + mapped));
+    }
+    m.appendTail(out);
+    String etc = node.get("ROOT") + "/etc";
+    return out.toString()
+        .replace("ip: \"::\"", "ip: \"127.0.0.1\"").replace("ip: \"0.0.0.0\"", "ip: \"127.0.0.1\"")
+        .replace("/etc/ejabberd/ejabberd.pem", etc + "/ejabberd.pem")
+        .replace("include_config_file: " + file.getFileName(), "include_config_file: " + node.config())
+        .replace("include_config_file: include/", "include_config_file: " + etc + "/include/");
+  }
+
+  private static void copyIncludes(LocalEjabberd node) {
+    Path target = Path.of(node.get("ROOT"), "etc", "include");
+    try {
+      Files.createDirectories(target);
+      try (Stream<Path> s = Files.list(RULES.resolve("include"))) {
+        for (Path p : s.toList()) {
+          Files.copy(p, target.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      LocalEjabberd.Shell.run(List.of("chown", "-R", "ejabberd:ejabberd", target.toString()), 10);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The lines ejabberd's refusal names: "line N" of a syntax error, else the key its option path
+   * ends in ("modules->mod_http_upload->max_size" -> the max_size: lines), or the option it calls
+   * unknown. Empty when its message names neither.
+   */
+  static Set<Integer> linesNamed(String message, String text) {
+    Set<Integer> lines = new TreeSet<>();
+    Matcher line = Pattern.compile("\\bline (\\d+)").matcher(message);
+    if (line.find()) {
+      lines.add(Integer.parseInt(line.group(1)));
+      return lines;
+    }
+    List<String> keys = new ArrayList<>();
+    Matcher unknown = Pattern.compile("Unknown (?:option|parameter|listener option)s?:? '?([\\w@/-]+)").matcher(message);
+    if (unknown.find()) {
+      keys.add(unknown.group(1));
+    }
+    Matcher path = Pattern.compile("option ([^:\\s]+)").matcher(message);
+    if (path.find()) {
+      String[] parts = path.group(1).split("->");
+      keys.add(parts[parts.length - 1]);
+    }
+    String[] all = text.split("\n", -1);
+    for (String key : keys) {
+      Pattern k = Pattern.compile("^\\s*(?:-\\s*)?\"?" + Pattern.quote(key) + "\"?\\s*:");
+      for (int i = 0; i < all.length; i++) {
+        if (k.matcher(all[i]).find()) {
+          lines.add(i + 1);
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static Set<Integer> errorLines(String validateOut) {
+    Set<Integer> lines = new TreeSet<>();
+    Matcher m = Pattern.compile("\\.yml:(\\d+):\\d+: error:").matcher(validateOut);
+    while (m.find()) {
+      lines.add(Integer.parseInt(m.group(1)));
+    }
+    return lines;
+  }
+
+  /** known-disagreements.txt: FILE VERSIONS(comma list or *) WHY; the ones that apply to version. */
+  private static Map<String, String> known(String version) throws IOException {
+    Map<String, String> known = new LinkedHashMap<>();
+    for (String l : Files.readAllLines(CASES.resolve("known-disagreements.txt"))) {
+      String[] parts = l.strip().split("\\s+", 3);
+      if (l.isBlank() || l.startsWith("#") || parts.length < 3) {
+        continue;
+      }
+      if (parts[1].equals("*") || List.of(parts[1].split(",")).contains(version)) {
+        known.put(parts[0], parts[2]);
+      }
+    }
+    return known;
+  }
+
+  private static String report(String version, List<Outcome> outcomes, Map<String, String> known) {
+    StringBuilder r = new StringBuilder();
+    long agree = outcomes.stream().filter(Outcome::agree).count();
+    Map<Ejabberd, Long> byVerdict = new LinkedHashMap<>();
+    for (Ejabberd e : Ejabberd.values()) {
+      byVerdict.put(e, outcomes.stream().filter(o -> o.ejabberd() == e).count());
+    }
+    r.append(String.format("differential ejabberd %s: corpus %d, agree %d, disagree %d (known %d); ejabberd refused %d, loaded+upload ok %d, loaded+upload failed %d, loaded without upload module %d%n",
+        version, outcomes.size(), agree, outcomes.size() - agree,
+        outcomes.stream().filter(o -> !o.agree() && known.containsKey(o.file())).count(),
+        byVerdict.get(Ejabberd.REFUSED), byVerdict.get(Ejabberd.LOADED_WORKS), byVerdict.get(Ejabberd.LOADED_FAILS), byVerdict.get(Ejabberd.LOADED_NO_UPLOAD)));
+    for (Outcome o : outcomes) {
+      String mark = o.agree() ? (known.containsKey(o.file()) ? "AGREE-NOW" : "agree") : (known.containsKey(o.file()) ? "KNOWN" : "DISAGREE");
+      r.append(String.format("  %-9s %-14s ejup=%d %s: %s%n", mark, o.ejabberd(), o.ejup(), o.file(),
+          o.agree() ? o.why() : o.why().lines().findFirst().orElse("") + (known.containsKey(o.file()) ? " [" + known.get(o.file()) + "]" : "")));
+    }
+    return r.toString();
+  }
+
+  @org.junit.jupiter.api.Test
+  void theCorpusCoversEveryRuleAndTheIssuesCases() throws IOException {
+    List<Path> files = corpus();
+    for (Rule rule : Rule.values()) {
+      if (Files.exists(RULES.resolve(rule.id() + ".bad.yml"))) {
+        assertTrue(files.contains(RULES.resolve(rule.id() + ".bad.yml")), rule.id());
+      }
+    }
+    assertEquals(files.size(), new TreeSet<>(files).size());
+  }
+}

@@ -1,0 +1,102 @@
+package dev.ejup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import dev.ejup.model.Diagnostic;
+import dev.ejup.model.UserError;
+import dev.ejup.ssh.LocalShell;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The verdict depends on the ejabberd release: each fact holds from its release on and is an
+ * error before it (the release refuses the file). DifferentialIT shows the same on real nodes.
+ */
+class VersionRulesTest {
+  private static final Path CASES = Path.of("src/test/resources/config/differential");
+
+  private static List<Diagnostic> validate(String file, String version) {
+    return ConfigService.validate(new LocalStore(), CASES.resolve(file), EjabberdVersion.parse(version));
+  }
+
+  private static boolean needsNewer(List<Diagnostic> found) {
+    return found.stream().anyMatch(d -> d.rule().equals(Rule.CONFIG_NEEDS_NEWER_EJABBERD.id()));
+  }
+
+  @ParameterizedTest(name = "{0}: refused before {1}")
+  @CsvSource({
+      "host-url-encode.yml, 25.08, 25.07",
+      "content-types.yml, 26.01, 25.12",
+      "append-module-config.yml, 26.07, 26.01",
+      "define-keyword.yml, 25.03, 25.02"})
+  void aFactHoldsFromItsReleaseOnAndIsAnErrorBefore(String file, String since, String before) {
+    assertFalse(needsNewer(validate(file, since)), validate(file, since).toString());
+    assertFalse(needsNewer(validate(file, "26.07")));
+    List<Diagnostic> old = validate(file, before);
+    assertTrue(needsNewer(old), old.toString());
+    assertTrue(needsNewer(validate(file, "23.01")));
+    assertTrue(old.stream().allMatch(d -> d.line() > 0), "at a line: " + old);
+  }
+
+  @Test
+  void anUndefinedMacroIsUnknownFrom2412NotMalformed() {
+    List<Diagnostic> now = validate("env-macro-unset.yml", "24.12");
+    assertTrue(now.stream().anyMatch(d -> d.rule().equals(Rule.CONFIG_MACRO_FROM_ENVIRONMENT.id())), now.toString());
+    assertTrue(now.stream().noneMatch(d -> d.rule().equals(Rule.UPLOAD_MAX_SIZE.id())), now.toString());
+    // 23.01 has no environment macros: the word is the value, and not a size
+    List<Diagnostic> old = validate("env-macro-unset.yml", "23.01");
+    assertTrue(old.stream().anyMatch(d -> d.rule().equals(Rule.UPLOAD_MAX_SIZE.id())), old.toString());
+  }
+
+  @Test
+  void theCliNamesTheReleaseTheVerdictIsFor() {
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "validate", CASES.resolve("host-url-encode.yml").toString(), "--ejabberd-version", "24.12");
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.err().contains("verdict for ejabberd 24.12 (--ejabberd-version)"), r.err());
+    assertTrue(r.out().contains("[config.needs-newer-ejabberd]"), r.out());
+    Ejup.Result newest = Ejup.runCaptured(Map.of(), "config", "validate", CASES.resolve("host-url-encode.yml").toString(), "--ejabberd-version", "26.07");
+    assertEquals(0, newest.exitCode(), newest.out());
+  }
+
+  @Test
+  void aVersionThatIsNotOneIsAUsageErrorOnOneLine() {
+    UserError e = assertThrows(UserError.class, () -> EjabberdVersion.parse("7"));
+    assertEquals(3, e.exitCode());
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "validate", CASES.resolve("host-url-encode.yml").toString(), "--ejabberd-version", "latest");
+    assertEquals(3, r.exitCode());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"24.12-3~bpo12+1, 24.12", "'ejabberd 26.07 is running in that node', 26.07", "/opt/ejabberd-25.10, 25.10", "23.01-1, 23.01"})
+  void versionsAreReadFromWhatTheSystemsSay(String text, String expected) {
+    assertEquals(expected, EjabberdVersion.parse(text).toString());
+  }
+
+  /**
+   * With Debian's package here (scripts/local-ejabberd installs it) the package is the evidence;
+   * on a machine without any ejabberd, the newest release ejup knows, said to be a guess.
+   */
+  @Test
+  void detectionReadsTheDebianPackageOrSaysItGuessed() {
+    EjabberdInstall.Release release = EjabberdInstall.detect(new LocalShell(), null);
+    LocalShell shell = new LocalShell();
+    boolean packaged = shell.run(List.of("sh", "-c", "dpkg-query -W -f='${Status}' ejabberd 2>/dev/null | grep -q ' installed'"), false).ok();
+    if (packaged) {
+      assertFalse(release.guessed(), release.describe());
+      assertTrue(release.source().startsWith("package ejabberd "), release.describe());
+      assertEquals("/etc/ejabberd/ejabberd.yml", EjabberdInstall.defaultConfig(shell));
+    } else if (!release.source().startsWith("package ")) {
+      assertEquals(EjabberdVersion.NEWEST, release.version());
+      assertTrue(release.describe().contains("pass --ejabberd-version"), release.describe());
+    }
+  }
+}
