@@ -39,11 +39,11 @@ class TokenProbesTest {
 
   @Test
   void a403ForTheSignedPutBlamesTheSecretOnlyForAnExternalServer() throws Exception {
-    HttpTransfer.Outcome forbidden = new HttpTransfer.Outcome(403, "Forbidden", 10, -1, "", -1);
+    HttpTransfer.Outcome forbidden = new HttpTransfer.Outcome(403, "Forbidden", 10, -1, "", -1, okhttp3.Headers.of(), "");
     StepFailure f = assertThrows(StepFailure.class, () -> TokenProbes.requireSigned(true, forbidden));
     assertTrue(f.hint.contains("external_secret"), f.hint);
     assertSame(forbidden, TokenProbes.requireSigned(false, forbidden), "ejabberd's own 403 keeps its docroot hint");
-    HttpTransfer.Outcome created = new HttpTransfer.Outcome(201, "Created", 10, -1, "", -1);
+    HttpTransfer.Outcome created = new HttpTransfer.Outcome(201, "Created", 10, -1, "", -1, okhttp3.Headers.of(), "");
     assertSame(created, TokenProbes.requireSigned(true, created));
   }
 }
