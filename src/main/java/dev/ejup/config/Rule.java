@@ -18,6 +18,7 @@ public enum Rule {
   YAML_TAB("yaml.tab", Severity.ERROR, "a tab in indentation (ejabberd: \"found a tab character that violates indentation\")"),
   YAML_DUPLICATE_KEY("yaml.duplicate-key", Severity.ERROR, "a key written twice in one mapping (YAML keeps one silently; ejabberd: \"Duplicated option\")"),
   YAML_ALIASES("yaml.aliases", Severity.ERROR, "more YAML aliases than an ejabberd.yml needs (a billion-laughs guard)"),
+  YAML_ALIAS_UNRESOLVED("yaml.alias-unresolved", Severity.WARNING, "a YAML alias (*name): ejabberd's YAML reader (fast_yaml) does not resolve it and reads the string 'name' instead of the anchored value"),
   YAML_NESTING("yaml.nesting", Severity.ERROR, "nesting deeper than an ejabberd.yml needs (a stack-exhaustion guard)"),
   CONFIG_NOT_A_MAPPING("config.not-a-mapping", Severity.ERROR, "the top level is not a mapping of options"),
   CONFIG_INCLUDE_LOOP("config.include-loop", Severity.ERROR, "include_config_file includes a file that includes it back"),

@@ -40,6 +40,7 @@ final class YamlTree {
     options.setAllowRecursiveKeys(false);
     try {
       Node root = new Yaml(options).compose(new StringReader(text));
+      diagnostics.addAll(aliases(text, file, options));
       return new Parsed(root, diagnostics);
     } catch (MarkedYAMLException e) {
       if (diagnostics.isEmpty() || !atTab(e, text)) {
@@ -52,6 +53,25 @@ final class YamlTree {
       diagnostics.add(Rule.diagnostic(rule, file, 0, 0, e.getMessage(), hint(rule)));
       return new Parsed(null, diagnostics);
     }
+  }
+
+  /**
+   * Every alias in a file that composed. SnakeYAML resolves {@code *name} to the anchored node, but
+   * ejabberd's fast_yaml (p1_yaml 1.0.34 in 23.01, 1.0.37 in 24.12, 1.0.40 in 26.07, each decoded
+   * here) returns the alias as the string "name": what ejabberd reads is not what the author meant.
+   */
+  private static List<Diagnostic> aliases(String text, String file, LoaderOptions options) {
+    List<Diagnostic> found = new ArrayList<>();
+    for (org.yaml.snakeyaml.events.Event event : new Yaml(options).parse(new StringReader(text))) {
+      if (event instanceof org.yaml.snakeyaml.events.AliasEvent alias) {
+        Mark mark = alias.getStartMark();
+        found.add(Rule.diagnostic(Rule.YAML_ALIAS_UNRESOLVED, file, mark.getLine() + 1, mark.getColumn() + 1,
+            "alias *" + alias.getAnchor() + ": ejabberd's YAML reader does not resolve aliases and reads the string '"
+                + alias.getAnchor() + "' here, not the value anchored as &" + alias.getAnchor(),
+            "write the value out in place of *" + alias.getAnchor() + " (or use define_macro and the macro's name)"));
+      }
+    }
+    return found;
   }
 
   /** Whether SnakeYAML stopped on a tab character, which {@link #tabs} already named with its line. */
