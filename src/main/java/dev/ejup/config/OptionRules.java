@@ -162,7 +162,7 @@ final class OptionRules {
   private static void stringMap(Ctx c, Node v) {
     if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof ScalarNode))) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of header names to values, got: " + text(v),
-          "write e.g. \"Access-Control-Allow-Origin\": \"https://@HOST@\"");
+          "write e.g. \"Access-Control-Allow-Origin\": \"https://chat.example.org\" (23.01 answers @HOST@ in custom_headers literally)");
       return;
     }
     for (NodeTuple header : m.getValue()) {
