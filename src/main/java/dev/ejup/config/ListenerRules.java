@@ -50,6 +50,46 @@ final class ListenerRules {
         check(tree, items.get(i), "listen->" + (i + 1), option.file(), out);
       }
     }
+    overlapping(tree, out);
+  }
+
+  /**
+   * ejabberd_listener:check_overlapping_listeners (23.01 to 26.07): a second listener with the same
+   * port, address and transport makes ejabberd refuse the file. Addresses are compared as addresses
+   * ("::" and "0:0:0:0:0:0:0:0" are one); a listener without ip: is compared with the others
+   * without one only, since the default address differs between releases.
+   */
+  private static void overlapping(ConfigTree tree, List<Diagnostic> out) {
+    Map<String, Listener> seen = new java.util.HashMap<>();
+    for (Listener listener : Listener.all(tree)) {
+      if (listener.port() <= 0) {
+        continue;
+      }
+      boolean explicit = Nodes.get(listener.node(), "ip").isPresent();
+      String transport = Nodes.get(listener.node(), "transport").flatMap(tree::scalar).orElse("tcp");
+      String key = listener.port() + "|" + (explicit ? address(listener.ip()) : "default") + "|" + transport;
+      Listener first = seen.putIfAbsent(key, listener);
+      if (first != null) {
+        Node at = Nodes.get(listener.node(), "port").orElse(listener.node());
+        out.add(ConfigTree.at(listener.file(), at, Rule.LISTEN_OVERLAPPING,
+            "Overlapping listeners found at " + (explicit ? listener.ip() : "the default address") + " port " + listener.port()
+                + " (also the listener at line " + (first.node().getStartMark().getLine() + 1) + ")",
+            "merge the two listeners into one (one module per port and address), or give one of them another port"));
+      }
+    }
+  }
+
+  /** An IP literal in one spelling; anything else as written (never a name lookup). */
+  private static String address(String ip) {
+    String text = ip.strip();
+    if (text.matches("[0-9A-Fa-f:.]+") && (text.contains(":") || text.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))) {
+      try {
+        return java.net.InetAddress.getByName(text).getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        return text;
+      }
+    }
+    return text.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The options ejabberd accepts on a listener of this module, or empty for a module not checked here. */

@@ -26,6 +26,7 @@ public enum Rule {
   CONFIG_MACRO_FROM_ENVIRONMENT("config.macro-from-environment", Severity.WARNING, "a value that is a macro name no define_macro defines: ejabberd 24.12+ takes it from EJABBERD_MACRO_<NAME> (and refuses the file when it is unset), which ejup cannot see"),
   CONFIG_INCLUDE_UNREADABLE("config.include-unreadable", Severity.ERROR, "include_config_file names a file that cannot be read"),
   LISTEN_UNKNOWN_OPTION("listen.unknown-option", Severity.ERROR, "a listener option its module does not have (ejabberd refuses the file: \"Unknown option\"), with a did-you-mean"),
+  LISTEN_OVERLAPPING("listen.overlapping", Severity.ERROR, "two listeners on the same port, address and transport (ejabberd refuses the file: \"Overlapping listeners found\")"),
   LISTEN_TYPE("listen.type", Severity.ERROR, "a listener option's value has the wrong type (request_handlers not a mapping, tls not a boolean, a custom header not a string)"),
   UPLOAD_NOT_A_MAPPING("upload.not-a-mapping", Severity.ERROR, "mod_http_upload's options are not a mapping"),
   UPLOAD_UNKNOWN_OPTION("upload.unknown-option", Severity.ERROR, "an option mod_http_upload does not have (ejabberd refuses the file), with a did-you-mean"),
