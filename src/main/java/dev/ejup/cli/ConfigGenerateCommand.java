@@ -51,6 +51,10 @@ final class ConfigGenerateCommand implements Command {
         return ConfigWrite.apply(io, store, Path.of(into), upload.settings(), apply, ssh.probeHost());
       }
     }
+    // what is printed must load on the release it is for (the one given, else the newest ejup knows)
+    dev.ejup.config.ConfigService.requireLoadable(upload.settings(), certfile, c2sPort,
+        apply.ejabberd.version != null ? dev.ejup.config.EjabberdInstall.given(apply.ejabberd.version).version()
+            : dev.ejup.config.EjabberdVersion.NEWEST);
     if (full) {
       if (upload.host == null) {
         throw UserError.unusable("--full needs --host", "e.g. ejup config generate --full --host example.org");

@@ -2,6 +2,7 @@ package dev.ejup.config;
 
 import dev.ejup.model.Cause;
 import dev.ejup.model.Diagnostic;
+import dev.ejup.model.Severity;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
@@ -79,6 +80,28 @@ public final class ConfigService {
    * @throws UserError UNKNOWN (3) when the file cannot be read (missing, unreadable, over 8 MB, not
    *     UTF-8; over SSH: no answer)
    */
+  /**
+   * What {@code config generate} is about to print, judged as the given ejabberd release would read
+   * it: a section ejabberd would refuse (a put_url that is no URL, a placeholder the release does not
+   * have, a host that is no domain) is refused here, never printed.
+   *
+   * @param settings the upload options as given (a missing host is judged as example.org)
+   * @throws UserError UNKNOWN (3) naming the first error ejabberd would report and its fix
+   */
+  public static void requireLoadable(UploadSettings settings, String certfile, int c2sPort, EjabberdVersion version) {
+    UploadSettings judged = settings.host() != null ? settings : settings.withHost("example.org");
+    String text = Generator.full(judged, certfile, c2sPort);
+    ConfigTree tree = ConfigTree.fromText(Path.of("generated.yml"), text, path -> {
+      throw UserError.unusable("the generated file includes " + path, "generate prints no include_config_file");
+    }).forVersion(version);
+    for (Diagnostic d : ConfigValidator.validate(tree)) {
+      if (d.severity() == Severity.ERROR) {
+        throw UserError.unusable("ejabberd " + version + " would refuse what these options generate: " + d.message() + " [" + d.rule() + "]",
+            d.hint());
+      }
+    }
+  }
+
   public static List<Diagnostic> validate(ConfigStore store, Path path) {
     return validate(store, path, EjabberdVersion.NEWEST);
   }

@@ -54,10 +54,16 @@ public record UploadSettings(
     }
   }
 
+  /** The same settings for another host (what generate judges when no --host was given). */
+  UploadSettings withHost(String other) {
+    return new UploadSettings(other, scheme, port, ip, path, docroot, maxSize, fileMode, dirMode, access, getUrl, putUrl, externalSecret,
+        quotaSoftMiB, quotaHardMiB, quotaMaxDays, noCors);
+  }
+
   /** The same settings with this put_url (the file's own, when the user gave no URL, port or path). */
   UploadSettings withPutUrl(String url) {
     return new UploadSettings(host, scheme, port, ip, path, docroot, maxSize, fileMode, dirMode, access, getUrl, url, externalSecret,
-        quotaSoftMiB, quotaHardMiB, quotaMaxDays);
+        quotaSoftMiB, quotaHardMiB, quotaMaxDays, noCors);
   }
 
   /**
