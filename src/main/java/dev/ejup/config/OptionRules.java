@@ -154,7 +154,32 @@ final class OptionRules {
               + "' has a path, and a browser's Origin never has one: no web client matches it",
               "write the origin alone: \"" + bare + "\" (check it with ejup check --origin " + bare + ")");
         }
+        if (t.getValueNode() instanceof ScalarNode value) {
+          unmatchable(c, Nodes.key(t), value);
+        }
       }
+    }
+  }
+
+  /**
+   * Headers a browser's check can never pass. ejabberd sends custom_headers as written: 23.01 answers
+   * "Access-Control-Allow-Origin: https://@HOST@" literally (seen on the real node), and a browser
+   * compares the whole origin, scheme included; a preflight for PUT fails when Allow-Methods lacks it.
+   */
+  private static void unmatchable(Ctx c, String header, ScalarNode value) {
+    String text = value.getValue().strip();
+    if (header.equalsIgnoreCase("Access-Control-Allow-Origin") && !text.equals("*")) {
+      if (text.contains("@HOST@")) {
+        c.report(value, Rule.UPLOAD_CORS_UNMATCHABLE, "Access-Control-Allow-Origin '" + text + "': ejabberd sends @HOST@ here literally, "
+            + "so no browser's origin matches it", "write the web client's origin, e.g. \"https://chat.example.org\" (ejup check --origin proves it)");
+      } else if (!text.matches("(?i)[a-z][a-z0-9+.-]*://.+")) {
+        c.report(value, Rule.UPLOAD_CORS_UNMATCHABLE, "Access-Control-Allow-Origin '" + text + "' has no scheme, and a browser's Origin always has one",
+            "write \"https://" + text + "\"");
+      }
+    } else if (header.equalsIgnoreCase("Access-Control-Allow-Methods") && !text.equals("*")
+        && java.util.Arrays.stream(text.split(",")).map(String::strip).noneMatch(m -> m.equalsIgnoreCase("PUT"))) {
+      c.report(value, Rule.UPLOAD_CORS_UNMATCHABLE, "Access-Control-Allow-Methods '" + text + "' lacks PUT: a browser's preflight for the upload fails",
+          "write \"GET,HEAD,PUT,OPTIONS\"");
     }
   }
 

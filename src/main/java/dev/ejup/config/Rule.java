@@ -57,6 +57,7 @@ public enum Rule {
   UPLOAD_LISTENER_CERTFILE("upload.listener-certfile", Severity.WARNING, "the only certificate is a listener's certfile: ejabberd moves it into certfiles and warns it is deprecated"),
   UPLOAD_HTTP_ON_TLS_LISTENER("upload.http-on-tls-listener", Severity.ERROR, "an http:// URL served by a listener that speaks only TLS"),
   UPLOAD_ACCESS_UNDEFINED("upload.access-undefined", Severity.ERROR, "access names a rule access_rules does not define: every slot is denied"),
+  UPLOAD_CORS_UNMATCHABLE("upload.cors-unmatchable", Severity.WARNING, "CORS custom_headers no browser upload can pass: an origin with @HOST@ (sent literally) or without a scheme, or Allow-Methods without PUT"),
   UPLOAD_CORS_ORIGIN_PATH("upload.cors-origin-path", Severity.WARNING, "an Access-Control-Allow-Origin in custom_headers with a path: a browser's Origin has none, so no web client matches it"),
   UPLOAD_HOST_COLLISION("upload.host-collision", Severity.ERROR, "the upload service's host is already another module's service host"),
   QUOTA_NOT_A_MAPPING("quota.not-a-mapping", Severity.ERROR, "mod_http_upload_quota's options are not a mapping"),
