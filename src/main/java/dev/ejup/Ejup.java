@@ -103,8 +103,7 @@ public final class Ejup implements ToolProvider {
     try {
       root.parse(args.toArray(String[]::new));
     } catch (ParameterException e) {
-      List<String> path = commandPath(root, args);
-      throw UserError.unusable(e.getMessage(), "see 'ejup " + String.join(" ", path) + (path.isEmpty() ? "" : " ") + "--help'");
+      throw dev.ejup.cli.Arguments.refusal(e, String.join(" ", commandPath(root, args)));
     }
     List<String> path = new ArrayList<>();
     JCommander at = root;

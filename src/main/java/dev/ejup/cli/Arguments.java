@@ -73,6 +73,37 @@ public final class Arguments {
     return out;
   }
 
+  private static final java.util.regex.Pattern STRAY = java.util.regex.Pattern.compile(
+      "Was passed main parameter '(.*)' but no main parameter was defined.*", java.util.regex.Pattern.DOTALL);
+  private static final java.util.regex.Pattern NOT_CONVERTED = java.util.regex.Pattern.compile(
+      "\"(.+)\": couldn't convert \"(.*)\" to (?:an? )?(.+)", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * jcommander's refusal in ejup's words: its own ("Was passed main parameter ... in your arg class",
+   * "couldn't convert ... to a double") speak of Java, not of the command line.
+   *
+   * @param command the command as the user typed it, e.g. "check"; empty for none
+   * @return the usage error (exit 3), one line with the fix
+   */
+  public static UserError refusal(com.beust.jcommander.ParameterException e, String command) {
+    String help = "see 'ejup " + command + (command.isEmpty() ? "" : " ") + "--help'";
+    String name = command.isEmpty() ? "ejup" : "'ejup " + command + "'";
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    java.util.regex.Matcher stray = STRAY.matcher(message);
+    if (stray.matches()) {
+      return UserError.unusable("unexpected argument '" + dev.ejup.model.Printable.of(stray.group(1)) + "': " + name
+          + " takes no file or word here", "remove it or put the option it belongs to before it; " + help);
+    }
+    java.util.regex.Matcher notConverted = NOT_CONVERTED.matcher(message);
+    if (notConverted.matches()) {
+      String type = notConverted.group(3).strip();
+      String kind = type.equals("integer") || type.equals("int") || type.equals("long") ? "a whole number" : "a number";
+      return UserError.unusable(notConverted.group(1) + " '" + dev.ejup.model.Printable.of(notConverted.group(2)) + "' of " + name
+          + " is not " + kind, "give " + kind + ", e.g. " + notConverted.group(1) + " 10; " + help);
+    }
+    return UserError.unusable(dev.ejup.model.Printable.of(message), help);
+  }
+
   private static boolean isNumber(String word) {
     return word.matches("-[0-9][0-9.]*[a-zA-Z]?");
   }

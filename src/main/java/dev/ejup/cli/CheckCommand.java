@@ -45,10 +45,10 @@ final class CheckCommand implements Command {
   @Parameter(names = "--no-probes", description = "skip the negative probes (oversized slot, overwrite, missing file; with an external upload server, forged token and size)")
   boolean noProbes;
 
-  @Parameter(names = "--deadline", description = "seconds the whole check may take")
+  @Parameter(names = "--deadline", converter = SecondsOption.Positive.class, description = "seconds the whole check may take")
   double deadline = 30;
 
-  @Parameter(names = "--step-timeout", description = "seconds each network step may take")
+  @Parameter(names = "--step-timeout", converter = SecondsOption.Positive.class, description = "seconds each network step may take")
   double stepTimeout = 10;
 
   @Parameter(names = "--stop-after", description = "stop after this step (connect, login, disco-items, disco-info, slot, put): e.g. 'slot' to get URLs for curl")

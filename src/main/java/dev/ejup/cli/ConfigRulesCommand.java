@@ -21,8 +21,7 @@ final class ConfigRulesCommand implements Command {
   public int run(Io io) {
     List<Rule> rules = new ArrayList<>();
     for (String id : ids) {
-      rules.add(Rule.byId(id).orElseThrow(() -> UserError.unusable("no rule '" + id + "'",
-          "run 'ejup config rules' for the list of ids")));
+      rules.add(rule(id));
     }
     if (ids.isEmpty()) {
       rules = List.of(Rule.values());
@@ -46,5 +45,15 @@ final class ConfigRulesCommand implements Command {
       default -> throw UserError.unusable("unknown format '" + format + "' for config rules", "use text or json");
     }
     return Status.OK.exitCode();
+  }
+
+  /**
+   * The rule a user named (here, or in validate's --ignore, where a typo would silence nothing).
+   *
+   * @throws UserError (exit 3) for an id no rule has
+   */
+  static Rule rule(String id) {
+    return Rule.byId(id).orElseThrow(() -> UserError.unusable("no rule '" + dev.ejup.model.Printable.of(id) + "'",
+        "run 'ejup config rules' for the list of ids"));
   }
 }

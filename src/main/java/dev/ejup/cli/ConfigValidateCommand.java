@@ -33,6 +33,7 @@ final class ConfigValidateCommand implements Command {
     if (paths.size() > 1) {
       throw UserError.unusable("validate takes one file, got " + paths.size(), "run it once per file");
     }
+    ignore.forEach(ConfigRulesCommand::rule);
     List<Diagnostic> found;
     String where;
     dev.ejup.config.EjabberdInstall.Release release;

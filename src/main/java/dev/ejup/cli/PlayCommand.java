@@ -34,7 +34,7 @@ final class PlayCommand implements Command {
   @Parameter(names = {"-f", "--parallel", "--forks"}, description = "targets run at the same time")
   int parallel = 4;
 
-  @Parameter(names = "--deadline", description = "seconds one target may take before it is UNKNOWN")
+  @Parameter(names = "--deadline", converter = SecondsOption.Positive.class, description = "seconds one target may take before it is UNKNOWN")
   double deadline = 120;
 
   @com.beust.jcommander.ParametersDelegate

@@ -20,7 +20,7 @@ final class ServeCommand implements Command {
   @Parameter(names = "--max-concurrent", description = "probes that may run at once; others wait for a slot until their deadline, then get 503")
   int maxConcurrent = 8;
 
-  @Parameter(names = "--timeout-offset", description = "seconds taken off X-Prometheus-Scrape-Timeout-Seconds for the probe's deadline (as blackbox_exporter)")
+  @Parameter(names = "--timeout-offset", converter = SecondsOption.NotNegative.class, description = "seconds taken off X-Prometheus-Scrape-Timeout-Seconds for the probe's deadline (as blackbox_exporter)")
   double timeoutOffset = 0.5;
 
   @Parameter(names = "--history-limit", description = "probes listed on the page at /")

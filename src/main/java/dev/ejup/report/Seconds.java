@@ -5,10 +5,10 @@ import java.math.RoundingMode;
 import java.time.Duration;
 
 /** Durations as seconds with millisecond precision and no trailing zeros: "0.012", "1.5", "0". */
-final class Seconds {
+public final class Seconds {
   private Seconds() {}
 
-  static String of(Duration duration) {
+  public static String of(Duration duration) {
     BigDecimal seconds = BigDecimal.valueOf(duration.toNanos(), 9).setScale(3, RoundingMode.HALF_UP);
     return seconds.stripTrailingZeros().toPlainString();
   }

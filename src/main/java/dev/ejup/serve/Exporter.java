@@ -177,7 +177,8 @@ public final class Exporter {
   }
 
   private static Reply oneLine(int status, String line) {
-    return new Reply(status, "text/plain; charset=utf-8", line + "\n");
+    // every answer may echo the query (module, target): none may carry a line break of its own
+    return new Reply(status, "text/plain; charset=utf-8", dev.ejup.model.Printable.of(line) + "\n");
   }
 
   private static Reply get(HttpExchange exchange, java.util.function.Supplier<Reply> reply) {
@@ -274,7 +275,9 @@ public final class Exporter {
 
   /**
    * blackbox's getTimeout: the scrape timeout (120 s when Prometheus sent none) minus the offset,
-   * or the module's timeout when that is shorter (or the offset left nothing).
+   * or the module's timeout when that is shorter. Where the offset leaves nothing (a header at or
+   * below it) blackbox falls back to the module's timeout, which outlives the scrape: here half the
+   * header instead, so the answer still arrives before Prometheus gives up.
    */
   static double deadline(String header, ServeConfig.Module module, double offset) {
     double scrape = header == null || header.isBlank() ? 0 : Double.parseDouble(header.strip());
@@ -284,9 +287,9 @@ public final class Exporter {
     if (scrape == 0) {
       scrape = DEFAULT_SCRAPE_TIMEOUT;
     }
-    double max = scrape - offset;
+    double max = scrape - offset > 0 ? scrape - offset : scrape / 2;
     double own = module.timeout().toMillis() / 1000.0;
-    return own < max || max <= 0 ? own : max;
+    return Math.min(own, max);
   }
 
   private Reply run(ServeConfig.Module module, String target, long start, long deadlineNanos) {
@@ -361,7 +364,7 @@ public final class Exporter {
   }
 
   static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
+    return "\"" + dev.ejup.model.Printable.of(text.replace("\n", " ")).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

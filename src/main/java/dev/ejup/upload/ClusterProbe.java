@@ -1,6 +1,7 @@
 package dev.ejup.upload;
 
 import dev.ejup.model.Cause;
+import dev.ejup.model.HostPort;
 import dev.ejup.model.Status;
 import dev.ejup.model.Step;
 import dev.ejup.model.UserError;
@@ -73,7 +74,8 @@ final class ClusterProbe {
       try {
         uri = new URI(text.strip());
       } catch (URISyntaxException e) {
-        throw UserError.unusable("--node-url '" + text + "' is not a URL: " + Cause.words(e), hint);
+        // the JDK's wording ("Expected authority at index 7") names neither the value's fault nor its fix
+        throw UserError.unusable("--node-url '" + text + "' is not a URL with a host", hint);
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -87,8 +89,14 @@ final class ClusterProbe {
         throw UserError.unusable("--node-url '" + text + "' has more than scheme, host and port",
             "the probe keeps the slot's path (put_url's and get_url's); " + hint);
       }
-      int port = uri.getPort() < 0 ? (scheme.equals("https") ? 443 : 80) : uri.getPort();
-      Node node = new Node(nodes.size() + 1, scheme, bare(uri.getHost()), port);
+      HostPort at;
+      try {
+        // java.net.URI takes any digits for a port (http://a:99999): HostPort holds it to 1-65535
+        at = HostPort.parse(uri.getRawAuthority(), scheme.equals("https") ? 443 : 80);
+      } catch (IllegalArgumentException e) {
+        throw UserError.unusable("--node-url '" + text + "': " + e.getMessage(), hint);
+      }
+      Node node = new Node(nodes.size() + 1, scheme, bare(uri.getHost()), at.port());
       for (Node other : nodes) {
         if (other.base().equalsIgnoreCase(node.base())) {
           throw UserError.unusable("--node-url " + text + " is given twice", "name each node of the cluster once");

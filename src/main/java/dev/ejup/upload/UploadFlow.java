@@ -80,7 +80,7 @@ public final class UploadFlow {
       return new Report("check", options.domain(), List.of(Step.of("connect", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
     }
     Report result = runner.run(this::script, options.deadline(),
-        "did not finish within the deadline of " + options.deadline().toSeconds() + "s",
+        "did not finish within the deadline of " + dev.ejup.report.Seconds.of(options.deadline()) + "s",
         "the server accepted the connection but stopped answering; check ejabberd and anything in front of it");
     XmppSession xmpp = session;
     if (xmpp != null) {

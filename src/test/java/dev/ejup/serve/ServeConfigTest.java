@@ -77,7 +77,36 @@ class ServeConfigTest {
     assertEquals(9.5, Exporter.deadline("10", m, 0.5));
     assertEquals(20.0, Exporter.deadline("60", m, 0.5));
     assertEquals(20.0, Exporter.deadline(null, m, 0.5), "no header: blackbox's 120 s, so the module's own");
-    assertEquals(20.0, Exporter.deadline("0.3", m, 0.5), "an offset that leaves nothing falls back to the module's");
+    assertEquals(0.15, Exporter.deadline("0.3", m, 0.5), 1e-9, "an offset that leaves nothing: half the header, never the module's 20 s");
+    assertEquals(0.25, Exporter.deadline("0.5", m, 0.5), 1e-9, "a header equal to the offset leaves nothing too");
+    assertEquals(0.5, Exporter.deadline("1", m, 0.5), 1e-9);
+    for (String header : new String[] {"0.01", "0.3", "0.5", "0.7", "10", "60"}) {
+      assertTrue(Exporter.deadline(header, m, 0.5) < Double.parseDouble(header), "never longer than the header " + header);
+    }
     assertThrows(NumberFormatException.class, () -> Exporter.deadline("soon", m, 0.5));
+  }
+
+  /** A refused target is echoed in the 403 answer and the log: a CR/LF in it must not start a line of its own. */
+  @Test
+  void aRefusedTargetsLineBreaksAreNotEchoed() throws Exception {
+    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: [a.org]\n");
+    java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 2, 10), log::add);
+    int port = exporter.start().getPort();
+    try {
+      String forged = java.net.URLEncoder.encode("a.org\r\nX-Injected: 1\n\u2028probe_success 1", java.nio.charset.StandardCharsets.UTF_8);
+      java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/probe?module=u&target=" + forged)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, answer.statusCode());
+      assertEquals(1, answer.body().split("\n", -1).length - 1, "one line: " + answer.body());
+      assertFalse(answer.body().contains("\r") || answer.body().contains("\u2028"), answer.body());
+      assertTrue(answer.body().contains("a.orgX-Injected: 1probe_success 1"), answer.body());
+      for (String line : log) {
+        assertFalse(line.contains("\r") || line.contains("\n") || line.contains("\u2028"), line);
+      }
+    } finally {
+      exporter.stop();
+    }
   }
 }

@@ -1,0 +1,85 @@
+package dev.ejup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a tester typed and ejup took, or answered in Java's words: each is exit 3 and one line in
+ * ejup's words, before anything connects (a listening socket here proves nothing connected).
+ */
+class UsageRefusalsTest {
+  private static final Map<String, String> ENV = Map.of("EJUP_PASSWORD", "x", "HOME", "/nonexistent");
+
+  private static String refused(String... args) {
+    Ejup.Result r = Ejup.runCaptured(ENV, args);
+    assertEquals(3, r.exitCode(), String.join(" ", args) + ": " + r.err() + r.out());
+    String err = r.err().strip();
+    assertFalse(err.contains("\n"), "one line: " + err);
+    assertTrue(err.startsWith("ejup: ") && err.contains("(hint: "), "what and the fix: " + err);
+    for (String java : List.of("main parameter", "arg class", "couldn't convert", "a double", "Expected authority", "index", "Exception")) {
+      assertFalse(err.contains(java), "Java's words leak: " + err);
+    }
+    return err;
+  }
+
+  /** check against a server that listens: a refusal must come before anything connects to it. */
+  private static String checkRefused(String... more) throws IOException {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1);
+      List<String> args = new ArrayList<>(List.of("check", "--jid", "u@localhost", "--server", "127.0.0.1:" + server.getLocalPort()));
+      args.addAll(List.of(more));
+      String err = refused(args.toArray(String[]::new));
+      try {
+        server.accept().close();
+        throw new AssertionError("check connected before refusing " + more[more.length - 1]);
+      } catch (java.net.SocketTimeoutException expected) {
+        return err;
+      }
+    }
+  }
+
+  @Test
+  void everyDurationOptionRefusesWhatIsNotAPositiveFiniteNumberOfSeconds() throws IOException {
+    for (String option : List.of("--deadline", "--step-timeout")) {
+      for (String value : List.of("NaN", "Infinity", "-Infinity", "-1", "0", "abc")) {
+        assertTrue(checkRefused(option, value).contains(option + " '" + value + "' is not a positive number of seconds"), option + value);
+      }
+    }
+    for (String value : List.of("NaN", "Infinity", "-2", "0")) {
+      assertTrue(refused("play", "nothing.yml", "--deadline", value).contains("--deadline '" + value + "'"), value);
+    }
+    for (String value : List.of("NaN", "Infinity", "-0.5")) {
+      assertTrue(refused("serve", "--config", "nothing.yml", "--timeout-offset", value).contains("--timeout-offset '" + value + "'"), value);
+    }
+  }
+
+  @Test
+  void aNodeUrlWithoutHostOrWithAPortOutOfRangeIsRefusedInEjupsWords() throws IOException {
+    assertTrue(checkRefused("--node-url", "http://").contains("--node-url 'http://' is not a URL with a host"));
+    assertTrue(checkRefused("--node-url", "http://a:99999").contains("port 99999 is outside 1-65535"));
+    assertTrue(checkRefused("--node-url", "https://a:0").contains("port 0 is outside 1-65535"));
+  }
+
+  @Test
+  void jcommandersOwnWordsBecomeEjups() throws IOException {
+    assertTrue(checkRefused("stray").contains("unexpected argument 'stray': 'ejup check' takes no file or word here"));
+    assertTrue(refused("play", "x.yml", "-f", "abc").contains("-f 'abc' of 'ejup play' is not a whole number"));
+    assertTrue(refused("serve", "--config", "x.yml", "--max-concurrent", "many").contains("--max-concurrent 'many' of 'ejup serve' is not a whole number"));
+  }
+
+  @Test
+  void validateRefusesAnUnknownRuleIdInIgnoreAsRulesDoes() {
+    String rules = refused("config", "rules", "bogus.rule");
+    assertEquals(rules, refused("config", "validate", "--ignore", "bogus.rule", "/nonexistent/ejabberd.yml"));
+    assertTrue(refused("config", "validate", "--ignore", "upload.plain-http,bogus.rule", "/nonexistent/ejabberd.yml").contains("no rule 'bogus.rule'"));
+  }
+}
