@@ -67,8 +67,11 @@ ejup_cache_flags() {
 # The flags of a short run: C1 only, serial GC, small stacks. A cache is made and used with these
 # (the GC and the class path must match, or the JVM silently skips the cache).
 EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
-# JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata
-EJUP_LOG_FLAGS=(-Xlog:disable -Xlog:all=error:stderr)
+# JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata.
+# -Xlog covers unified logging only; DisplayVMOutputToStderr moves the VM's own prints too (JDK 25's
+# AOT cache assembly: "AOTCache creation is complete...", also in the child JVM, which inherits
+# these flags through JAVA_TOOL_OPTIONS)
+EJUP_LOG_FLAGS=(-Xlog:disable -Xlog:all=error:stderr -XX:+DisplayVMOutputToStderr)
 
 # ejup_cache_proven FILE JAR: true when the JDK maps FILE for JAR with the launcher's flags and
 # loads ejup's own classes from it (AOTMode=on and -Xshare:on fail loudly where auto would go on

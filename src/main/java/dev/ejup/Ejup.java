@@ -46,9 +46,11 @@ public final class Ejup implements ToolProvider {
       if (debug) {
         e.printStackTrace(err);
       }
+      dev.ejup.cli.NotRun.render(out, rest, e.exitCode(), e.oneLine());
       return e.exitCode();
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
       internalError(err, e, debug);
+      dev.ejup.cli.NotRun.render(out, rest, USAGE, "internal error: " + dev.ejup.model.Cause.words(e));
       return USAGE;
     } finally {
       out.flush();

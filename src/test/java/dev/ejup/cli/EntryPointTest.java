@@ -52,6 +52,26 @@ class EntryPointTest {
     assertFalse(result.err().contains("at dev.ejup"), "no stack trace: " + result.err());
   }
 
+  /** Nagios shows "(No output)" and a JSON reader fails on an empty stdout: a run that never ran still says UNKNOWN there. */
+  @Test
+  void aCheckThatCannotStartSaysUnknownOnStdoutForNagiosAndJson() {
+    Ejup.Result nagios = run("check", "--jid", "a@localhost", "--password-file", "/nonexistent/pw", "--format", "nagios");
+    assertEquals(3, nagios.exitCode());
+    assertEquals(1, nagios.out().lines().count(), nagios.out());
+    assertTrue(nagios.out().startsWith("EJUP UNKNOWN - "), nagios.out());
+    assertTrue(nagios.out().contains("/nonexistent/pw"), nagios.out());
+    assertTrue(nagios.err().startsWith("ejup: "), nagios.err());
+
+    Ejup.Result json = run("check", "--jid", "a@localhost", "--format=json");
+    assertEquals(3, json.exitCode());
+    assertTrue(json.out().startsWith("{\"status\": \"UNKNOWN\", \"exit_code\": 3, \"message\": \"no password"), json.out());
+    assertTrue(json.out().strip().endsWith("\"reports\": []}"), json.out());
+
+    Ejup.Result text = run("check", "--jid", "a@localhost");
+    assertEquals("", text.out());
+    assertEquals(3, text.exitCode());
+  }
+
   @Test
   void debugIsAcceptedAnywhere() {
     assertEquals(0, run("version", "--debug").exitCode());

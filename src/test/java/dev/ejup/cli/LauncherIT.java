@@ -84,6 +84,54 @@ class LauncherIT {
     assertFalse(eleven.out().contains("a Java 11 ran"), eleven.out());
   }
 
+  /** Before: java was exec'd and refused to start: exit 1 (WARNING to Nagios) with no EJUP line. */
+  @Test
+  void aJvmThatCannotStartIsOneUnknownLine() throws Exception {
+    Checkout checkout = Checkout.copy();
+    EjupProcess.Result bogus = EjupProcess.launcher(checkout.launcher(), Map.of("EJUP_JAVA_OPTS", "-XX:+NoSuchEjupOption"), CHECK_CLOSED_PORT)
+        .waitFor(60);
+    assertEquals(3, bogus.exitCode(), bogus.out() + bogus.err());
+    assertEquals(1, bogus.out().lines().count(), bogus.out());
+    assertTrue(bogus.out().startsWith("EJUP UNKNOWN - ") && bogus.out().contains("NoSuchEjupOption"), bogus.out());
+    // no release file: the version check had nothing to read
+    Path broken = Files.createDirectories(checkout.root.resolve("jdk-broken/bin"));
+    Files.writeString(broken.resolve("java"), "#!/bin/sh\necho 'cannot start' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(broken.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    EjupProcess.Result noRelease = EjupProcess.launcher(checkout.launcher(), Map.of("JAVA_HOME", broken.getParent().toString()),
+        CHECK_CLOSED_PORT).waitFor(60);
+    assertEquals(3, noRelease.exitCode(), noRelease.out() + noRelease.err());
+    assertEquals(1, noRelease.out().lines().count(), noRelease.out());
+    assertTrue(noRelease.out().startsWith("EJUP UNKNOWN - " + broken.resolve("java") + " does not start"), noRelease.out());
+  }
+
+  /** Before: on JDK 25 the learning run's AOT assembly printed after the JSON report on stdout, and its stderr was lost. */
+  @Test
+  void aLearningRunPrintsOnlyTheReportOnStdout() throws Exception {
+    Checkout checkout = Checkout.copy();
+    Path startUp = checkout.root.resolve("target/start-up");
+    EjupProcess.Result help = EjupProcess.launcher(checkout.launcher(), Map.of(), "check", "--help").waitFor(60);
+    assertEquals(0, help.exitCode(), help.err());
+    if (Files.exists(startUp)) {
+      try (var files = Files.walk(startUp)) {
+        assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("learn.")), "check --help learned nothing");
+      }
+    }
+    EjupProcess.Result learning = EjupProcess.launcher(checkout.launcher(), Map.of("EJUP_PASSWORD", "x"),
+        "check", "--jid", "hc@localhost", "--server", "127.0.0.1:9", "--format", "json", "--deadline", "20").waitFor(120);
+    assertEquals(2, learning.exitCode(), learning.out() + learning.err());
+    assertTrue(learning.out().startsWith("{") && learning.out().endsWith("}\n"), learning.out());
+    assertFalse(learning.out().contains("AOT"), learning.out());
+    assertFalse(learning.err().contains("AOTCache"), learning.err());
+    try (var files = Files.walk(startUp)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("learn.tried")), "it was a learning run");
+    }
+    EjupProcess.Result noPassword = EjupProcess.launcher(checkout.launcher(), Map.of("EJUP_NO_CDS_LEARNING", ""),
+        "check", "--jid", "hc@localhost", "--format", "nagios").waitFor(60);
+    assertEquals(3, noPassword.exitCode());
+    assertTrue(noPassword.out().startsWith("EJUP UNKNOWN - no password"), noPassword.out());
+    assertTrue(noPassword.err().startsWith("ejup: no password"), "stderr is kept: " + noPassword.err());
+  }
+
   /** Before: as nagios, a stale jar never rebuilt and every check ended in Maven's errors (exit 3). */
   @Test
   void anotherUserRunsChecksWithTheCacheAndWritesNothing() throws Exception {
