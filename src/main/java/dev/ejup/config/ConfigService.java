@@ -285,7 +285,7 @@ public final class ConfigService {
    */
   public static String uploadEndpoint(ConfigStore store, Path path) {
     Listener chosen = null;
-    for (Listener listener : Listener.all(ConfigTree.load(path, store))) {
+    for (Listener listener : Listener.all(ConfigTree.loadEjabberdYml(path, store))) {
       if (listener.isHttp() && listener.uploadPath().isPresent() && listener.port() > 0 && (chosen == null || (listener.tls() && !chosen.tls()))) {
         chosen = listener;
       }

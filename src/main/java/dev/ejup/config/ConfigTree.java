@@ -53,6 +53,26 @@ public final class ConfigTree {
     return fromText(path, source.read(path), source);
   }
 
+  /**
+   * The file at path as a server's ejabberd.yml, for the commands that read one to act on it
+   * (docroot's --config, check's --node-config): a YAML file that parses but has none of
+   * ejabberd's {@code hosts}, {@code listen} or {@code modules} (such as /etc/passwd) is refused
+   * rather than read as a config with nothing enabled. A file that does not parse is returned, so
+   * the caller names the YAML error.
+   *
+   * @throws UserError UNKNOWN (usage, exit 3) naming the file when it is not an ejabberd.yml, or as
+   *     {@link Source#read} when it cannot be read
+   */
+  public static ConfigTree loadEjabberdYml(Path path, Source source) {
+    ConfigTree tree = load(path, source);
+    boolean parsed = tree.parseDiagnostics().stream().noneMatch(d -> d.rule().startsWith("yaml."));
+    if (parsed && List.of("hosts", "listen", "modules").stream().noneMatch(k -> tree.option(k).isPresent())) {
+      throw dev.ejup.model.UserError.unusable(path + " is not an ejabberd.yml: it has no hosts, listen or modules option",
+          "give the path of ejabberd's config, e.g. /etc/ejabberd/ejabberd.yml");
+    }
+    return tree;
+  }
+
   /** The file as the given ejabberd release reads it. */
   public static ConfigTree load(Path path, Source source, EjabberdVersion version) {
     return fromText(path, source.read(path), source).forVersion(version);

@@ -153,17 +153,45 @@ public final class Docroot {
   public static Report fixSandbox(Shell shell, Options options) {
     return run(shell, options, "fix", docroot -> {
       java.util.Map<String, java.util.LinkedHashSet<String>> files = new java.util.LinkedHashMap<>();
+      boolean unfixed = false;
       for (UploadDirs dirs : docroot.server.dirs()) {
         for (String path : docroot.paths(dirs)) {
-          for (Sandbox.Finding f : docroot.sandbox(path)) {
-            if (!f.fixFile().isEmpty() && f.status() != Status.OK) {
+          if (!path.startsWith("/")) {
+            docroot.steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, notAbsolute(path), NOT_ABSOLUTE_HINT));
+          }
+          List<Sandbox.Finding> found = docroot.sandbox(path);
+          unfixed |= docroot.unitSeen == null || docroot.profilesSeen == null;
+          // systemd refuses to start a unit whose BindPaths= or ReadWritePaths= source is missing
+          // (status 226/NAMESPACE), so a drop-in for a missing docroot would turn "cannot write" into
+          // "does not start"; a '-' prefix would start it but still hide the docroot. The docroot comes first.
+          boolean missing = path.startsWith("/") && docroot.stat(path, false).filter(PathState::isDirectory).isEmpty();
+          boolean needsDropIn = false;
+          for (Sandbox.Finding f : found) {
+            if (f.status() == Status.OK) {
+              continue;
+            }
+            if (f.fixFile().isEmpty()) {
+              // nothing ejup can write fixes it (a relative docroot, PrivateTmp, InaccessiblePaths)
+              docroot.steps.add(Step.of("fix", f.status(), Duration.ZERO, "ejup cannot change this in the sandbox: " + f.detail(), f.hint()));
+              unfixed = true;
+            } else if (missing && f.fixFile().equals(Sandbox.DROP_IN)) {
+              needsDropIn = true;
+            } else {
               files.computeIfAbsent(f.fixFile(), k -> new java.util.LinkedHashSet<>()).addAll(f.fixLines());
             }
+          }
+          if (needsDropIn) {
+            docroot.steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, path + " does not exist: systemd refuses to start ejabberd with "
+                + "a drop-in that names a missing path, so " + Sandbox.DROP_IN + " is not written for it",
+                "create it first: ejup docroot fix; then run ejup docroot fix --sandbox again"));
+            unfixed = true;
           }
         }
       }
       if (files.isEmpty()) {
-        docroot.steps.add(Step.ok("fix", Duration.ZERO, "nothing to change in the sandbox"));
+        if (!unfixed) {
+          docroot.steps.add(Step.ok("fix", Duration.ZERO, "nothing to change in the sandbox"));
+        }
         return;
       }
       for (var entry : files.entrySet()) {
@@ -387,11 +415,17 @@ public final class Docroot {
     return r.ok() ? PathState.parse(path, r.out()) : Optional.empty();
   }
 
+  static final String NOT_ABSOLUTE_HINT = "write an absolute docroot or one starting with @HOME@ (ejup config validate)";
+
+  /** The verdict on a relative docroot, shared by check, fix and the sandbox steps. */
+  static String notAbsolute(String path) {
+    return "docroot " + path + " is not an absolute path";
+  }
+
   /** The check's steps for one docroot, stopping where what follows would only fail again. */
   private void inspect(String path, UploadDirs dirs) {
     if (!path.startsWith("/")) {
-      steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, "docroot " + path + " is not an absolute path",
-          "write an absolute docroot or one starting with @HOME@ (ejup config validate)"));
+      steps.add(Step.of("docroot", Status.CRIT, Duration.ZERO, notAbsolute(path), NOT_ABSOLUTE_HINT));
       return;
     }
     if (attempt("parents", () -> parents(path)) == null) {
@@ -489,17 +523,27 @@ public final class Docroot {
 
   private Boolean parents(String path) {
     List<String> blocked = new ArrayList<>();
+    List<String> unseen = new ArrayList<>();
     String parent = path;
     while ((parent = parentOf(parent)) != null) {
       Optional<PathState> p = stat(parent, true);
-      if (p.isPresent() && !Mode.canSearch(server.user(), server.groups(), p.get().owner(), p.get().group(), p.get().mode())) {
+      if (p.isEmpty()) {
+        unseen.add(0, parent);
+      } else if (!Mode.canSearch(server.user(), server.groups(), p.get().owner(), p.get().group(), p.get().mode())) {
         blocked.add(parent + " (" + p.get().describe() + ")");
       }
     }
-    steps.add(blocked.isEmpty()
-        ? Step.ok("parents", Duration.ZERO, "every parent of " + path + " lets " + server.user() + " through")
-        : Step.of("parents", Status.CRIT, Duration.ZERO, server.user() + " cannot pass " + String.join(", ", blocked),
-            "give it search permission, e.g. chmod o+x " + Quote.arg(blocked.get(0).replaceAll(" \\(.*", ""))));
+    if (!blocked.isEmpty()) {
+      steps.add(Step.of("parents", Status.CRIT, Duration.ZERO, server.user() + " cannot pass " + String.join(", ", blocked),
+          "give it search permission, e.g. chmod o+x " + Quote.arg(blocked.get(0).replaceAll(" \\(.*", ""))));
+    } else if (!unseen.isEmpty()) {
+      // a parent that is missing (or that stat cannot read) has no modes to judge: not a pass
+      steps.add(Step.of("parents", Status.WARN, Duration.ZERO, "cannot judge whether " + server.user() + " can pass "
+          + String.join(", ", unseen) + ": missing or unreadable on " + shell.where(),
+          "create the docroot with its parents: ejup docroot fix; then check again"));
+    } else {
+      steps.add(Step.ok("parents", Duration.ZERO, "every parent of " + path + " lets " + server.user() + " through"));
+    }
     return true;
   }
 
@@ -547,7 +591,7 @@ public final class Docroot {
   /** Returns whether anything was (or, with dryRun, would be) changed. */
   private Boolean repair(String path, UploadDirs dirs, boolean dryRun) {
     if (!path.startsWith("/")) {
-      steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, "docroot " + path + " is not absolute; not touching it", "fix the config first"));
+      steps.add(Step.of("fix", Status.CRIT, Duration.ZERO, notAbsolute(path) + "; not touching it", NOT_ABSOLUTE_HINT));
       return false;
     }
     String owner = server.user() + ":" + server.group();

@@ -184,6 +184,9 @@ final class Sandbox {
    * machine being prepared), since nothing hides the docroot today.
    */
   static Finding judge(Unit unit, String docroot) {
+    if (!docroot.startsWith("/")) {
+      return cannotJudge("systemd", docroot);
+    }
     Finding f = judgeAsRun(unit, docroot);
     if (unit.live() || f.status() == Status.OK) {
       return f;
@@ -242,6 +245,15 @@ final class Sandbox {
     return new Finding(Status.OK, "systemd leaves " + docroot + " writable for ejabberd (ProtectHome=" + orNo(protectHome)
         + ", ProtectSystem=" + orNo(protectSystem) + ", PrivateTmp=" + orNo(unit.get("PrivateTmp"))
         + (unit.get("ReadWritePaths").isEmpty() ? "" : ", ReadWritePaths=" + unit.get("ReadWritePaths")) + ")" + from, "", "", List.of());
+  }
+
+  /**
+   * A relative docroot: where it lands depends on ejabberd's working directory, which ejup does not
+   * know, so what a sandbox does to it cannot be judged (and no line can be proposed for it).
+   */
+  private static Finding cannotJudge(String sandbox, String docroot) {
+    return new Finding(Status.UNKNOWN, Docroot.notAbsolute(docroot) + ", so what " + sandbox + " does to it cannot be judged",
+        Docroot.NOT_ABSOLUTE_HINT, "", List.of());
   }
 
   private static String orNo(String value) {
@@ -409,6 +421,9 @@ final class Sandbox {
 
   /** What the profile does to the docroot: denied (CRITICAL when enforced, WARNING in complain mode), or allowed. */
   static Finding judge(Profile profile, String docroot) {
+    if (!docroot.startsWith("/")) {
+      return cannotJudge("AppArmor", docroot);
+    }
     List<Rule> rules = rules(profile.text(), profile.localText());
     String d = docroot.endsWith("/") ? docroot.substring(0, docroot.length() - 1) : docroot;
     // what mod_http_upload does: create <docroot>/<user dir>/<random dir>/ and write the file there, then serve it

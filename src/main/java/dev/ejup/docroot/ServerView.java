@@ -30,7 +30,7 @@ record ServerView(String configPath, List<UploadDirs> dirs, String user, String 
         .filter(p -> shell.run(List.of("test", "-f", p), true).ok()).findFirst()
         .orElseThrow(() -> UserError.critical("no ejabberd.yml on " + shell.where() + " at " + String.join(", ", USUAL_CONFIGS),
             "give its path with --config"));
-    ConfigTree tree = ConfigTree.load(Path.of(path), new RemoteStore(shell));
+    ConfigTree tree = ConfigTree.loadEjabberdYml(Path.of(path), new RemoteStore(shell));
     List<Diagnostic> errors = ConfigValidator.validate(tree).stream()
         .filter(d -> d.severity() == Severity.ERROR && d.rule().startsWith("yaml.")).toList();
     if (!errors.isEmpty()) {

@@ -55,6 +55,21 @@ class SandboxTest {
   }
 
   @Test
+  void aRelativeDocrootCannotBeJudgedByEitherSandbox() throws IOException {
+    for (boolean live : List.of(true, false)) {
+      Sandbox.Finding f = Sandbox.judge(debianUnit(live), "upload");
+      assertEquals(Status.UNKNOWN, f.status(), f.detail());
+      assertEquals("docroot upload is not an absolute path, so what systemd does to it cannot be judged", f.detail());
+      assertTrue(f.fixLines().isEmpty() && f.fixFile().isEmpty(), f.toString());
+    }
+    for (String mode : List.of("enforce", "complain", "not running")) {
+      Sandbox.Finding f = Sandbox.judge(debianProfile(mode, "upload/** rwk,\n"), "upload");
+      assertEquals(Status.UNKNOWN, f.status(), mode + ": " + f.detail());
+      assertTrue(f.fixLines().isEmpty(), f.toString());
+    }
+  }
+
+  @Test
   void aDocrootUnderTmpIsAPrivateCopy() throws IOException {
     Sandbox.Finding f = Sandbox.judge(debianUnit(true), "/tmp/upload");
     assertEquals(Status.CRIT, f.status());
