@@ -200,7 +200,8 @@ final class CrossChecks {
           String owner = taken.get(expanded);
           if (owner != null) {
             out.add(ConfigTree.at(site.file(), site.tuple().getKeyNode(), Rule.UPLOAD_HOST_COLLISION,
-                "upload service host " + expanded + " is already used by " + owner,
+                "upload service host " + expanded + " is already used by " + owner
+                    + ": ejabberd sends each request for it to one of the two at random, so uploads fail at random",
                 "give mod_http_upload its own subdomain: hosts: [\"upload.@HOST@\"]"));
           }
         }
