@@ -78,7 +78,7 @@ public record EjabberdVersion(int year, int month) implements Comparable<Ejabber
     if (compareTo(KNOWN.get(0)) < 0) {
       return java.util.Optional.of("ejabberd " + this + " is older than any release ejup knows (" + knownList()
           + "): its file is checked by " + KNOWN.get(0) + "'s rules, so an option " + this
-          + " does not have yet may pass unreported (ejabberd's log says so at start)");
+          + " does not have yet may pass unreported (ejabberd " + this + " itself refuses such a file at start)");
     }
     return java.util.Optional.empty();
   }
