@@ -374,8 +374,8 @@ public final class Docroot {
     // the prefix has no find -name wildcard, so a pattern that starts with it names check files only
     if (!match.startsWith(CHECK_FILE_PREFIX) && !anyFile && !dryRun) {
       throw UserError.unusable("--match '" + match + "' can match files users uploaded, not only ejup check's (" + CHECK_FILE_PREFIX
-          + "*): prune would delete them for good", "see what it would remove with --dry-run, then add --force if that is meant"
-          + " (for an upload retention policy, mod_http_upload_quota's max_days is ejabberd's own)");
+          + "*): prune would delete them for good", "run it with --dry-run to see what it would remove, then add --force if that is meant;"
+          + " to expire users' uploads, mod_http_upload_quota's max_days is ejabberd's own way");
     }
   }
 
