@@ -35,6 +35,9 @@ final class ConfigGenerateCommand implements Command {
 
   @Override
   public int run(Io io) {
+    // a version that is none is a usage error whatever else was asked
+    dev.ejup.config.EjabberdVersion version = apply.ejabberd.version != null
+        ? dev.ejup.config.EjabberdInstall.given(apply.ejabberd.version).version() : dev.ejup.config.EjabberdVersion.NEWEST;
     if (proxy != null) {
       if (full || into != null) {
         throw UserError.unusable("--proxy does not go with " + (full ? "--full" : "--into"),
@@ -52,9 +55,8 @@ final class ConfigGenerateCommand implements Command {
       }
     }
     // what is printed must load on the release it is for (the one given, else the newest ejup knows)
-    dev.ejup.config.ConfigService.requireLoadable(upload.settings(), certfile, c2sPort,
-        apply.ejabberd.version != null ? dev.ejup.config.EjabberdInstall.given(apply.ejabberd.version).version()
-            : dev.ejup.config.EjabberdVersion.NEWEST);
+    dev.ejup.config.ConfigService.requireLoadable(upload.settings(), certfile, c2sPort, version);
+    version.outsideKnown().ifPresent(n -> io.err().println("ejup: note: " + n));
     if (full) {
       if (upload.host == null) {
         throw UserError.unusable("--full needs --host", "e.g. ejup config generate --full --host example.org");

@@ -53,6 +53,7 @@ final class ConfigValidateCommand implements Command {
     }
     // after the verdict: a user error stays one line
     io.err().println("ejup: " + release.describe());
+    release.note().ifPresent(n -> io.err().println("ejup: note: " + n));
     switch (format) {
       case "text" -> io.out().print(DiagnosticsRenderer.text(where, found));
       case "json" -> io.out().print(DiagnosticsRenderer.json(where, found));

@@ -22,6 +22,7 @@ final class ConfigWrite {
         !options.noBackup, options.reload ? ejabberdctl : null, probeHost, release.version()));
     // after the work: a user error stays one line
     io.err().println("ejup: " + release.describe());
+    release.note().ifPresent(n -> io.err().println("ejup: note: " + n));
     return render(io, applied, options);
   }
 

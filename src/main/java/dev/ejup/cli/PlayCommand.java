@@ -46,6 +46,9 @@ final class PlayCommand implements Command {
       throw UserError.unusable("play takes exactly one PLAYBOOK", "ejup play playbooks/healthcheck.yml -e domain=...");
     }
     report.validate();
+    if (parallel < 1) {
+      throw UserError.unusable("--parallel " + parallel + " would run no target at all", "give 1 or more, e.g. --parallel 4");
+    }
     Play play = Play.prepare(new Play.Request(Path.of(playbook.get(0)), inventory == null ? null : Path.of(inventory), limit,
         parseExtra(extraVars), parallel, Duration.ofMillis((long) (deadline * 1000)), dryRun, io.env(), report::judge));
     if (!play.problems().isEmpty()) {

@@ -40,16 +40,6 @@ public final class SecondsOption {
   }
 
   static double parse(String option, String value, boolean zeroAllowed) {
-    double seconds;
-    try {
-      seconds = Double.parseDouble(value.strip());
-    } catch (NumberFormatException e) {
-      seconds = Double.NaN;
-    }
-    if (!Double.isFinite(seconds) || seconds < 0 || seconds == 0 && !zeroAllowed) {
-      throw UserError.unusable(option + " '" + dev.ejup.model.Printable.of(value) + "' is not a " + (zeroAllowed ? "" : "positive ")
-          + "number of seconds", "e.g. " + option + " " + (zeroAllowed ? "0.5" : "30"));
-    }
-    return seconds;
+    return dev.ejup.model.Seconds.parse(option, value, zeroAllowed);
   }
 }

@@ -5,7 +5,6 @@ import dev.ejup.ssh.LocalShell;
 import dev.ejup.ssh.Shell;
 import dev.ejup.ssh.SshConnection;
 import dev.ejup.ssh.SshOptions;
-import java.time.Duration;
 
 /** How a command reaches the ejabberd server: --ssh and friends, or this machine without --ssh. */
 final class SshCliOptions {
@@ -25,8 +24,8 @@ final class SshCliOptions {
   @Parameter(names = "--ssh-password-file", description = "file with the SSH password (else $EJUP_SSH_PASSWORD; keys are preferred)")
   String passwordFile;
 
-  @Parameter(names = "--ssh-timeout", description = "seconds for connecting and for each remote command")
-  int timeout = 30;
+  @Parameter(names = "--ssh-timeout", converter = SecondsOption.Positive.class, description = "seconds for connecting and for each remote command (more than 0)")
+  double timeout = 30;
 
   /** The store for ejabberd.yml and the connection it holds, closed together. */
   record Store(dev.ejup.config.ConfigStore store, Shell shell) implements AutoCloseable {
@@ -62,7 +61,7 @@ final class SshCliOptions {
     }
     String password = passwordFile != null || io.env("EJUP_SSH_PASSWORD") != null
         ? PasswordSource.read(io, passwordFile, "EJUP_SSH_PASSWORD") : null;
-    return SshConnection.open(SshOptions.of(ssh, identity, knownHosts, acceptNewHostKey, password, Duration.ofSeconds(timeout),
+    return SshConnection.open(SshOptions.of(ssh, identity, knownHosts, acceptNewHostKey, password, dev.ejup.model.Seconds.duration(timeout),
         io.env()));
   }
 }

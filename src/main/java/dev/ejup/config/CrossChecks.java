@@ -124,6 +124,7 @@ final class CrossChecks {
           "add '" + url.path() + ": mod_http_upload' under that listener's request_handlers"));
       return;
     }
+    loopbackOnly(listeners, url, site, at, which, out);
     if (url.https() && !listener.tls()) {
       out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_HTTPS_WITHOUT_TLS,
           which + "_url is https but the listener on port " + url.port() + " has no 'tls: true'",
@@ -135,6 +136,32 @@ final class CrossChecks {
           which + "_url is plain http but the listener on port " + url.port() + " speaks TLS",
           "write https:// in the URL"));
     }
+  }
+
+  /**
+   * The URL names a host other machines reach (example.org, a LAN address) on a port whose
+   * ejabberd_http listeners, all that serve its path, bind a loopback address only (ip: 127.0.0.1
+   * or ::1): ejabberd loads it and uploads from this machine work, but every client elsewhere gets
+   * "connection refused". The URL's port being the listener's says no reverse proxy is in front
+   * (one on another port is {@link Rule#UPLOAD_REVERSE_PROXY}, and binding loopback is then right).
+   */
+  private static void loopbackOnly(List<Listener> listeners, UploadUrl url, ModuleSite site, Node at, String which,
+      List<Diagnostic> out) {
+    if (dev.ejup.model.HostPort.isLoopback(url.host())) {
+      return;
+    }
+    List<Listener> serving = listeners.stream().filter(l -> l.isHttp() && l.port() == url.port() && l.handlerFor(url).isPresent())
+        .toList();
+    if (serving.isEmpty() || !serving.stream().allMatch(l -> dev.ejup.model.HostPort.isLoopback(l.ip()))) {
+      return;
+    }
+    Listener l = serving.get(0);
+    out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_LOOPBACK_LISTENER,
+        which + "_url " + url.raw() + " names " + url.host() + ", but the listener on port " + url.port() + " (" + l.file() + ":"
+            + Nodes.line(l.node()) + ") listens on " + l.ip() + " only: clients on other machines cannot connect to it",
+        "let the listener take connections from outside (ip: \"::\", or this machine's public address), or put a reverse proxy on another"
+            + " port in front and write that port in " + which + "_url; if a proxy on another address already forwards port "
+            + url.port() + ", silence this with --ignore " + Rule.UPLOAD_LOOPBACK_LISTENER.id()));
   }
 
   /**

@@ -31,6 +31,11 @@ public final class EjabberdInstall {
     public String describe() {
       return "verdict for ejabberd " + version + " (" + source + ")";
     }
+
+    /** A note to print beside {@link #describe()} when ejup's rules do not know this release, whether given or found. */
+    public Optional<String> note() {
+      return version.outsideKnown();
+    }
   }
 
   private EjabberdInstall() {}
@@ -111,7 +116,7 @@ public final class EjabberdInstall {
 
   /** The release given as text, or found by {@link #detect} when text is null. */
   public static Release given(String text) {
-    return new Release(EjabberdVersion.parse(text), "--ejabberd-version", false);
+    return new Release(EjabberdVersion.given(text), "--ejabberd-version", false);
   }
 
   /** ProcessOne installer directories /opt/ejabberd-YY.MM, newest first. */

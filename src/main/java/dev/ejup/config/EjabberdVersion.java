@@ -31,6 +31,8 @@ public record EjabberdVersion(int year, int month) implements Comparable<Ejabber
   static final EjabberdVersion APPEND_MODULE_CONFIG = new EjabberdVersion(26, 7);
 
   private static final Pattern VERSION = Pattern.compile("(?<![\\d.])(\\d{2})\\.(\\d{1,2})(?:\\.\\d+)?(?![\\d])");
+  /** What a user may write: YY.MM, YY.MM.P, or a package version (24.12-3~bpo12+1). */
+  private static final Pattern GIVEN = Pattern.compile("\\d{2}\\.\\d{1,2}(?:\\.\\d+)?(?:-[0-9A-Za-z.+~]+)?");
 
   /**
    * Reads "24.12", "26.07", or a package or status text that holds one ("24.12-3~bpo12+1",
@@ -39,8 +41,46 @@ public record EjabberdVersion(int year, int month) implements Comparable<Ejabber
    * @throws UserError UNKNOWN (3) naming the text when it holds no YY.MM version
    */
   public static EjabberdVersion parse(String text) {
-    return find(text).orElseThrow(() -> UserError.unusable("'" + text + "' is not an ejabberd version",
-        "write it as YY.MM, e.g. --ejabberd-version 24.12 (known: " + knownList() + ")"));
+    return find(text).orElseThrow(() -> notAVersion(text));
+  }
+
+  private static UserError notAVersion(String text) {
+    return UserError.unusable("'" + text + "' is not an ejabberd version",
+        "write it as YY.MM, e.g. --ejabberd-version 24.12 (known: " + knownList() + ")");
+  }
+
+  /**
+   * A release as the user wrote it (--ejabberd-version): the whole text must be a version, so
+   * "latest", "24", "2024.12" or "v24.12 or so" are refused rather than read as something else.
+   *
+   * @throws UserError UNKNOWN (3) naming the text when it is not YY.MM[.P] with a month 1..12
+   */
+  public static EjabberdVersion given(String text) {
+    String t = text == null ? "" : text.strip();
+    if (!GIVEN.matcher(t).matches()) {
+      throw notAVersion(t);
+    }
+    return parse(t);
+  }
+
+  /**
+   * One line when ejup's rules do not know this release: newer than {@link #NEWEST} (judged as the
+   * newest, so an option it added is reported as unknown) or older than the oldest known (judged by
+   * the facts ejup has, so an option it lacked may pass). Empty for the known releases and those
+   * between them (each fact carries the release it appeared in).
+   */
+  public java.util.Optional<String> outsideKnown() {
+    if (compareTo(NEWEST) > 0) {
+      return java.util.Optional.of("ejabberd " + this + " is newer than any release ejup knows (" + knownList()
+          + "): its file is checked by " + NEWEST + "'s rules, so an option or placeholder added after " + NEWEST
+          + " is reported as unknown (silence that rule with --ignore, or use a newer ejup)");
+    }
+    if (compareTo(KNOWN.get(0)) < 0) {
+      return java.util.Optional.of("ejabberd " + this + " is older than any release ejup knows (" + knownList()
+          + "): its file is checked by " + KNOWN.get(0) + "'s rules, so an option " + this
+          + " does not have yet may pass unreported (ejabberd " + this + " itself refuses such a file at start)");
+    }
+    return java.util.Optional.empty();
   }
 
   /** The first YY.MM in text, if any (months 1..12 only). */

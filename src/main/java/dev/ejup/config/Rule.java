@@ -52,6 +52,7 @@ public enum Rule {
   UPLOAD_GET_URL_UNROUTED("upload.get-url-unrouted", Severity.ERROR, "no ejabberd_http listener routes get_url's port and path to mod_http_upload"),
   UPLOAD_REVERSE_PROXY("upload.reverse-proxy", Severity.INFO, "no ejabberd listener on the URL's port but one routes its path: a reverse proxy must forward the path and the Host header"),
   UPLOAD_GET_URL_ELSEWHERE("upload.get-url-elsewhere", Severity.INFO, "get_url on a port no ejabberd listener has and a path none routes: another web server serves the files"),
+  UPLOAD_LOOPBACK_LISTENER("upload.loopback-listener", Severity.WARNING, "put_url or get_url names a host other machines reach, but the ejabberd_http listener on its port listens on a loopback address only (ip: 127.0.0.1 or ::1) and no reverse proxy is in front: clients elsewhere cannot connect"),
   UPLOAD_HTTPS_WITHOUT_TLS("upload.https-without-tls", Severity.ERROR, "an https:// URL served by a listener without tls: true"),
   UPLOAD_TLS_NO_CERTIFICATE("upload.tls-no-certificate", Severity.ERROR, "an https URL while the config names no certfiles (nor a listener certfile)"),
   UPLOAD_LISTENER_CERTFILE("upload.listener-certfile", Severity.WARNING, "the only certificate is a listener's certfile: ejabberd moves it into certfiles and warns it is deprecated"),

@@ -318,6 +318,9 @@ public final class Docroot {
     });
   }
 
+  /** The start of every file name ejup check uploads (upload.TestFile names them ejup-check-EPOCH-HEX.bin). */
+  public static final String CHECK_FILE_PREFIX = "ejup-check-";
+
   /**
    * Removes files named like match and older than olderThan under each docroot, and the folders
    * that leaves empty.
@@ -332,9 +335,19 @@ public final class Docroot {
    *     (it would reach outside the docroot's tree) or olderThan is under a minute
    */
   public static Report prune(Shell shell, Options options, String match, Duration olderThan) {
-    if (match.contains("/") || match.isBlank()) {
-      throw UserError.unusable("--match '" + match + "' must be a file name pattern", "e.g. --match 'ejup-check-*'");
-    }
+    return prune(shell, options, match, olderThan, false);
+  }
+
+  /**
+   * As {@link #prune(Shell, Options, String, Duration)}; anyFile lets match reach names that do not
+   * start with {@link #CHECK_FILE_PREFIX}: users' uploads, deleted for good (a dry run needs no
+   * anyFile: it only counts).
+   *
+   * @throws UserError UNKNOWN (exit 3), before anything runs, also when match can name a file
+   *     ejup check did not upload ('*', '*.jpg', 'e*') and neither anyFile nor a dry run was asked
+   */
+  public static Report prune(Shell shell, Options options, String match, Duration olderThan, boolean anyFile) {
+    requirePrunable(match, anyFile, options.dryRun());
     if (olderThan.toMinutes() < 1) {
       throw UserError.unusable("age " + olderThan.toMinutes() + " min is less than a minute", "write e.g. 30m, 1h or 2d");
     }
@@ -346,6 +359,24 @@ public final class Docroot {
         }
       }
     });
+  }
+
+  /**
+   * The checks of {@link #prune(Shell, Options, String, Duration, boolean)} on match, for a caller
+   * to make before it connects anywhere.
+   *
+   * @throws UserError UNKNOWN (exit 3) as prune does
+   */
+  public static void requirePrunable(String match, boolean anyFile, boolean dryRun) {
+    if (match.contains("/") || match.isBlank()) {
+      throw UserError.unusable("--match '" + match + "' must be a file name pattern", "e.g. --match 'ejup-check-*'");
+    }
+    // the prefix has no find -name wildcard, so a pattern that starts with it names check files only
+    if (!match.startsWith(CHECK_FILE_PREFIX) && !anyFile && !dryRun) {
+      throw UserError.unusable("--match '" + match + "' can match files users uploaded, not only ejup check's (" + CHECK_FILE_PREFIX
+          + "*): prune would delete them for good", "run it with --dry-run to see what it would remove, then add --force if that is meant;"
+          + " to expire users' uploads, mod_http_upload_quota's max_days is ejabberd's own way");
+    }
   }
 
   private Boolean prune(String path, String match, long minutes, boolean dryRun) {

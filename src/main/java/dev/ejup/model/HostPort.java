@@ -81,6 +81,38 @@ public record HostPort(String host, Integer port) {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  /**
+   * Whether host names this machine only: localhost and every name under .localhost (RFC 6761
+   * section 6.3), 127.0.0.0/8, ::1 and IPv4-mapped 127.x. Literals only: never asks a resolver,
+   * so any other name (example.org) is not loopback.
+   *
+   * @param host a name or address, IPv6 with or without brackets
+   */
+  public static boolean isLoopback(String host) {
+    String h = host == null ? "" : host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+      return h.startsWith("127.");
+    }
+    if (IPV6.matcher(h).matches()) {
+      try {
+        // in brackets the JDK parses a literal and never falls back to DNS
+        return java.net.InetAddress.getByName("[" + h + "]").isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   private static int port(String text) {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("there is no port after ':'");

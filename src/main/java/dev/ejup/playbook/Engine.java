@@ -166,11 +166,12 @@ final class Engine {
     return action.replace(' ', '-');
   }
 
+  /**
+   * A step's {@code timeout} option, fallback seconds when it has none; one that is not a positive
+   * number (0, -5, "abc", left blank by a variable) stops the step as UNKNOWN rather than waiting
+   * for ever, failing at once, or quietly taking the default.
+   */
   static Duration seconds(String text, long fallback) {
-    try {
-      return Duration.ofMillis((long) (Double.parseDouble(text) * 1000));
-    } catch (RuntimeException e) {
-      return Duration.ofSeconds(fallback);
-    }
+    return text == null ? Duration.ofSeconds(fallback) : dev.ejup.model.Seconds.duration(dev.ejup.model.Seconds.parse("timeout", text, false));
   }
 }

@@ -182,6 +182,13 @@ final class PlaybookLoader {
             Actions.REFUSED.getOrDefault(key, suggest(key, known))));
       } else if (t.getValueNode() instanceof ScalarNode s) {
         options.put(key, s.getValue());
+        if (key.equals("timeout") && Vars.references(s.getValue()).isEmpty()) {
+          try {
+            dev.ejup.model.Seconds.parse("timeout", s.getValue(), false);
+          } catch (dev.ejup.model.UserError e) {
+            out.add(at(file, s, "playbook.wrong-type", e.getMessage(), e.hint()));
+          }
+        }
       } else {
         out.add(at(file, t.getValueNode(), "playbook.wrong-type", "option '" + key + "' must be a plain value",
             "quote it, e.g. " + key + ": \"...\""));

@@ -62,6 +62,45 @@ class UsageRefusalsTest {
     }
   }
 
+  /**
+   * --ssh-timeout on every command that can reach a server over SSH: 0 was taken and meant "no
+   * timeout" to JSch (a hung server hangs ejup for ever); negative ones failed deep inside. Refused
+   * before anything connects to the --ssh target (a listening socket here).
+   */
+  @Test
+  void everySshCommandRefusesAnSshTimeoutThatIsNotAPositiveNumberOfSeconds() throws IOException {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1);
+      String ssh = "root@127.0.0.1:" + server.getLocalPort();
+      List<List<String>> commands = List.of(
+          List.of("config", "validate", "/etc/ejabberd/ejabberd.yml"),
+          List.of("config", "apply", "/etc/ejabberd/ejabberd.yml", "--host", "example.org", "--dry-run"),
+          List.of("config", "generate", "--host", "example.org", "--into", "/etc/ejabberd/ejabberd.yml"),
+          List.of("docroot", "check"), List.of("docroot", "fix", "--dry-run"), List.of("docroot", "prune", "--dry-run"));
+      for (List<String> command : commands) {
+        for (String value : List.of("0", "-1", "-0.5", "0.0001", "NaN", "Infinity", "abc")) {
+          List<String> args = new ArrayList<>(command);
+          args.addAll(List.of("--ssh", ssh, "--ssh-timeout", value));
+          String err = refused(args.toArray(String[]::new));
+          assertTrue(err.contains("--ssh-timeout '" + value + "' is not a positive number of seconds"), args + ": " + err);
+        }
+      }
+      try {
+        server.accept().close();
+        throw new AssertionError("a command connected before refusing --ssh-timeout");
+      } catch (java.net.SocketTimeoutException expected) {
+        // nothing connected
+      }
+    }
+  }
+
+  @Test
+  void playRefusesParallelThatRunsNoTarget() {
+    for (String value : List.of("0", "-3")) {
+      assertTrue(refused("play", "playbooks/healthcheck.yml", "-f", value).contains("--parallel " + value + " would run no target"), value);
+    }
+  }
+
   @Test
   void aNodeUrlWithoutHostOrWithAPortOutOfRangeIsRefusedInEjupsWords() throws IOException {
     assertTrue(checkRefused("--node-url", "http://").contains("--node-url 'http://' is not a URL with a host"));

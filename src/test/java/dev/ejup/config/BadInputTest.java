@@ -24,7 +24,7 @@ class BadInputTest {
   Path dir;
 
   private Ejup.Result validate(Path file) {
-    return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Ejup.runCaptured(Map.of(), "config", "validate", file.toString()));
+    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Ejup.runCaptured(Map.of(), "config", "validate", file.toString()));
   }
 
   private static void assertOneCleanLine(Ejup.Result r, String expected) {

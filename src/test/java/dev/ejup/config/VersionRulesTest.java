@@ -75,6 +75,60 @@ class VersionRulesTest {
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
+  /**
+   * A release outside the ones ejup knows is judged, not refused: by the newest (or oldest) known
+   * release's rules, with exactly one note saying so, whether the user gave it or ejup found it.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({"30.01, 'newer than any release ejup knows', 26.07", "99.12, 'newer than any release ejup knows', 26.07",
+      "26.08, 'newer than any release ejup knows', 26.07", "21.01, 'older than any release ejup knows', 23.01"})
+  void aReleaseOutsideTheKnownOnesIsJudgedWithOneNote(String version, String says, String judgedBy, @org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    Path base = Path.of("src/test/resources/config/base.yml");
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "validate", base.toString(), "--ejabberd-version", version);
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    List<String> notes = r.err().lines().filter(l -> l.startsWith("ejup: note: ")).toList();
+    assertEquals(1, notes.size(), r.err());
+    assertTrue(notes.get(0).contains("ejabberd " + version + " is " + says) && notes.get(0).contains(judgedBy + "'s rules"), notes.get(0));
+    assertTrue(r.err().contains("verdict for ejabberd " + version + " (--ejabberd-version)"), r.err());
+    // the same release found on the system (a package newer than ejup) gets the same note
+    EjabberdInstall.Release found = new EjabberdInstall.Release(EjabberdVersion.parse(version + "-1"), "package ejabberd " + version + "-1", false);
+    assertEquals(notes.get(0), "ejup: note: " + found.note().orElseThrow());
+    // apply and generate say it too
+    Ejup.Result generated = Ejup.runCaptured(Map.of(), "config", "generate", "--host", "example.org", "--ejabberd-version", version);
+    assertEquals(0, generated.exitCode(), generated.err());
+    assertEquals(notes, generated.err().lines().filter(l -> l.startsWith("ejup: note: ")).toList());
+    Path copy = java.nio.file.Files.copy(base, dir.resolve("ejabberd.yml"));
+    Ejup.Result applied = Ejup.runCaptured(Map.of(), "config", "apply", copy.toString(), "--max-size", "1000000", "--dry-run",
+        "--ejabberd-version", version);
+    assertEquals(0, applied.exitCode(), applied.err());
+    assertEquals(notes, applied.err().lines().filter(l -> l.startsWith("ejup: note: ")).toList());
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"23.01", "24.12", "25.10", "26.07", "26.7.1"})
+  void aKnownReleaseOrOneBetweenGetsNoNote(String version) {
+    Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "validate", "src/test/resources/config/base.yml", "--ejabberd-version", version);
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertFalse(r.err().contains("note:"), r.err());
+  }
+
+  /** What the user writes must be a version as a whole: nothing is read out of a longer text. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"latest", "24", "2024.12", "24.13", "24.00", "v24.12", "24.12 or so", "24,12", ""})
+  void aGivenVersionThatIsNotOneIsAUsageErrorForEveryCommand(String version) {
+    for (String[] argv : List.of(
+        new String[] {"config", "validate", "src/test/resources/config/base.yml", "--ejabberd-version", version},
+        new String[] {"config", "generate", "--host", "example.org", "--ejabberd-version", version},
+        new String[] {"config", "generate", "--proxy", "nginx", "--ejabberd-version", version})) {
+      Ejup.Result r = Ejup.runCaptured(Map.of(), argv);
+      assertEquals(3, r.exitCode(), String.join(" ", argv) + ": " + r.out() + r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("is not an ejabberd version"), r.err());
+      assertFalse(r.err().contains("Exception"), r.err());
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"24.12-3~bpo12+1, 24.12", "'ejabberd 26.07 is running in that node', 26.07", "/opt/ejabberd-25.10, 25.10", "23.01-1, 23.01"})
   void versionsAreReadFromWhatTheSystemsSay(String text, String expected) {

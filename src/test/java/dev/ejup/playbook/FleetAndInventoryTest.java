@@ -24,7 +24,7 @@ class FleetAndInventoryTest {
     List<Report> reports = Fleet.run("playbook:t", targets, 4, Duration.ofMillis(800), t -> {
       if (t.name().equals("hang")) {
         try {
-          Thread.sleep(60_000);
+          Thread.sleep(300_000);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -35,8 +35,8 @@ class FleetAndInventoryTest {
       return new Report("playbook:t", t.name(), List.of(Step.ok("s", Duration.ZERO, "fine")));
     });
     long millis = (System.nanoTime() - start) / 1_000_000;
-    // slack for a loaded 2-core machine: the hanging target would take 60 s
-    assertTrue(millis < 20_000, "took " + millis + " ms");
+    // slack for a loaded 2-core machine (50 times the deadline): the hanging target would take 300 s
+    assertTrue(millis < 40_000, "took " + millis + " ms");
     assertEquals(List.of(Status.OK, Status.UNKNOWN, Status.OK, Status.UNKNOWN), reports.stream().map(Report::worst).toList());
     assertEquals("target failed unexpectedly: connection refused", reports.get(3).steps().get(0).detail());
     // one series per playbook: a target that hung or threw is not moved to another metric name

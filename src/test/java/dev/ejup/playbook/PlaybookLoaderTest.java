@@ -27,6 +27,28 @@ class PlaybookLoaderTest {
     assertTrue(r.playbook().steps().size() >= 2);
   }
 
+  /** A written timeout of 0, below 0 or not a number is refused where it stands; one from a variable is judged when it runs. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-5", "0.0", "abc", "NaN", "Infinity"})
+  void aStepTimeoutThatIsNotAPositiveNumberOfSecondsIsRefusedAtItsLine(String value) {
+    List<Diagnostic> found = PlaybookLoader.load("p.yml", "name: x\nsteps:\n  - wait: {server: \"127.0.0.1:1\", timeout: \"" + value + "\"}\n",
+        Set.of()).diagnostics();
+    assertEquals(1, found.size(), found.toString());
+    assertEquals("p.yml:3:44", found.get(0).location());
+    assertTrue(found.get(0).message().contains("timeout '" + value + "' is not a positive number of seconds"), found.get(0).format());
+    assertEquals(List.of(), errors("name: x\nvars: {t: \"0\"}\nsteps:\n  - wait: {server: \"127.0.0.1:1\", timeout: \"${t}\"}\n"));
+    assertEquals(List.of(), errors("name: x\nsteps:\n  - wait: {server: \"127.0.0.1:1\", timeout: 0.5}\n"));
+  }
+
+  /** The same value through a variable: the step stops as UNKNOWN instead of waiting 0 s or taking the default. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "soon", ""})
+  void aTimeoutFromAVariableThatIsNotOneStopsTheStep(String value) {
+    org.junit.jupiter.api.Assertions.assertThrows(dev.ejup.model.UserError.class, () -> Engine.seconds(value, 30));
+    assertEquals(java.time.Duration.ofSeconds(30), Engine.seconds(null, 30));
+    assertEquals(java.time.Duration.ofMillis(1500), Engine.seconds("1.5", 30));
+  }
+
   @Test
   void notYaml() {
     assertEquals(List.of("p.yml:3:1 yaml.syntax fix the YAML syntax at this place"),
