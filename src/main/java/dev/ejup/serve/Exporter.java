@@ -297,7 +297,7 @@ public final class Exporter {
     Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
     CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
         ServeConfig.Module.fill(module.server(), target), module.service(), module.size(), module.contentType(), module.insecure(),
-        module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null);
+        module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null, ServeConfig.Module.fill(module.origin(), target));
     Report report = new UploadFlow(options, Progress.NONE).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Status worst = report.worst();

@@ -70,6 +70,21 @@ class ServeConfigTest {
     assertTrue(refusal("").contains("expected a mapping"));
   }
 
+  /** origin: is check's --origin: the same rule refuses what a browser never sends, in the config's one-line style. */
+  @Test
+  void anOriginIsCheckedAsChecksOriginIsAndMayHoldTheTarget() throws IOException {
+    String module = "modules:\n  web:\n    jid: monitor@{target}\n    password_file: PW\n    targets: [a.org]\n    origin: ";
+    assertEquals("https://chat.a.org", ServeConfig.Module.fill(load(module + "https://chat.{target}\n").modules().get("web").origin(), "a.org"));
+    assertEquals("http://127.0.0.1:8080", load(module + "http://127.0.0.1:8080\n").modules().get("web").origin());
+    assertEquals(null, load(module.replace("    origin: ", "")).modules().get("web").origin(), "no origin: no CORS step");
+    String path = refusal(module + "https://chat.a.org/converse\n");
+    assertTrue(path.matches(".*serve.yml:6:13: modules->web->origin 'https://chat.a.org/converse': an origin is scheme://host\\[:port\\], "
+        + "without a path .* \\(hint: write the web client's origin, e.g. origin: https://chat.example.org.*"), path);
+    for (String bad : new String[] {"chat.a.org", "ftp://chat.a.org", "https://chat.a.org/", "https://chat.a.org?x=1", "'https://'"}) {
+      assertTrue(refusal(module + bad + "\n").contains("modules->web->origin"), bad);
+    }
+  }
+
   @Test
   void theDeadlineIsTheScrapeTimeoutLessTheOffsetOrTheModulesTimeoutWhenShorter() throws IOException {
     ServeConfig.Module m = load("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: [a.org]\n    timeout: 20\n")

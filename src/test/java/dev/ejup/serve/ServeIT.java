@@ -87,6 +87,8 @@ class ServeIT {
         + module("down", good, "{target}:" + closedPort, "false", "[localhost]")
         + module("badpass", wrong, "{target}:" + port, "false", "[localhost]")
         + module("hang", good, "{target}:" + silent.port(), "false", "[localhost]")
+        + module("web", good, "{target}:" + port, "false", "[localhost, '*.localhost']") + "    origin: \"https://chat.{target}\"\n"
+        + module("webother", good, "{target}:" + port, "false", "[localhost]") + "    origin: https://evil.localhost\n"
         + extra;
   }
 
@@ -194,6 +196,48 @@ class ServeIT {
     }
   }
 
+  /**
+   * A module's origin: makes each probe do what a browser on that origin does (check's --origin):
+   * the server's custom_headers allow https://chat.localhost only, so the module whose origin is
+   * https://chat.{target} passes with a cors step, and one on another origin fails at cors alone.
+   */
+  @Test
+  void aModulesOriginRunsTheCorsStepAndAnOriginTheServerDoesNotAllowFailsThere() {
+    String pristine;
+    try {
+      pristine = Files.readString(server.config());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    String withHeaders = pristine.replaceFirst("(\n  mod_http_upload:\n)", "$1    custom_headers:\n"
+        + "      \"Access-Control-Allow-Origin\": \"https://chat.localhost\"\n"
+        + "      \"Access-Control-Allow-Methods\": \"GET,HEAD,PUT,OPTIONS\"\n"
+        + "      \"Access-Control-Allow-Headers\": \"Content-Type\"\n");
+    assertTrue(withHeaders.contains("custom_headers"), "the test server's config changed shape: " + pristine);
+    assertEquals(0, server.load(withHeaders).exit(), "ejabberd loads the CORS headers");
+    try {
+      HttpResponse<String> allowed = probe("web", "localhost");
+      assertEquals(200, allowed.statusCode(), allowed.body());
+      Consumers.prometheus(allowed.body());
+      assertEquals("1", sample(allowed.body(), "probe_success"), allowed.body());
+      assertEquals("0", stepStatus(allowed.body(), "localhost", "cors"), allowed.body());
+      HttpResponse<String> other = probe("webother", "localhost");
+      assertEquals(200, other.statusCode(), other.body());
+      Consumers.prometheus(other.body());
+      assertEquals("0", sample(other.body(), "probe_success"), other.body());
+      assertEquals("0", stepStatus(other.body(), "localhost", "put"), "the upload itself works: " + other.body());
+      assertEquals("0", stepStatus(other.body(), "localhost", "get"), other.body());
+      assertEquals("2", stepStatus(other.body(), "localhost", "cors"), other.body());
+      assertEquals("2", sample(other.body(), "ejup_check_status{target=\"localhost\"}"));
+      // a module without origin: sends no Origin and has no cors step
+      assertFalse(probe("quick", "localhost").body().contains("step=\"cors\""));
+      String page = get("/").body();
+      assertTrue(page.contains("Access-Control-Allow-Origin &#39;https://chat.localhost&#39;, not https://evil.localhost"), "the page says why: " + page);
+    } finally {
+      assertEquals(0, server.load(pristine).exit(), "ejabberd loads its old config");
+    }
+  }
+
   @Test
   void targetsOutsideTheListAndBadRequestsAreRefusedInOneLine() {
     long before = log.stream().filter(l -> l.contains("success=")).count();
@@ -206,7 +250,7 @@ class ServeIT {
     assertTrue(probe("down", "vh1.localhost").body().contains("not among module down's targets"));
     HttpResponse<String> unknown = probe("nosuch", "localhost");
     assertEquals(400, unknown.statusCode());
-    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, quick, upload\n", unknown.body());
+    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, quick, upload, web, webother\n", unknown.body());
     HttpResponse<String> noTarget = get("/probe?module=upload");
     assertEquals(400, noTarget.statusCode());
     assertEquals("target parameter is missing\n", noTarget.body());
