@@ -101,6 +101,40 @@ class ServeConfigTest {
     assertThrows(NumberFormatException.class, () -> Exporter.deadline("soon", m, 0.5));
   }
 
+  /**
+   * A *.domain pattern admits names without end: what the exporter keeps per (module, target) to
+   * run one probe at a time must go when the requests end, or asking for a.x.org, b.x.org, ...
+   * grows it for ever. The probes here fail at connect (nothing listens on the port).
+   */
+  @Test
+  void nothingIsKeptPerTargetOnceItsProbesEnd() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:" + closed + "\n"
+        + "    probes: false\n    targets: ['*.a.org']\n");
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 4, 0), line -> { });
+    int port = exporter.start().getPort();
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        answers.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+            + "/probe?module=u&target=t" + (i % 20) + ".a.org")).timeout(java.time.Duration.ofSeconds(120)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var answer : answers) {
+        java.net.http.HttpResponse<String> r = answer.get();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("probe_success 0"), r.body());
+      }
+      assertEquals(0, exporter.lanes(), "no lane left after 40 probes of 20 names");
+    } finally {
+      exporter.stop();
+    }
+  }
+
   /** A refused target is echoed in the 403 answer and the log: a CR/LF in it must not start a line of its own. */
   @Test
   void aRefusedTargetsLineBreaksAreNotEchoed() throws Exception {
