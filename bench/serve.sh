@@ -7,9 +7,13 @@
 #   2. CPU seconds and RSS of the exporter per probe (from /proc, over 100 sequential probes);
 #   3. 100 probes over VHOSTS vhosts, PARALLEL requests at once against --max-concurrent LIMIT:
 #      wall time, answers by HTTP status, probe_success;
-#   4. RSS every 100 probes over 1,000 probes (4 at a time): flat, or a leak.
-# Starts its own ejabberd ("servebench", ports BASE..BASE+3) and exporter (BASE+50); stops both.
-# Needs root; 127.0.0.1 only.
+#   4. RSS every 100 probes over 1,000 probes (4 at a time): flat, or a leak; first/last/max, CPU
+#      per probe, heap in use. With REF_OPTS (JVM options, e.g. the launcher's old
+#      "-Xmx128m -XX:ReservedCodeCacheSize=240m -XX:MaxMetaspaceSize=1g -XX:TrimNativeHeapInterval=0"),
+#      a second exporter with those options gets the same probes at the same time, as reference.
+# MODE=soak runs the start-up and 4 only. Starts its own ejabberd (NAME, default "servebench",
+# ports BASE..BASE+3) and exporter (BASE+50, the reference BASE+51); stops them. Needs root;
+# 127.0.0.1 only.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -19,15 +23,20 @@ BASE=${BASE:-18600}
 LIMIT=${LIMIT:-8}
 PARALLEL=${PARALLEL:-16}
 SOAK=${SOAK:-1000}
+MODE=${MODE:-all}
+NAME=${NAME:-servebench}
+REF_OPTS=${REF_OPTS:-}
 command -v curl >/dev/null || { apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq; apt-get install -y -qq time >/dev/null; }
 
-eval "$(scripts/local-ejabberd up --name servebench --port-base "$BASE" --vhosts "$VHOSTS" | sed 's/^/export /')"
+eval "$(scripts/local-ejabberd up --name "$NAME" --port-base "$BASE" --vhosts "$VHOSTS" | sed 's/^/export /')"
 work=$(mktemp -d)
 serve_pid=
+ref_pid=
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
-  scripts/local-ejabberd down --name servebench >/dev/null 2>&1 || true
+  [ -n "$ref_pid" ] && kill "$ref_pid" 2>/dev/null && wait "$ref_pid" 2>/dev/null || true
+  scripts/local-ejabberd down --name "$NAME" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,14 +62,16 @@ probe() { curl -s -o "$work/last" -w '%{http_code} %{time_total}\n' "http://127.
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
 p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; printf "%.3f", a[i]}'; }
 seconds() { /usr/bin/time -f %e -o "$work/t" "$@" >/dev/null 2>&1 || true; tail -1 "$work/t"; }
-cpu() { awk '{print ($14+$15)/100}' "/proc/$serve_pid/stat"; }
-rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$serve_pid/status"; }
+cpu() { awk '{print ($14+$15)/100}' "/proc/${1:-$serve_pid}/stat"; }
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/${1:-$serve_pid}/status"; }
+peak() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/${1:-$serve_pid}/status"; }  # the most RSS ever, between samples too
 
 ready_ms=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", (b-a)*1000}')
 t0=$(date +%s.%N); bin/ejup version >/dev/null; version_ms=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", (b-a)*1000}')
 echo "== start-up: bin/ejup serve until /-/ready answers, beside bin/ejup version"
 printf '%-44s %8s ms\n' "ejup serve to /-/ready" "$ready_ms" "ejup version" "$version_ms"
 for _ in $(seq 30); do probe localhost >/dev/null; done   # warm-up: class loading and JIT
+if [ "$MODE" != soak ]; then
 echo "== 1 KiB upload: warm probe vs cold clients, $RUNS runs each, interleaved (nproc $(nproc), load $(cut -d' ' -f1 /proc/loadavg))"
 : > "$work/warm"; : > "$work/gs"; : > "$work/cold"
 for _ in $(seq "$RUNS"); do
@@ -99,11 +110,43 @@ printf '%-44s %8s\n' "answers by HTTP status" "$(grep '^HTTP ' "$work/answers" |
 printf '%-44s %8s of 100\n' "probe_success 1" "$(grep -c '^probe_success 1' "$work/answers" || true)"
 printf '%-44s %8s (at most %s)\n' "most probes in flight (sampled)" "$(sort -n "$work/inflight" | tail -1)" "$LIMIT"
 
-echo "== RSS over $SOAK probes (4 at a time), MiB every $((SOAK / 10))"
-line=""
+fi
+
+if [ -n "$REF_OPTS" ]; then
+  EJUP_JAVA_OPTS="$REF_OPTS" bin/ejup serve --config "$work/serve.yml" --listen "127.0.0.1:$((port + 1))" --max-concurrent "$LIMIT" 2> "$work/ref.log" &
+  ref_pid=$!
+  for _ in $(seq 1000); do curl -sf "http://127.0.0.1:$((port + 1))/-/ready" >/dev/null 2>&1 && break; sleep 0.02; done
+  for _ in $(seq 30); do curl -s -o /dev/null "http://127.0.0.1:$((port + 1))/probe?module=quick&target=localhost"; done
+fi
+soak() {  # PORT: SOAK/10 probes, 4 at a time, over the vhosts
+  for i in $(seq $((SOAK / 10))); do echo "vh$(( (i - 1) % VHOSTS + 1 )).localhost"; done \
+    | xargs -P 4 -I{} curl -s -o /dev/null "http://127.0.0.1:$1/probe?module=quick&target={}"
+}
+heap() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"\}/ {printf "%.0f", $2/1048576}'; }
+echo "== RSS over $SOAK probes (4 at a time, over $VHOSTS vhosts), MiB every $((SOAK / 10)); load $(cut -d' ' -f1-3 /proc/loadavg)"
+line="$(rss)"; ref_line=${ref_pid:+$(rss "$ref_pid")}; heaps=""; ref_heaps=""
+c0=$(cpu); [ -z "$ref_pid" ] || r0=$(cpu "$ref_pid")
 for k in $(seq 10); do
-  seq $((SOAK / 10)) | xargs -P 4 -I{} curl -s -o /dev/null "http://127.0.0.1:$port/probe?module=quick&target=localhost"
-  line="$line $(rss)"
+  soak "$port" & mine=$!
+  theirs=
+  [ -z "$ref_pid" ] || { soak $((port + 1)) & theirs=$!; }
+  wait "$mine" $theirs
+  line="$line $(rss)"; heaps="$heaps $(heap "$port")"
+  [ -z "$ref_pid" ] || { ref_line="$ref_line $(rss "$ref_pid")"; ref_heaps="$ref_heaps $(heap $((port + 1)))"; }
 done
-printf '%-44s %s\n' "RSS MiB" "$line"
+c1=$(cpu); [ -z "$ref_pid" ] || r1=$(cpu "$ref_pid")
+# a compile or a burst of probes may hold native memory for a moment: what is left after 35 s idle
+# (on JDK 22+ the launcher has the JVM hand freed native memory back every 30 s)
+sleep 35
+idle=$(rss); peak_mine=$(peak); [ -z "$ref_pid" ] || { ref_idle=$(rss "$ref_pid"); peak_ref=$(peak "$ref_pid"); }
+summary() {  # LABEL "RSS LIST" "HEAP LIST" CPU0 CPU1 IDLE PEAK
+  printf '%-44s %s\n' "$1: RSS MiB (start, then every $((SOAK / 10)))" "$2"
+  printf '%-44s %s\n' "$1: heap in use MiB (every $((SOAK / 10)))" "$3"
+  echo "$2" | awk -v label="$1" -v n="$SOAK" -v idle="$6" -v peak="$7" '{max=0; for (i=2;i<=NF;i++) if ($i>max) max=$i;
+    printf "%-44s before %s, after %d: %s, after %d: %s, max sampled %s, 35 s later %s, peak (VmHWM) %s MiB\n", label ": RSS", $1, n/10, $2, n, $NF, max, idle, peak}'
+  printf '%-44s %8s ms\n' "$1: CPU per probe" "$(awk -v a="$4" -v b="$5" -v n="$SOAK" 'BEGIN {printf "%.1f", (b-a)*1000/n}')"
+}
+summary "launcher's flags" "$line" "$heaps" "$c0" "$c1" "$idle" "$peak_mine"
+[ -z "$ref_pid" ] || summary "REF_OPTS" "$ref_line" "$ref_heaps" "$r0" "$r1" "$ref_idle" "$peak_ref"
+echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %8s\n' "probes by result" "$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/{printf "%s=%s ", $1, $2}')"

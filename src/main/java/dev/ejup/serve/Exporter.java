@@ -69,7 +69,9 @@ public final class Exporter {
   private final AtomicReference<ServeConfig> config = new AtomicReference<>();
   private final AtomicReference<String> lastReloadError = new AtomicReference<>();
   private final Semaphore slots;
-  private final Map<String, Semaphore> perTarget = new ConcurrentHashMap<>();
+  // one lane per (module, target) while a request for it is under way, removed when the last one ends:
+  // a *.domain pattern admits names without end, and a map of every name ever asked for would too
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
   private final ExecutorService pruner = Executors.newSingleThreadExecutor(daemon("ejup-serve-prune"));
   private final OwnMetrics metrics = new OwnMetrics();
@@ -251,25 +253,54 @@ public final class Exporter {
     }
     long start = System.nanoTime();
     long deadlineNanos = start + (long) (deadlineSeconds * 1e9);
-    Semaphore mine = perTarget.computeIfAbsent(module.name() + "\u0000" + target.toLowerCase(java.util.Locale.ROOT), k -> new Semaphore(1, true));
-    if (!mine.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-      metrics.overloaded(module.name());
-      return oneLine(503, "a probe of " + target + " with module " + module.name() + " is still running; scrape it less often or with a longer timeout");
-    }
+    String key = module.name() + "\u0000" + target.toLowerCase(java.util.Locale.ROOT);
+    Lane mine = lanes.compute(key, (k, lane) -> (lane == null ? new Lane() : lane).enter());
     try {
-      if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!mine.one.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         metrics.overloaded(module.name());
-        return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
+        return oneLine(503, "a probe of " + target + " with module " + module.name() + " is still running; scrape it less often or with a longer timeout");
       }
       try {
-        metrics.inFlight(1);
-        return run(module, target, start, deadlineNanos);
+        return slotted(module, target, start, deadlineNanos);
       } finally {
-        metrics.inFlight(-1);
-        slots.release();
+        mine.one.release();
       }
     } finally {
-      mine.release();
+      lanes.computeIfPresent(key, (k, lane) -> lane.leave());
+    }
+  }
+
+  /** Requests under way for one module and target (changed only inside the map's compute), and their one probe at a time. */
+  private static final class Lane {
+    final Semaphore one = new Semaphore(1, true);
+    int requests;
+
+    Lane enter() {
+      requests++;
+      return this;
+    }
+
+    Lane leave() {
+      return --requests == 0 ? null : this;
+    }
+  }
+
+  /** Number of (module, target) lanes held now; 0 when no request is under way. */
+  int lanes() {
+    return lanes.size();
+  }
+
+  private Reply slotted(ServeConfig.Module module, String target, long start, long deadlineNanos) throws InterruptedException {
+    if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      metrics.overloaded(module.name());
+      return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
+    }
+    try {
+      metrics.inFlight(1);
+      return run(module, target, start, deadlineNanos);
+    } finally {
+      metrics.inFlight(-1);
+      slots.release();
     }
   }
 
@@ -297,7 +328,7 @@ public final class Exporter {
     Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
     CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
         ServeConfig.Module.fill(module.server(), target), module.service(), module.size(), module.contentType(), module.insecure(),
-        module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null);
+        module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null, ServeConfig.Module.fill(module.origin(), target));
     Report report = new UploadFlow(options, Progress.NONE).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Status worst = report.worst();

@@ -35,20 +35,22 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 record ServeConfig(Path file, Map<String, Module> modules) {
   static final Set<String> TOP = Set.of("modules");
   static final Set<String> MODULE = Set.of("jid", "password_file", "server", "service", "direct_tls", "insecure", "allow_http",
-      "size", "content_type", "probes", "timeout", "step_timeout", "targets", "prune");
+      "size", "content_type", "probes", "origin", "timeout", "step_timeout", "targets", "prune");
   static final Set<String> PRUNE = Set.of("config", "older_than", "every");
 
   /**
    * One module.
    *
    * @param jid the account, {@code {target}} standing for the probed domain (e.g. monitor@{target})
+   * @param origin a web client's origin ({@code {target}} may stand in it, e.g. https://chat.{target}):
+   *     each probe then also does what a browser on it does (check's --origin, the "cors" step); null for none
    * @param timeout the module's own bound on a probe; the scrape timeout minus the offset may lower it
    * @param targets which targets may be probed: exact names, or globs where {@code *} stands for
    *     one or more DNS labels ({@code *.example.org})
    * @param prune the local ejabberd.yml whose upload docroots to prune of old check files, or null
    */
   record Module(String name, String jid, String password, String server, String service, boolean directTls, boolean insecure,
-      boolean allowHttp, long size, String contentType, boolean probes, Duration timeout, Duration stepTimeout,
+      boolean allowHttp, long size, String contentType, boolean probes, String origin, Duration timeout, Duration stepTimeout,
       List<String> targets, List<Pattern> patterns, Prune prune) {
 
     /** Whether target is one of the module's targets (case-insensitive, as DNS is). */
@@ -196,6 +198,16 @@ record ServeConfig(Path file, Map<String, Module> modules) {
         }
         size = Long.parseLong(s);
       }
+      String origin = null;
+      if (k.containsKey("origin")) {
+        origin = scalar(k.get("origin"), prefix + "origin");
+        // the rule of check's --origin, on the origin as a probe of a sample target would send it
+        String problem = dev.ejup.upload.CheckOptions.originProblem(Module.fill(origin, "example.org"));
+        if (problem != null) {
+          throw UserError.unusable(where(k.get("origin")) + ": " + prefix + "origin '" + origin + "': " + problem,
+              "write the web client's origin, e.g. origin: https://chat.example.org (or https://chat.{target})");
+        }
+      }
       Duration timeout = seconds(k.get("timeout"), prefix + "timeout", 30);
       Duration stepTimeout = seconds(k.get("step_timeout"), prefix + "step_timeout", 10);
       List<String> targets = new ArrayList<>();
@@ -236,7 +248,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
           bool(k.get("direct_tls"), prefix + "direct_tls"), bool(k.get("insecure"), prefix + "insecure"),
           bool(k.get("allow_http"), prefix + "allow_http"), size,
           k.containsKey("content_type") ? scalar(k.get("content_type"), prefix + "content_type") : "application/octet-stream",
-          !k.containsKey("probes") || bool(k.get("probes"), prefix + "probes"), timeout, stepTimeout, List.copyOf(targets),
+          !k.containsKey("probes") || bool(k.get("probes"), prefix + "probes"), origin, timeout, stepTimeout, List.copyOf(targets),
           List.copyOf(patterns), prune);
     }
   }

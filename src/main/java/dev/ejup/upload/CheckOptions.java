@@ -96,6 +96,14 @@ public record CheckOptions(
     return slash < 0 || slash == jid.length() - 1 ? null : jid.substring(slash + 1);
   }
 
+  /**
+   * Why a browser would never send origin as its Origin header (a path, a query, no http(s)
+   * scheme), or null when it is usable. The one rule for check's --origin and serve's origin:.
+   */
+  public static String originProblem(String origin) {
+    return CorsProbe.unusable(origin);
+  }
+
   /** The JID's domain: the XMPP server checked and the report's target ("" when the JID has none). */
   public String domain() {
     int at = jid.indexOf('@');

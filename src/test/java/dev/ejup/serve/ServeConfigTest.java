@@ -70,6 +70,21 @@ class ServeConfigTest {
     assertTrue(refusal("").contains("expected a mapping"));
   }
 
+  /** origin: is check's --origin: the same rule refuses what a browser never sends, in the config's one-line style. */
+  @Test
+  void anOriginIsCheckedAsChecksOriginIsAndMayHoldTheTarget() throws IOException {
+    String module = "modules:\n  web:\n    jid: monitor@{target}\n    password_file: PW\n    targets: [a.org]\n    origin: ";
+    assertEquals("https://chat.a.org", ServeConfig.Module.fill(load(module + "https://chat.{target}\n").modules().get("web").origin(), "a.org"));
+    assertEquals("http://127.0.0.1:8080", load(module + "http://127.0.0.1:8080\n").modules().get("web").origin());
+    assertEquals(null, load(module.replace("    origin: ", "")).modules().get("web").origin(), "no origin: no CORS step");
+    String path = refusal(module + "https://chat.a.org/converse\n");
+    assertTrue(path.matches(".*serve.yml:6:13: modules->web->origin 'https://chat.a.org/converse': an origin is scheme://host\\[:port\\], "
+        + "without a path .* \\(hint: write the web client's origin, e.g. origin: https://chat.example.org.*"), path);
+    for (String bad : new String[] {"chat.a.org", "ftp://chat.a.org", "https://chat.a.org/", "https://chat.a.org?x=1", "'https://'"}) {
+      assertTrue(refusal(module + bad + "\n").contains("modules->web->origin"), bad);
+    }
+  }
+
   @Test
   void theDeadlineIsTheScrapeTimeoutLessTheOffsetOrTheModulesTimeoutWhenShorter() throws IOException {
     ServeConfig.Module m = load("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: [a.org]\n    timeout: 20\n")
@@ -84,6 +99,40 @@ class ServeConfigTest {
       assertTrue(Exporter.deadline(header, m, 0.5) < Double.parseDouble(header), "never longer than the header " + header);
     }
     assertThrows(NumberFormatException.class, () -> Exporter.deadline("soon", m, 0.5));
+  }
+
+  /**
+   * A *.domain pattern admits names without end: what the exporter keeps per (module, target) to
+   * run one probe at a time must go when the requests end, or asking for a.x.org, b.x.org, ...
+   * grows it for ever. The probes here fail at connect (nothing listens on the port).
+   */
+  @Test
+  void nothingIsKeptPerTargetOnceItsProbesEnd() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:" + closed + "\n"
+        + "    probes: false\n    targets: ['*.a.org']\n");
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 4, 0), line -> { });
+    int port = exporter.start().getPort();
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        answers.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+            + "/probe?module=u&target=t" + (i % 20) + ".a.org")).timeout(java.time.Duration.ofSeconds(120)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var answer : answers) {
+        java.net.http.HttpResponse<String> r = answer.get();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("probe_success 0"), r.body());
+      }
+      assertEquals(0, exporter.lanes(), "no lane left after 40 probes of 20 names");
+    } finally {
+      exporter.stop();
+    }
   }
 
   /** A refused target is echoed in the 403 answer and the log: a CR/LF in it must not start a line of its own. */

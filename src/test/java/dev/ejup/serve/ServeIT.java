@@ -87,6 +87,10 @@ class ServeIT {
         + module("down", good, "{target}:" + closedPort, "false", "[localhost]")
         + module("badpass", wrong, "{target}:" + port, "false", "[localhost]")
         + module("hang", good, "{target}:" + silent.port(), "false", "[localhost]")
+        + module("web", good, "{target}:" + port, "false", "[localhost, '*.localhost']") + "    origin: \"https://chat.{target}\"\n"
+        + module("webother", good, "{target}:" + port, "false", "[localhost]") + "    origin: https://evil.localhost\n"
+        + module("pruned", good, "{target}:" + port, "false", "[localhost]")
+        + "    prune: {config: " + server.config() + ", older_than: 1h, every: 10m}\n"
         + extra;
   }
 
@@ -146,12 +150,47 @@ class ServeIT {
     assertEquals(before + 2, checkFiles(), "each probe uploads a file of its own");
   }
 
+  private static long freshCheckFiles() {
+    long hourAgo = System.currentTimeMillis() - 3_600_000;
+    try (var files = Files.walk(Path.of(server.get("DOCROOT")))) {
+      return files.filter(p -> p.getFileName().toString().startsWith("ejup-check-") && p.toFile().lastModified() > hourAgo).count();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static long checkFiles() {
     try (var files = Files.walk(Path.of(server.get("DOCROOT")))) {
       return files.filter(p -> p.getFileName().toString().startsWith("ejup-check-")).count();
     } catch (IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Every probe leaves its file on the server (XEP-0363 has no delete): a module's prune: removes
+   * the check files older than older_than from the docroots of the ejabberd.yml it names, on this
+   * machine, as `ejup docroot prune` does, and nothing else.
+   */
+  @Test
+  void pruneRemovesOldCheckFilesAfterAProbeAndLeavesTheRest() throws Exception {
+    Path docroot = Path.of(server.get("DOCROOT"));
+    Path old = Files.createDirectories(docroot.resolve("serveit-old")).resolve("ejup-check-1-00000000.bin");
+    Path users = docroot.resolve("serveit-old").resolve("holiday.jpg");
+    for (Path p : List.of(old, users)) {
+      Files.writeString(p, "x");
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+    }
+    long before = freshCheckFiles();
+    assertEquals("1", sample(probe("pruned", "localhost").body(), "probe_success"));
+    waitFor(() -> log.stream().anyMatch(l -> l.contains("msg=\"docroot prune\" module=pruned")), log::toString);
+    String line = log.stream().filter(l -> l.contains("msg=\"docroot prune\" module=pruned")).findFirst().orElseThrow();
+    // at least ours: the instance's docroot may hold check files of earlier runs, older than an hour too
+    assertTrue(line.contains("status=OK") && line.matches(".* removed [1-9][0-9]* file\\(s\\) matching ejup-check-\\* older than 60 min .*"), line);
+    assertFalse(Files.exists(old), "the old check file is gone");
+    assertTrue(Files.exists(users), "a user's file stays, however old");
+    assertEquals(before + 1, freshCheckFiles(), "no check file younger than an hour went, the probe's own among them");
+    assertEquals("1.0", sample(get("/metrics").body(), "ejup_serve_docroot_prunes_total{module=\"pruned\",result=\"success\"}"));
   }
 
   @Test
@@ -194,6 +233,48 @@ class ServeIT {
     }
   }
 
+  /**
+   * A module's origin: makes each probe do what a browser on that origin does (check's --origin):
+   * the server's custom_headers allow https://chat.localhost only, so the module whose origin is
+   * https://chat.{target} passes with a cors step, and one on another origin fails at cors alone.
+   */
+  @Test
+  void aModulesOriginRunsTheCorsStepAndAnOriginTheServerDoesNotAllowFailsThere() {
+    String pristine;
+    try {
+      pristine = Files.readString(server.config());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    String withHeaders = pristine.replaceFirst("(\n  mod_http_upload:\n)", "$1    custom_headers:\n"
+        + "      \"Access-Control-Allow-Origin\": \"https://chat.localhost\"\n"
+        + "      \"Access-Control-Allow-Methods\": \"GET,HEAD,PUT,OPTIONS\"\n"
+        + "      \"Access-Control-Allow-Headers\": \"Content-Type\"\n");
+    assertTrue(withHeaders.contains("custom_headers"), "the test server's config changed shape: " + pristine);
+    assertEquals(0, server.load(withHeaders).exit(), "ejabberd loads the CORS headers");
+    try {
+      HttpResponse<String> allowed = probe("web", "localhost");
+      assertEquals(200, allowed.statusCode(), allowed.body());
+      Consumers.prometheus(allowed.body());
+      assertEquals("1", sample(allowed.body(), "probe_success"), allowed.body());
+      assertEquals("0", stepStatus(allowed.body(), "localhost", "cors"), allowed.body());
+      HttpResponse<String> other = probe("webother", "localhost");
+      assertEquals(200, other.statusCode(), other.body());
+      Consumers.prometheus(other.body());
+      assertEquals("0", sample(other.body(), "probe_success"), other.body());
+      assertEquals("0", stepStatus(other.body(), "localhost", "put"), "the upload itself works: " + other.body());
+      assertEquals("0", stepStatus(other.body(), "localhost", "get"), other.body());
+      assertEquals("2", stepStatus(other.body(), "localhost", "cors"), other.body());
+      assertEquals("2", sample(other.body(), "ejup_check_status{target=\"localhost\"}"));
+      // a module without origin: sends no Origin and has no cors step
+      assertFalse(probe("quick", "localhost").body().contains("step=\"cors\""));
+      String page = get("/").body();
+      assertTrue(page.contains("Access-Control-Allow-Origin &#39;https://chat.localhost&#39;, not https://evil.localhost"), "the page says why: " + page);
+    } finally {
+      assertEquals(0, server.load(pristine).exit(), "ejabberd loads its old config");
+    }
+  }
+
   @Test
   void targetsOutsideTheListAndBadRequestsAreRefusedInOneLine() {
     long before = log.stream().filter(l -> l.contains("success=")).count();
@@ -206,7 +287,7 @@ class ServeIT {
     assertTrue(probe("down", "vh1.localhost").body().contains("not among module down's targets"));
     HttpResponse<String> unknown = probe("nosuch", "localhost");
     assertEquals(400, unknown.statusCode());
-    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, quick, upload\n", unknown.body());
+    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, pruned, quick, upload, web, webother\n", unknown.body());
     HttpResponse<String> noTarget = get("/probe?module=upload");
     assertEquals(400, noTarget.statusCode());
     assertEquals("target parameter is missing\n", noTarget.body());
