@@ -226,9 +226,59 @@ final class LiveCapabilities implements Capabilities {
       return Step.ok("docroot-prune", Duration.ZERO, "skipped: " + config(o)
           + " is not on this machine, so neither is the docroot; set ssh to prune a remote server");
     }
+    if (!target.planned().isEmpty()) {
+      return prune(target, o, dryRun); // a planned config is this target's own
+    }
+    // a fleet of virtual hosts on one server names one config, hence one docroot, for every target:
+    // the first target's prune cleans it for all (one prune per docroot per run is all it takes)
+    List<String> key = java.util.Arrays.asList(o.getOrDefault("ssh", ""), o.get("identity"), o.get("known_hosts"), config(o),
+        o.get("user"), o.getOrDefault("older_than", "1h"), String.valueOf(dryRun));
+    while (true) {
+      Pruned mine = new Pruned(target.name(), new java.util.concurrent.CompletableFuture<>());
+      Pruned first = prunes.putIfAbsent(key, mine);
+      if (first == null) {
+        Step step = null;
+        try {
+          step = prune(target, o, dryRun);
+          return step;
+        } finally {
+          if (step == null || Thread.currentThread().isInterrupted()) {
+            // cut short (deadline, crash): no answer for the others, who then prune themselves
+            prunes.remove(key, mine);
+            mine.step().complete(null);
+          } else {
+            mine.step().complete(step);
+          }
+        }
+      }
+      Step done;
+      try {
+        done = first.step().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Step.of("docroot-prune", Status.UNKNOWN, Duration.ZERO, "interrupted while target " + first.target()
+            + " pruned the same docroot", "");
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a prune's future is only ever completed with a value", e);
+      }
+      if (done != null) {
+        return Step.of("docroot-prune", done.status(), Duration.ZERO, "pruned once this run for every target of "
+            + (o.getOrDefault("ssh", "").isBlank() ? "" : o.get("ssh") + ":") + config(o) + ", by target " + first.target() + ": "
+            + done.detail(), done.hint());
+      }
+    }
+  }
+
+  private Step prune(Target target, Map<String, String> o, boolean dryRun) {
     return docroot("docroot-prune", "prune", target, o, shell -> Docroot.prune(shell, docrootOptions(o, dryRun), "ejup-check-*",
         Docroot.age(o.getOrDefault("older_than", "1h"))));
   }
+
+  /** The prune of one docroot in this run: which target runs it, and its step once done (null: cut short). */
+  private record Pruned(String target, java.util.concurrent.CompletableFuture<Step> step) {}
+
+  /** Prunes by where they run (ssh, identity, known_hosts), config, owner, age and dry run. */
+  private final Map<List<String>, Pruned> prunes = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   /**

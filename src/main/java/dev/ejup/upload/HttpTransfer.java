@@ -108,6 +108,22 @@ final class HttpTransfer {
    */
   Outcome put(String url, List<SlotAnswer.Header> slotHeaders, TestFile file, String contentType, Progress progress)
       throws IOException, StepFailure {
+    return put(url, slotHeaders, file, contentType, progress, false);
+  }
+
+  /**
+   * The overwrite probe's PUT to a slot already used: as {@link #put}, but on the connection the
+   * GET left open (a TLS handshake less per check), and once more on a fresh connection when that
+   * one fails before any answer. Sent twice it means the same: a server that refuses a used slot
+   * refuses it both times, one that overwrites accepts it both times.
+   */
+  Outcome putAgain(String url, List<SlotAnswer.Header> slotHeaders, TestFile file, String contentType)
+      throws IOException, StepFailure {
+    return put(url, slotHeaders, file, contentType, Progress.NONE, true);
+  }
+
+  private Outcome put(String url, List<SlotAnswer.Header> slotHeaders, TestFile file, String contentType, Progress progress,
+      boolean again) throws IOException, StepFailure {
     RequestBody body = new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -142,9 +158,11 @@ final class HttpTransfer {
         }
       }
     }
-    // never sent twice, so never sent on a pooled connection the server may have closed while it sat idle
-    client.connectionPool().evictAll();
-    try (Response response = execute(request.build())) {
+    if (!again) {
+      // never sent twice, so never sent on a pooled connection the server may have closed while it sat idle
+      client.connectionPool().evictAll();
+    }
+    try (Response response = again ? retryingStale(request) : execute(request.build())) {
       return new Outcome(response.code(), response.message(), file.size, -1, response.header("Content-Type", ""),
           response.body() == null ? -1 : response.body().contentLength(), response.headers(), errorBody(response));
     }
@@ -226,12 +244,17 @@ final class HttpTransfer {
   /**
    * A GET, and once more on a fresh connection when it failed on a pooled one before any answer:
    * servers that close a connection after each answer (HTTP/1.0, simple upload servers, Flask)
-   * leave the pool holding a closed connection. A GET may be repeated; a PUT never is.
+   * leave the pool holding a closed connection. A GET may be repeated; a PUT only by {@link #putAgain}.
    */
   private Response executeIdempotent(String url) throws IOException, StepFailure {
+    return retryingStale(request(url, "GET").get());
+  }
+
+  /** The request, and once more on a fresh connection when it failed on a pooled one before any answer. */
+  private Response retryingStale(Request.Builder request) throws IOException {
     Fresh fresh = new Fresh();
     try {
-      return execute(request(url, "GET").get().tag(Fresh.class, fresh).build());
+      return execute(request.tag(Fresh.class, fresh).build());
     } catch (InterruptedIOException e) {
       throw e; // a timeout or the deadline: trying again would only outlast it
     } catch (IOException e) {
@@ -240,7 +263,7 @@ final class HttpTransfer {
         throw e;
       }
       client.connectionPool().evictAll();
-      return execute(request(url, "GET").get().tag(Fresh.class, new Fresh()).build());
+      return execute(request.tag(Fresh.class, new Fresh()).build());
     }
   }
 

@@ -460,7 +460,7 @@ public final class UploadFlow {
     }
     TestFile other = new TestFile(file.size, 0, file.seed ^ 0x5DEECE66DL, options.contentType());
     runner.stage("probe-overwrite", () -> {
-      HttpTransfer.Outcome second = http.put(slot.putUrl().toString(), slot.headers(), other, options.contentType(), Progress.NONE);
+      HttpTransfer.Outcome second = http.putAgain(slot.putUrl().toString(), slot.headers(), other, options.contentType());
       if (second.status() >= 200 && second.status() < 300) {
         throw StepFailure.crit("a second PUT to a used slot was accepted (HTTP " + second.status() + "): uploads can be overwritten",
             "the upload server must refuse reuse of a slot; check " + xmpp.terms(service).module());

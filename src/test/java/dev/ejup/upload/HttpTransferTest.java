@@ -142,14 +142,58 @@ class HttpTransferTest {
       HttpTransfer.Outcome get = http.get(url, file, Progress.NONE);
       assertEquals(200, get.status());
       UploadFlow.requireSame(get, file);
-      // a second PUT (the overwrite probe) after a GET on a closed connection: sent once, answered
-      assertEquals(201, http.put(url, java.util.List.of(), file, "application/octet-stream", Progress.NONE).status());
+      // the overwrite probe's PUT, meant for the GET's connection, which the server closed: sent once more on a fresh one, answered
+      assertEquals(201, http.putAgain(url, java.util.List.of(), file, "application/octet-stream").status());
       assertEquals(200, http.get(url, file, Progress.NONE).status());
       String puts = new String(URI.create("http://127.0.0.1:" + port + "/puts").toURL().openStream().readAllBytes(), StandardCharsets.US_ASCII);
       assertEquals("2", puts, "every PUT reached the server exactly once");
     } finally {
       http.close();
       python.destroy();
+    }
+  }
+
+  /**
+   * The overwrite probe's PUT goes over the connection the GET left open (one TLS handshake less
+   * per check: a third of a check's handshakes), where the upload's PUT always takes a fresh one.
+   */
+  @Test
+  void theOverwriteProbeReusesTheGetsConnectionAndTheUploadNever() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Map<String, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    server.createContext("/", exchange -> {
+      seen.add(exchange.getRequestMethod() + " " + exchange.getRemoteAddress().getPort());
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      if (exchange.getRequestMethod().equals("PUT")) {
+        boolean used = stored.putIfAbsent(exchange.getRequestURI().getPath(), body) != null;
+        exchange.sendResponseHeaders(used ? 403 : 201, -1);
+      } else {
+        byte[] file = stored.get(exchange.getRequestURI().getPath());
+        exchange.sendResponseHeaders(file == null ? 404 : 200, file == null ? -1 : file.length);
+        if (file != null) {
+          exchange.getResponseBody().write(file);
+        }
+      }
+      exchange.close();
+    });
+    server.start();
+    HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/upload/a/b/file.bin";
+      TestFile file = new TestFile(1024, 0, 7, "application/octet-stream");
+      assertEquals(201, http.put(url, java.util.List.of(), file, "application/octet-stream", Progress.NONE).status());
+      assertEquals(200, http.get(url, file, Progress.NONE).status());
+      assertEquals(403, http.putAgain(url, java.util.List.of(), file, "application/octet-stream").status());
+      assertEquals(403, http.put(url, java.util.List.of(), file, "application/octet-stream", Progress.NONE).status());
+      java.util.List<String> ports = seen.stream().map(s -> s.replaceAll("^\\S+ ", "")).toList();
+      assertEquals(ports.get(1), ports.get(0), "the GET reuses the PUT's connection: " + seen);
+      assertEquals(ports.get(1), ports.get(2), "the overwrite probe reuses the GET's connection: " + seen);
+      assertTrue(!ports.get(3).equals(ports.get(2)), "an upload's PUT never goes over a pooled connection: " + seen);
+    } finally {
+      http.close();
+      server.stop(0);
     }
   }
 

@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** The login's HMAC keeps its key between calls; it must still answer as a freshly keyed HMAC-SHA1 does. */
+/** The login's HMAC keeps its keyed pad states between calls; it must still answer as a freshly keyed HMAC-SHA1 does. */
 class ScramSha1Test {
   private static byte[] reference(byte[] key, byte[] data) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA1");
@@ -41,5 +41,52 @@ class ScramSha1Test {
     hmac.hmac(mutable, u);
     mutable[0] ^= 1;
     assertArrayEquals(reference(mutable, u), hmac.hmac(mutable, u), "a key changed in place is a new key");
+  }
+
+  @Test
+  void everyKeyLengthAndMessageLengthAsTheJdksHmac() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    ScramSha1.KeyedOnceHmac hmac = new ScramSha1.KeyedOnceHmac();
+    // around the 64-byte block: a longer key is hashed first (RFC 2104 section 2), a shorter one padded
+    for (int keyLength : new int[] {1, 19, 20, 63, 64, 65, 100, 130}) {
+      byte[] key = new byte[keyLength];
+      random.nextBytes(key);
+      for (int length : new int[] {0, 1, 20, 55, 56, 63, 64, 65, 119, 200}) {
+        byte[] data = new byte[length];
+        random.nextBytes(data);
+        assertArrayEquals(reference(key, data), hmac.hmac(key, data), "key " + keyLength + " bytes, data " + length + " bytes");
+        assertArrayEquals(reference(key, data), hmac.hmac(key, data), "the same again from the kept state");
+      }
+    }
+  }
+
+  @Test
+  void scramsHiIsPbkdf2WithHmacSha1() throws Exception {
+    // RFC 5802 section 2.2: Hi(str, salt, i) is PBKDF2 with HMAC-SHA1, dkLen 20: what the login computes with this HMAC
+    ScramSha1.KeyedOnceHmac hmac = new ScramSha1.KeyedOnceHmac();
+    byte[] password = "pencil".getBytes(StandardCharsets.UTF_8);
+    byte[] salt = java.util.Base64.getDecoder().decode("QSXCR+Q6sek8bf92");
+    byte[] u = hmac.hmac(password, java.nio.ByteBuffer.allocate(salt.length + 4).put(salt).putInt(1).array());
+    byte[] hi = u.clone();
+    for (int i = 1; i < 4096; i++) {
+      u = hmac.hmac(password, u);
+      for (int j = 0; j < u.length; j++) {
+        hi[j] ^= u[j];
+      }
+    }
+    var spec = new javax.crypto.spec.PBEKeySpec("pencil".toCharArray(), salt, 4096, 160);
+    byte[] expected = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(spec).getEncoded();
+    assertArrayEquals(expected, hi);
+    // RFC 5802 section 5's example: ClientKey = HMAC(SaltedPassword, "Client Key"), and the proof it gives
+    byte[] clientKey = hmac.hmac(hi, "Client Key".getBytes(StandardCharsets.US_ASCII));
+    byte[] storedKey = java.security.MessageDigest.getInstance("SHA-1").digest(clientKey);
+    byte[] authMessage = ("n=user,r=fyko+d2lbbFgONRv9qkxdawL,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096,"
+        + "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j").getBytes(StandardCharsets.US_ASCII);
+    byte[] signature = hmac.hmac(storedKey, authMessage);
+    byte[] proof = new byte[clientKey.length];
+    for (int i = 0; i < proof.length; i++) {
+      proof[i] = (byte) (clientKey[i] ^ signature[i]);
+    }
+    assertEquals("v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=", java.util.Base64.getEncoder().encodeToString(proof));
   }
 }
