@@ -1,0 +1,98 @@
+package dev.ejup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ejup.testing.EjupProcess;
+import dev.ejup.testing.LocalEjabberd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A big upload (from 8 MiB on) through bin/ejup, on every JDK the machine has: C2 compiles only
+ * the classes the bytes are worked on in (AES-GCM and GHASH, SHA-256), everything else stays in
+ * C1 as on an ordinary check, and stdout carries the report alone (no JVM echo of its options).
+ * Before: C2 compiled whatever got hot (XML, the handshakes' EC arithmetic, String and HashMap
+ * code, JSSE's record writer in one piece), about half of a 100 MiB check's CPU (bench/put.sh).
+ */
+class BigUploadJitIT {
+  /** Packages whose C2-only intrinsics the transfer needs: AES, GHASH, SHA-256. */
+  private static final List<String> C2_ALLOWED = List.of("com.sun.crypto.provider.", "sun.security.provider.");
+  /**
+   * One compile in the JIT's own log (-XX:+LogCompilation: one XML element per task, written whole;
+   * PrintCompilation's lines interleave between compiler threads): its attributes (a C2 task has no
+   * level) and whether it produced code.
+   */
+  private static final Pattern TASK = Pattern.compile("<task ([^>]*)>.*?<task_done success='(\\d)'", Pattern.DOTALL);
+  private static final Pattern METHOD = Pattern.compile("method='([^' ]+)");
+
+  @Test
+  void aBigCheckCompilesOnlyCryptoWithC2OnEveryJdk() throws Exception {
+    List<Path> jdks = jdks();
+    assertFalse(jdks.isEmpty(), "no JDK under /usr/lib/jvm");
+    LocalEjabberd server = LocalEjabberd.up("i14bigjit");
+    try {
+      for (Path jdk : jdks) {
+        Path log = Files.createTempFile("ejup-jit", ".log");
+        Map<String, String> env = new HashMap<>(Map.of("EJUP_PASSWORD", server.password(), "EJUP_NO_CDS_LEARNING", "1",
+            "JAVA_HOME", jdk.toString(), "EJUP_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=" + log));
+        EjupProcess.Result r = EjupProcess.launcher(env, "check", "--jid", server.get("JID"), "--server",
+            "localhost:" + server.get("XMPP_PORT"), "--size", "8M", "--no-probes", "--format", "json",
+            "--deadline", "240", "--step-timeout", "120").waitFor(300);
+        assertEquals(0, r.exitCode(), jdk + ": " + r.out());
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertEquals("OK", report.get("status").asText(), jdk + ": " + r.out());
+
+        Set<String> c2 = new TreeSet<>();
+        int tasks = 0;
+        for (Matcher task = TASK.matcher(Files.readString(log)); task.find(); tasks++) {
+          Matcher method = METHOD.matcher(task.group(1));
+          if (!task.group(1).contains(" level='") && task.group(2).equals("1") && method.find()) {
+            c2.add(method.group(1));
+          }
+        }
+        Files.delete(log);
+        assertTrue(tasks > 100, jdk + ": the JIT's log holds " + tasks + " compiles");
+        Set<String> elsewhere = new TreeSet<>();
+        c2.stream().filter(method -> C2_ALLOWED.stream().noneMatch(method::startsWith)).forEach(elsewhere::add);
+        assertTrue(elsewhere.isEmpty(), jdk + ": C2 compiled outside the crypto classes: " + elsewhere);
+        assertTrue(c2.stream().anyMatch(method -> method.startsWith("com.sun.crypto.provider.")),
+            jdk + ": AES-GCM never reached C2, so its intrinsics never ran: " + c2);
+      }
+    } finally {
+      server.down();
+    }
+  }
+
+  /** Every JDK 17 or newer under /usr/lib/jvm (Debian's alias links skipped), as the launcher finds them. */
+  private static List<Path> jdks() throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+      for (Path dir : dirs.sorted().toList()) {
+        Path release = dir.resolve("release");
+        if (Files.isSymbolicLink(dir) || !Files.isExecutable(dir.resolve("bin/java")) || !Files.isReadable(release)) {
+          continue;
+        }
+        Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+        if (version.find() && Integer.parseInt(version.group(1)) >= 17) {
+          found.add(dir);
+        }
+      }
+    }
+    return found;
+  }
+}
