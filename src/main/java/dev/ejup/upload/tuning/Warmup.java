@@ -1,23 +1,59 @@
 package dev.ejup.upload.tuning;
 
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+
 /**
- * Smack's start-up (its configuration file, providers, the TCP connection's classes) takes about
- * 80 ms of a cold check. Started as soon as the command line says a check will run, it overlaps
- * the parsing of the arguments instead of following it.
+ * The cold parts of a check that do not depend on its arguments, started as soon as the command
+ * line says a check will run, on the second core, while the main thread parses and validates the
+ * arguments. In the order the check needs them:
+ *
+ * <ul>
+ *   <li>the system's trusted certificates, read on the common pool (Tls's class initialisation;
+ *       ~80 ms of CPU cold, needed when the server's certificate comes);
+ *   <li>Smack's start-up: its configuration file, providers, the TCP connection's classes (about
+ *       80 ms of a cold check);
+ *   <li>what the XMPP connection's set-up touches before its first byte: JSSE's provider and TLS
+ *       context, its named groups (the predefined DH groups are parsed from hex), the JDK's IDN
+ *       (minidns and OkHttp pass every host name through it) and the seeded SecureRandom;
+ *   <li>the two key shares JSSE sends in every ClientHello (x25519 and P-256). The first P-256 key
+ *       pair of a JVM builds JDK 25's table of 60 multiples of the curve's generator in cold
+ *       code: measured ~120 ms of CPU inside the STARTTLS handshake, for a key share ejabberd
+ *       does not even pick (it takes x25519).
+ * </ul>
+ *
+ * Nothing here decides anything: a piece that fails is done again, and reported, by the check.
+ * The work is the check's own, moved earlier; only a run that never gets to its handshake (a usage
+ * error, a closed port) spends it for nothing, and that run is over in a moment anyway.
  */
 public final class Warmup {
   private Warmup() {}
 
   public static void start() {
-    Thread thread = new Thread(() -> {
-      try {
-        SmackSetup.ensure();
-        Class.forName("org.jivesoftware.smack.tcp.XMPPTCPConnection", true, Warmup.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError e) {
-        // the check itself will load these and report what is wrong
-      }
-    }, "ejup-smack-warmup");
+    Thread thread = new Thread(Warmup::run, "ejup-warmup");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private static void run() {
+    ClassLoader loader = Warmup.class.getClassLoader();
+    try {
+      Class.forName("dev.ejup.upload.Tls", true, loader);
+      SmackSetup.ensure();
+      Class.forName("org.jivesoftware.smack.tcp.XMPPTCPConnection", true, loader);
+      Timeline.mark("smack ready");
+      javax.net.ssl.SSLContext.getInstance("TLS");
+      Class.forName("sun.security.ssl.NamedGroup", true, null);
+      java.net.IDN.toASCII("localhost");
+      new java.security.SecureRandom().nextLong();
+      Timeline.mark("jsse ready");
+      KeyPairGenerator.getInstance("X25519").generateKeyPair();
+      KeyPairGenerator p256 = KeyPairGenerator.getInstance("EC");
+      p256.initialize(new ECGenParameterSpec("secp256r1"));
+      p256.generateKeyPair();
+      Timeline.mark("key shares ready");
+    } catch (ReflectiveOperationException | LinkageError | java.security.GeneralSecurityException | RuntimeException e) {
+      // the check itself will do this work and report what is wrong
+    }
   }
 }
