@@ -51,7 +51,7 @@ public final class Timeline {
         err.printf("  %6d  %s%n", sinceStart - (nowNanos - TIMES.get(i)[0]) / 1_000_000, NAMES.get(i));
       }
     }
-    err.printf("  %6d  end (epoch ms %d)%n", sinceStart, System.currentTimeMillis());
+    err.printf("  %6d  end%n", sinceStart);
     long ticks = 100; // USER_HZ on Linux
     long total = 0;
     List<String> threads = new ArrayList<>();
@@ -78,6 +78,8 @@ public final class Timeline {
     } catch (java.io.IOException | RuntimeException e) {
       // the per-thread lines stand alone
     }
+    // last, so that the time from here to the process's end is the halt's alone
+    err.println("ejup timeline: halting at epoch ms " + System.currentTimeMillis());
     err.flush();
   }
 }

@@ -16,10 +16,10 @@ import java.security.spec.ECGenParameterSpec;
  *   <li>what the XMPP connection's set-up touches before its first byte: JSSE's provider and TLS
  *       context, its named groups (the predefined DH groups are parsed from hex), the JDK's IDN
  *       (minidns and OkHttp pass every host name through it) and the seeded SecureRandom;
- *   <li>the two key shares JSSE sends in every ClientHello (x25519 and P-256). The first P-256 key
- *       pair of a JVM builds JDK 25's table of 60 multiples of the curve's generator in cold
- *       code: measured ~120 ms of CPU inside the STARTTLS handshake, for a key share ejabberd
- *       does not even pick (it takes x25519).
+ *   <li>on a thread of its own, the key shares JSSE sends in every ClientHello (x25519 and P-256
+ *       by default). The first P-256 key pair of a JVM builds JDK 25's table of 60 multiples of
+ *       the curve's generator in cold code: measured ~120 ms of CPU inside the STARTTLS
+ *       handshake, for a key share ejabberd does not even pick (it takes x25519).
  * </ul>
  *
  * Nothing here decides anything: a piece that fails is done again, and reported, by the check.
@@ -30,9 +30,10 @@ public final class Warmup {
   private Warmup() {}
 
   public static void start() {
-    Thread thread = new Thread(Warmup::run, "ejup-warmup");
-    thread.setDaemon(true);
-    thread.start();
+    for (Thread thread : new Thread[] {new Thread(Warmup::run, "ejup-warmup"), new Thread(Warmup::keyShares, "ejup-warmup-keys")}) {
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   private static void run() {
@@ -47,13 +48,57 @@ public final class Warmup {
       java.net.IDN.toASCII("localhost");
       new java.security.SecureRandom().nextLong();
       Timeline.mark("jsse ready");
-      KeyPairGenerator.getInstance("X25519").generateKeyPair();
-      KeyPairGenerator p256 = KeyPairGenerator.getInstance("EC");
-      p256.initialize(new ECGenParameterSpec("secp256r1"));
-      p256.generateKeyPair();
-      Timeline.mark("key shares ready");
     } catch (ReflectiveOperationException | LinkageError | java.security.GeneralSecurityException | RuntimeException e) {
       // the check itself will do this work and report what is wrong
     }
+  }
+
+  /**
+   * One key pair of each group JSSE will send a share of: as its ClientHello does, the first group
+   * of each of the first two families (XDH, ECDHE, FFDHE) in jdk.tls.namedGroups, or x25519 and
+   * P-256 by default. With EJUP_JAVA_OPTS=-Djdk.tls.namedGroups=x25519,x448 (one share, see the
+   * README) no P-256 pair is made at all.
+   */
+  private static void keyShares() {
+    try {
+      for (String group : shared(System.getProperty("jdk.tls.namedGroups"))) {
+        KeyPairGenerator generator;
+        if (group.startsWith("x")) {
+          generator = KeyPairGenerator.getInstance(group);
+        } else {
+          generator = KeyPairGenerator.getInstance("EC");
+          generator.initialize(new ECGenParameterSpec(group));
+        }
+        generator.generateKeyPair();
+      }
+      Timeline.mark("key shares ready");
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      // the handshake makes its own and reports what is wrong
+    }
+  }
+
+  /** The groups of jdk.tls.namedGroups (null: the JDK's default) JSSE makes key shares of, XDH and ECDHE ones only. */
+  static java.util.List<String> shared(String namedGroups) {
+    if (namedGroups == null || namedGroups.isBlank()) {
+      return java.util.List.of("x25519", "secp256r1");
+    }
+    java.util.List<String> families = new java.util.ArrayList<>();
+    java.util.List<String> groups = new java.util.ArrayList<>();
+    for (String name : namedGroups.replace("\"", "").split(",")) {
+      String group = name.trim().toLowerCase(java.util.Locale.ROOT);
+      String family = group.equals("x25519") || group.equals("x448") ? "xdh"
+          : group.matches("secp(256|384|521)r1") ? "ecdhe" : group.startsWith("ffdhe") ? "ffdhe" : null;
+      if (family == null || families.contains(family)) {
+        continue;
+      }
+      families.add(family);
+      if (!family.equals("ffdhe")) {
+        groups.add(group);
+      }
+      if (families.size() == 2) {
+        break;
+      }
+    }
+    return groups;
   }
 }
