@@ -30,7 +30,7 @@ head -c 1024 /dev/urandom > "$work/file.bin"
 E=(bin/ejup check --jid "$EJUP_TEST_JID" --password-file "$EJUP_TEST_PASSWORD_FILE" --server "127.0.0.1:$EJUP_TEST_XMPP_PORT")
 ejup() { "${E[@]}" "$@"; }
 
-echo "ejup runs on: $(. bin/ejup-runtime.sh; ejup_java; echo "$java (Java $java_feature, $(ejup_cache_kind) cache)")"
+echo "ejup runs on: $(. bin/ejup-runtime.sh; ejup_java; echo "$java (Java $java_feature, $cache_kind cache)")"
 ejup >/dev/null || { echo "bench: the first check failed; see bin/ejup check's report" >&2; exit 2; }  # learns the start-up cache
 ejup --no-probes >/dev/null                                                                            # moves it into place
 echo "== 1 KiB upload, a cold process each time, $RUNS runs each, interleaved; $(load)"

@@ -64,7 +64,7 @@ public final class Ejup implements ToolProvider {
       return 0;
     }
     String first = args.isEmpty() ? "" : args.get(0);
-    if (first.equals("check") || first.equals("play")) {
+    if ((first.equals("check") || first.equals("play")) && !help) {
       dev.ejup.upload.tuning.Warmup.start();
     }
     // Only the command asked for is built: every command's annotations cost start-up time.
@@ -83,6 +83,7 @@ public final class Ejup implements ToolProvider {
         root.addCommand(entry.name(), entry.command().get());
       }
     }
+    dev.ejup.upload.tuning.Timeline.mark("commands built");
     if (args.isEmpty()) {
       io.out().print(usage(root, List.of()));
       return help ? 0 : USAGE;
@@ -107,6 +108,7 @@ public final class Ejup implements ToolProvider {
     } catch (ParameterException e) {
       throw dev.ejup.cli.Arguments.refusal(e, String.join(" ", commandPath(root, args)));
     }
+    dev.ejup.upload.tuning.Timeline.mark("parsed");
     List<String> path = new ArrayList<>();
     JCommander at = root;
     while (at.getParsedCommand() != null) {
@@ -168,6 +170,7 @@ public final class Ejup implements ToolProvider {
   private static final class Group {}
 
   public static void main(String[] args) {
+    dev.ejup.upload.tuning.Timeline.mark("main");
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     boolean debug = List.of(args).contains("--debug");
@@ -178,6 +181,8 @@ public final class Ejup implements ToolProvider {
     err.flush();
     dev.ejup.upload.tuning.SmackExit.quietReactor();
     dev.ejup.upload.tuning.StartUpCache.ranThrough(code);
+    dev.ejup.upload.tuning.Timeline.mark("halt");
+    dev.ejup.upload.tuning.Timeline.print(err);
     // halt, not exit: nothing left to clean up, and exit would wait on library threads
     Runtime.getRuntime().halt(code);
   }

@@ -77,16 +77,20 @@ final class CheckCommand implements Command {
       nodeUrls.add(dev.ejup.config.ConfigService.uploadEndpoint(new dev.ejup.config.LocalStore(), java.nio.file.Path.of(config)));
     }
     new UploadFlow(options(null), Progress.NONE, nodeUrls); // refuses a bad --node-url before the password is read
+    dev.ejup.upload.tuning.Timeline.mark("validated");
     CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
     Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
     UploadFlow flow = new UploadFlow(options, progress, nodeUrls);
     try (Interruption interruption = Interruption.install(io, report,
         () -> List.of(flow.soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)))) {
       Report result = report.judge(flow.run());
+      dev.ejup.upload.tuning.Timeline.mark("flow returned");
       if (io.debug() && flow.unexpected() != null) {
         flow.unexpected().printStackTrace(io.err());
       }
-      return interruption.emit(List.of(result));
+      int code = interruption.emit(List.of(result));
+      dev.ejup.upload.tuning.Timeline.mark("report written");
+      return code;
     }
   }
 

@@ -63,13 +63,15 @@ final class NagiosRenderer implements Renderer {
     }
   }
 
+  private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\s*\\R\\s*");
+
   /**
    * Free text as one line without '|': Nagios reads perfdata from the first '|' on the status
    * line and on every long-output line, so a '|' in a message would turn the rest into garbage
    * perfdata.
    */
   private static String text(String line) {
-    return line.replace('|', '\u00a6').replaceAll("\\s*\\R\\s*", " ");
+    return LINE_BREAK.matcher(line.replace('|', '\u00a6')).replaceAll(" ");
   }
 
   private static String summary(List<Report> reports) {

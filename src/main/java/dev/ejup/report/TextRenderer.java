@@ -43,7 +43,7 @@ final class TextRenderer implements Renderer {
     }
     for (Step step : report.steps()) {
       text.append("  ").append(label(step.status())).append(' ')
-          .append(String.format("%8ss", Seconds.of(step.duration()))).append("  ")
+          .append(padLeft(Seconds.of(step.duration()), 8)).append('s').append("  ")
           .append(pad(step.name(), width)).append("  ").append(step.detail()).append('\n');
       if (step.hasHint() && step.status() != Status.OK) {
         text.append("  ").append(" ".repeat(8 + 1 + 9 + 2)).append("hint: ").append(step.hint()).append('\n');
@@ -72,7 +72,7 @@ final class TextRenderer implements Renderer {
       Step culprit = report.firstWorst();
       String why = report.worst() == Status.OK || culprit == null ? "" : culprit.name() + ": " + culprit.detail();
       text.append("  ").append(label(report.worst())).append(' ')
-          .append(String.format("%8ss", Seconds.of(report.total()))).append("  ")
+          .append(padLeft(Seconds.of(report.total()), 8)).append('s').append("  ")
           .append(why.isEmpty() ? report.target() : pad(report.target(), width) + "  " + why).append('\n');
     }
   }
@@ -89,6 +89,11 @@ final class TextRenderer implements Renderer {
       case UNKNOWN -> "35";
     };
     return "\u001b[" + code + "m" + word + "\u001b[0m";
+  }
+
+  /** As String.format's %8s, without the Formatter: a cold run's report is the first thing to use it. */
+  private static String padLeft(String text, int width) {
+    return text.length() >= width ? text : " ".repeat(width - text.length()) + text;
   }
 
   private static String pad(String text, int width) {

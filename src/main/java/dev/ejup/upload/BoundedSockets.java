@@ -66,6 +66,13 @@ final class BoundedSockets extends UnconnectedSockets {
     }
 
     @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+      dev.ejup.upload.tuning.Timeline.mark("tcp connect");
+      super.connect(endpoint, timeout);
+      dev.ejup.upload.tuning.Timeline.mark("tcp connected");
+    }
+
+    @Override
     public synchronized InputStream getInputStream() throws IOException {
       if (underTls) {
         return super.getInputStream();

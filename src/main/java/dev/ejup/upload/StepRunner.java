@@ -133,6 +133,7 @@ final class StepRunner {
   }
 
   void record(Step step) {
+    dev.ejup.upload.tuning.Timeline.mark("step " + step.name());
     synchronized (steps) {
       steps.add(step);
     }

@@ -82,6 +82,7 @@ final class Tls {
       try {
         SSLContext tls = newContext();
         tls.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
+        dev.ejup.upload.tuning.Timeline.mark("tls context ready");
         return tls;
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalStateException("the JDK has no TLS context", e);
@@ -144,6 +145,7 @@ final class Tls {
       factory.init((KeyStore) null);
       for (var manager : factory.getTrustManagers()) {
         if (manager instanceof X509TrustManager x509) {
+          dev.ejup.upload.tuning.Timeline.mark("system trust read");
           return x509;
         }
       }

@@ -110,12 +110,14 @@ public final class UploadFlow {
 
   /** On the runner's worker: starts the HTTP client beside the XMPP login, then the steps. */
   private boolean script() throws Exception {
+    dev.ejup.upload.tuning.Timeline.mark("worker");
     Tls tls = new Tls(options.insecure());
     // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
     Thread warmer = new Thread(() -> {
       try {
         runner.fault("http-setup");
         warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
+        dev.ejup.upload.tuning.Timeline.mark("http client ready");
       } catch (Throwable e) {
         warm.completeExceptionally(e);
       }

@@ -13,8 +13,18 @@ import java.nio.file.Path;
 public final class StartUpCache {
   /** Set by bin/ejup on a learning run: the file to create when the run is worth learning from. */
   static final String PROPERTY = "ejup.learning.ok";
+  /** Set by scripts/start-up-cache on the training run that makes the base cache. */
+  static final String TRAINING = "ejup.training";
 
   private StartUpCache() {}
+
+  /**
+   * Whether this run's classes and profiles become a start-up cache (a learning or training run):
+   * then it is worth loading what later runs may need beyond what this one did.
+   */
+  public static boolean learning() {
+    return System.getProperty(PROPERTY) != null || System.getProperty(TRAINING) != null;
+  }
 
   /** Marks this run's cache worth keeping when the exit code is 0 (OK) or 1 (WARNING); else nothing. */
   public static void ranThrough(int exitCode) {
