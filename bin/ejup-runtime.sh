@@ -66,11 +66,11 @@ ejup_cache_flags() {
 
 # The flags of a short run: C1 only, serial GC, small stacks. A cache is made and used with these
 # (the GC and the class path must match, or the JVM silently skips the cache).
-# ArchiveRelocationMode=0 maps the cache at the address it was made for, as Java 17 does by
-# default; since JDK 20 the default maps it elsewhere and relocates every pointer in it, 15-25 ms
-# of each run's JVM start (-Xlog:startuptime's Genesis: 19-30 ms against 5-6 ms, 2 cores, load 5).
-# An address already taken still falls back to relocating.
-EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
+# JDK 20+ maps a start-up cache at a random address and relocates it (15-25 ms of JVM start on
+# JDK 25, measured with -Xlog:startuptime). -XX:ArchiveRelocationMode=0 would save that, but it is
+# a diagnostic option that gives up the cache's address randomisation: not worth it for a tool
+# that runs as root and parses what servers send.
+EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
 # JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata.
 # -Xlog covers unified logging only; DisplayVMOutputToStderr moves the VM's own prints too (JDK 25's
 # AOT cache assembly: "AOTCache creation is complete...", also in the child JVM, which inherits
