@@ -84,6 +84,13 @@ class UsageRefusalsTest {
           String err = refused(args.toArray(String[]::new));
           assertTrue(err.contains("--ssh-timeout '" + value + "' is not a positive number of seconds"), args + ": " + err);
         }
+        // past 24.8 days JSch's int milliseconds wrapped: 4294967.296 s became 0, "no timeout"
+        for (String value : List.of("86400.001", "2147484", "4294967.296", "1e300")) {
+          List<String> args = new ArrayList<>(command);
+          args.addAll(List.of("--ssh", ssh, "--ssh-timeout", value));
+          String err = refused(args.toArray(String[]::new));
+          assertTrue(err.contains("--ssh-timeout '" + value + "' is more than a day"), args + ": " + err);
+        }
       }
       try {
         server.accept().close();

@@ -40,6 +40,16 @@ class PlaybookLoaderTest {
     assertEquals(List.of(), errors("name: x\nsteps:\n  - wait: {server: \"127.0.0.1:1\", timeout: 0.5}\n"));
   }
 
+  /** 1e300 passed the loader and failed at run time as "long overflow", a bug in ejup's words. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1e300", "86401", "4294967.296"})
+  void aStepTimeoutOfMoreThanADayIsRefusedAtItsLine(String value) {
+    List<Diagnostic> found = PlaybookLoader.load("p.yml", "name: x\nsteps:\n  - wait: {server: \"127.0.0.1:1\", timeout: \"" + value + "\"}\n",
+        Set.of()).diagnostics();
+    assertEquals(1, found.size(), found.toString());
+    assertTrue(found.get(0).message().contains("timeout '" + value + "' is more than a day"), found.get(0).format());
+  }
+
   /** The same value through a variable: the step stops as UNKNOWN instead of waiting 0 s or taking the default. */
   @ParameterizedTest
   @ValueSource(strings = {"0", "-1", "soon", ""})
