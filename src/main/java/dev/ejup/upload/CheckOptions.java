@@ -26,6 +26,13 @@ public record CheckOptions(
     boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter,
     String origin) {
 
+  public CheckOptions {
+    // a browser serialises its origin's scheme and host in lower case (WHATWG URL), and servers
+    // compare Access-Control-Allow-Origin with it byte for byte: https://Chat.Example.org as typed,
+    // or a target filled into serve's origin, would be judged against what no browser sends
+    origin = origin == null ? null : origin.toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** A check as a desktop client does it, without a browser's origin. */
   public CheckOptions(String jid, String password, String server, String service, long size, String contentType,
       boolean insecure, boolean allowHttp, boolean directTls, boolean probes, Duration deadline, Duration stepTimeout, String stopAfter) {

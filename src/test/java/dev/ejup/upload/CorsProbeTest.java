@@ -1,5 +1,6 @@
 package dev.ejup.upload;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,5 +57,15 @@ class CorsProbeTest {
     assertNull(CorsProbe.unusable("http://127.0.0.1:6530"));
     assertNotNull(CorsProbe.unusable("https://chat.example.org/"));
     assertNotNull(CorsProbe.unusable("chat.example.org"));
+  }
+
+  /** Mixed case as typed, or from a target filled into serve's origin, is what a browser lower-cases. */
+  @Test
+  void anOriginIsJudgedAsTheBrowserSendsItInLowerCase() throws StepFailure {
+    CheckOptions options = new CheckOptions("hc@Example.org", "pw", null, null, 100, "text/plain", false, false, false, false,
+        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), null, "https://Chat.Example.org:5443");
+    assertEquals("https://chat.example.org:5443", options.origin());
+    String lower = "https://chat.example.org:5443";
+    assertTrue(CorsProbe.verdict(options.origin(), allowing(lower), allowing(lower), allowing(lower)).contains("may PUT and GET"));
   }
 }
