@@ -31,8 +31,12 @@ public record EjabberdVersion(int year, int month) implements Comparable<Ejabber
   static final EjabberdVersion APPEND_MODULE_CONFIG = new EjabberdVersion(26, 7);
 
   private static final Pattern VERSION = Pattern.compile("(?<![\\d.])(\\d{2})\\.(\\d{1,2})(?:\\.\\d+)?(?![\\d])");
-  /** What a user may write: YY.MM, YY.MM.P, or a package version (24.12-3~bpo12+1). */
-  private static final Pattern GIVEN = Pattern.compile("\\d{2}\\.\\d{1,2}(?:\\.\\d+)?(?:-[0-9A-Za-z.+~]+)?");
+  /**
+   * What a user may write: YY.MM, YY.MM.P, or a package version as packagers spell it: Debian's
+   * 24.12-3~bpo12+1 (with an epoch, 1:24.12-1; a repack, 24.12+dfsg-1), FreeBSD's and Homebrew's
+   * revision 24.12_1, RPM's 24.12-1.el9.
+   */
+  private static final Pattern GIVEN = Pattern.compile("(?:\\d+:)?\\d{2}\\.\\d{1,2}(?:\\.\\d+)?(?:[-_+][0-9A-Za-z.+~_-]+)?");
 
   /**
    * Reads "24.12", "26.07", or a package or status text that holds one ("24.12-3~bpo12+1",

@@ -106,7 +106,8 @@ class VersionRulesTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"23.01", "24.12", "25.10", "26.07", "26.7.1"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"23.01", "24.12", "25.10", "26.07", "26.7.1", "24.12-3~bpo12+1",
+      "1:24.12-1", "24.12+dfsg-1", "24.12_1", "24.12-1.el9"})
   void aKnownReleaseOrOneBetweenGetsNoNote(String version) {
     Ejup.Result r = Ejup.runCaptured(Map.of(), "config", "validate", "src/test/resources/config/base.yml", "--ejabberd-version", version);
     assertEquals(0, r.exitCode(), r.out() + r.err());
