@@ -262,8 +262,11 @@ final class LiveCapabilities implements Capabilities {
         throw new IllegalStateException("a prune's future is only ever completed with a value", e);
       }
       if (done != null) {
-        return Step.of("docroot-prune", done.status(), Duration.ZERO, "pruned once this run for every target of "
-            + (o.getOrDefault("ssh", "").isBlank() ? "" : o.get("ssh") + ":") + config(o) + ", by target " + first.target() + ": "
+        String docroot = (o.getOrDefault("ssh", "").isBlank() ? "" : o.get("ssh") + ":") + config(o);
+        // the shared prune's status is every sharer's: a failed one must not read as "pruned"
+        return Step.of("docroot-prune", done.status(), Duration.ZERO, (done.status() == Status.OK
+            ? "pruned once this run for every target of " : "the one prune this run for every target of ")
+            + docroot + " (by target " + first.target() + ")" + (done.status() == Status.OK ? ": " : " failed: ")
             + done.detail(), done.hint());
       }
     }

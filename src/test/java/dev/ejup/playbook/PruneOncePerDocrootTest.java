@@ -45,14 +45,18 @@ class PruneOncePerDocrootTest {
     assertEquals(List.of(), play.problems());
     List<Report> reports = play.run();
     List<Step> prunes = reports.stream().map(r -> r.steps().get(0)).toList();
-    String prefix = "pruned once this run for every target of " + shared + ", by target ";
-    List<Step> ran = prunes.subList(0, 3).stream().filter(s -> !s.detail().startsWith(prefix)).toList();
+    String shares = " this run for every target of " + shared + " (by target ";
+    List<Step> ran = prunes.subList(0, 3).stream().filter(s -> !s.detail().contains(shares)).toList();
     assertEquals(1, ran.size(), "one of the three targets of the shared config prunes it: " + prunes);
     for (Step s : prunes.subList(0, 3)) {
       assertEquals(ran.get(0).status(), s.status(), s.toString());
       assertTrue(s == ran.get(0) || s.detail().endsWith(": " + ran.get(0).detail()), "carries the pruning target's result: " + s);
     }
-    assertFalse(prunes.get(3).detail().startsWith("pruned once"), "another config's docroot is pruned on its own: " + prunes.get(3));
+    assertFalse(prunes.get(3).detail().contains(" this run for every target of "), "another config's docroot is pruned on its own: " + prunes.get(3));
+    for (Step s : prunes.subList(0, 3)) {
+      // a failed shared prune is not worded as done
+      assertEquals(s.status() == dev.ejup.model.Status.OK || s == ran.get(0), s == ran.get(0) || s.detail().startsWith("pruned once"), s.toString());
+    }
     assertEquals(ran.get(0).status(), prunes.get(3).status(), prunes.toString());
     if (ran.get(0).detail().contains("removed 1 file(s)")) {
       // where the machine lets docroot prune run at all (it asks who ejabberd runs as)
