@@ -158,7 +158,8 @@ final class CrossChecks {
     Listener l = serving.get(0);
     out.add(ConfigTree.at(site.file(), at, Rule.UPLOAD_LOOPBACK_LISTENER,
         which + "_url " + url.raw() + " names " + url.host() + ", but the listener on port " + url.port() + " (" + l.file() + ":"
-            + Nodes.line(l.node()) + ") listens on " + l.ip() + " only: clients on other machines cannot connect to it",
+            + Nodes.line(l.node()) + ") listens on " + String.join(" and ", serving.stream().map(Listener::ip).distinct().toList())
+            + " only: clients on other machines cannot connect to it",
         "let the listener take connections from outside (ip: \"::\", or this machine's public address), or put a reverse proxy on another"
             + " port in front and write that port in " + which + "_url; if a proxy on another address already forwards port "
             + url.port() + ", silence this with --ignore " + Rule.UPLOAD_LOOPBACK_LISTENER.id()));

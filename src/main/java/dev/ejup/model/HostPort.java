@@ -81,6 +81,11 @@ public record HostPort(String host, Integer port) {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  /** Loopback names distributions write into /etc/hosts. */
+  private static final java.util.Set<String> LOOPBACK_NAMES =
+      java.util.Set.of("localhost.localdomain", "localhost4", "localhost4.localdomain4", "localhost6", "localhost6.localdomain6",
+          "ip6-localhost", "ip6-loopback");
+
   /**
    * Whether host names this machine only: localhost and every name under .localhost (RFC 6761
    * section 6.3), 127.0.0.0/8, ::1 and IPv4-mapped 127.x. Literals only: never asks a resolver,
@@ -96,7 +101,8 @@ public record HostPort(String host, Integer port) {
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);
     }
-    if (h.equals("localhost") || h.endsWith(".localhost")) {
+    // a URL naming RHEL's localhost.localdomain or Debian's ip6-localhost was written for this machine
+    if (h.equals("localhost") || h.endsWith(".localhost") || LOOPBACK_NAMES.contains(h)) {
       return true;
     }
     if (h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {

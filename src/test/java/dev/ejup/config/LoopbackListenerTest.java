@@ -71,6 +71,8 @@ class LoopbackListenerTest {
       "127.0.0.1; put_url: https://upload.localhost:5443/upload; localhost",
       "127.0.0.1; put_url: https://127.0.0.1:5443/upload; localhost",
       "::1; put_url: https://[::1]:5443/upload; localhost",
+      "127.0.0.1; put_url: https://localhost.localdomain:5443/upload; localhost",
+      "::1; put_url: https://ip6-localhost:5443/upload; localhost",
       // a reverse proxy on 443 forwards to the loopback listener: binding loopback is right
       "127.0.0.1; put_url: https://xmpp.example.org/upload; localhost",
       "127.0.0.1; put_url: https://@HOST@/upload; example.org"})
