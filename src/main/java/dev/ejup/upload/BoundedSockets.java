@@ -1,5 +1,6 @@
 package dev.ejup.upload;
 
+import dev.ejup.upload.tuning.KeyShares;
 import dev.ejup.upload.tuning.NoDelaySockets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +53,11 @@ final class BoundedSockets extends UnconnectedSockets {
    */
   static SSLContext tlsContext(SSLContext tls) {
     return new SSLContext(new LayeringSpi(tls), tls.getProvider(), tls.getProtocol()) {};
+  }
+
+  /** TLS sockets of tls layered with one key share ({@link KeyShares}), for OkHttp. */
+  static SSLSocketFactory oneShare(SSLSocketFactory tls) {
+    return new Layering(tls);
   }
 
   /** TCP with TCP_NODELAY (see {@link NoDelaySockets}), bounded until TLS takes over its bytes. */
@@ -127,7 +133,10 @@ final class BoundedSockets extends UnconnectedSockets {
     }
   }
 
-  /** Layers TLS on a socket (STARTTLS) and bounds what is read above it; other sockets as they are. */
+  /**
+   * Layers TLS, with one key share ({@link KeyShares}), on a socket: on Smack's plain socket
+   * (STARTTLS) bounding what is read above it, on any other (OkHttp's) as it is.
+   */
   private static final class Layering extends SSLSocketFactory {
     private final SSLSocketFactory tls;
 
@@ -138,10 +147,11 @@ final class BoundedSockets extends UnconnectedSockets {
     @Override
     public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
       if (!(plain instanceof Plain bounded)) {
-        return tls.createSocket(plain, host, port, autoClose);
+        return KeyShares.limit((SSLSocket) tls.createSocket(plain, host, port, autoClose), host);
       }
-      bounded.underTls = true; // from here on its bytes are ciphertext, counted above TLS instead
-      return new Bounded((SSLSocket) tls.createSocket(plain, host, port, autoClose), bounded.tripped);
+      // before the TLS socket takes the plain one's streams: from here on its bytes are ciphertext, counted above TLS instead
+      bounded.underTls = true;
+      return new Bounded(KeyShares.limit((SSLSocket) tls.createSocket(plain, host, port, autoClose), host), bounded.tripped);
     }
 
     @Override

@@ -68,6 +68,7 @@ final class DirectTlsSockets extends UnconnectedSockets {
       SSLParameters parameters = layered.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(domain)));
       parameters.setApplicationProtocols(new String[] {"xmpp-client"});
+      dev.ejup.upload.tuning.KeyShares.limit(parameters, domain);
       layered.setSSLParameters(parameters);
       int before = tcp.getSoTimeout();
       tcp.setSoTimeout(handshakeTimeoutMillis);

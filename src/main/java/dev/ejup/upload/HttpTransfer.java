@@ -1,5 +1,6 @@
 package dev.ejup.upload;
 
+import dev.ejup.upload.tuning.KeyShares;
 import dev.ejup.upload.tuning.LocalhostDns;
 import dev.ejup.upload.tuning.NoDelaySockets;
 import dev.ejup.model.Cause;
@@ -56,7 +57,7 @@ final class HttpTransfer {
     this.client = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySockets())
         .dns(LocalhostDns.INSTANCE)
-        .sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager)
+        .sslSocketFactory(BoundedSockets.oneShare(tls.context().getSocketFactory()), tls.trustManager)
         .hostnameVerifier(tls.hostnameVerifier)
         .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -71,6 +72,20 @@ final class HttpTransfer {
             if (fresh != null) {
               fresh.connected = true;
             }
+          }
+        })
+        // a host that refuses the one key share is asked again with JSSE's own groups (KeyShares)
+        .addInterceptor(chain -> {
+          String host = chain.request().url().host();
+          boolean limited = KeyShares.limits(host);
+          try {
+            return chain.proceed(chain.request());
+          } catch (IOException e) {
+            if (!limited || !KeyShares.refused(e)) {
+              throw e;
+            }
+            KeyShares.widen(host);
+            return chain.proceed(chain.request());
           }
         })
         // say who is knocking in the server's access log

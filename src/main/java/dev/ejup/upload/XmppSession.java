@@ -2,6 +2,7 @@ package dev.ejup.upload;
 
 import dev.ejup.model.Cause;
 import dev.ejup.model.HostPort;
+import dev.ejup.upload.tuning.KeyShares;
 import dev.ejup.upload.tuning.SmackSetup;
 import java.io.IOException;
 import java.time.Duration;
@@ -46,7 +47,9 @@ final class XmppSession implements AutoCloseable {
   static final int PORT_STARTTLS = 5222;
   static final int PORT_DIRECT_TLS = 5223;
 
-  private final XMPPTCPConnection connection;
+  private final XMPPTCPConnectionConfiguration configuration;
+  /** Made anew when a server refused the first handshake's key share (see {@link #connectOnce}). */
+  private volatile XMPPTCPConnection connection;
   private final CheckOptions options;
   private final DirectTlsSockets directTls;
   private final HostPort endpoint;
@@ -102,12 +105,18 @@ final class XmppSession implements AutoCloseable {
       if (endpoint != null) {
         config.setHost(endpoint.host()).setPort(endpoint.port());
       }
-      this.connection = new XMPPTCPConnection(config.build());
-      this.connection.setReplyTimeout(options.stepTimeout().toMillis());
+      this.configuration = config.build();
+      this.connection = newConnection();
     } catch (XmppStringprepException e) {
       throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + Cause.words(e),
           "write it as user@domain");
     }
+  }
+
+  private XMPPTCPConnection newConnection() {
+    XMPPTCPConnection made = new XMPPTCPConnection(configuration);
+    made.setReplyTimeout(options.stepTimeout().toMillis());
+    return made;
   }
 
   String where() {
@@ -117,7 +126,7 @@ final class XmppSession implements AutoCloseable {
   /** TCP, stream, STARTTLS or direct TLS, and the certificate check. */
   String connect() throws StepFailure, InterruptedException {
     try {
-      connection.connect();
+      connectOnce();
     } catch (SmackException.EndpointConnectionException e) {
       throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, where());
     } catch (SmackException | IOException | XMPPException e) {
@@ -127,6 +136,28 @@ final class XmppSession implements AutoCloseable {
       return where() + " direct TLS (" + directTls.protocol() + ")";
     }
     return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS");
+  }
+
+  /**
+   * Smack's connect, made again with JSSE's own TLS groups when the server refused the handshake
+   * with one key share ({@link KeyShares}): Smack and the direct TLS socket name the XMPP domain
+   * to TLS, so the domain is the host whose groups are widened.
+   */
+  private void connectOnce() throws SmackException, IOException, XMPPException, InterruptedException {
+    boolean limited = KeyShares.limits(options.domain());
+    try {
+      connection.connect();
+    } catch (SmackException | IOException | XMPPException e) {
+      Throwable cause = e instanceof SmackException.EndpointConnectionException endpoints ? firstCause(endpoints) : e;
+      if (!limited || !KeyShares.refused(cause) || tripped.get() != null) {
+        throw e;
+      }
+      KeyShares.widen(options.domain());
+      // a new connection: the failed one's reader may still be shutting down what it had
+      connection.instantShutdown();
+      connection = newConnection();
+      connection.connect();
+    }
   }
 
   /** Smack wraps every endpoint's failure; the first real one says what went wrong. */

@@ -11,7 +11,6 @@ import dev.ejup.testing.LocalEjabberd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +40,7 @@ class BigUploadJitIT {
 
   @Test
   void aBigCheckCompilesOnlyCryptoWithC2OnEveryJdk() throws Exception {
-    List<Path> jdks = jdks();
+    List<Path> jdks = List.copyOf(dev.ejup.testing.Jdks.all().keySet());
     assertFalse(jdks.isEmpty(), "no JDK under /usr/lib/jvm");
     LocalEjabberd server = LocalEjabberd.up("i14bigjit");
     try {
@@ -76,23 +74,5 @@ class BigUploadJitIT {
     } finally {
       server.down();
     }
-  }
-
-  /** Every JDK 17 or newer under /usr/lib/jvm (Debian's alias links skipped), as the launcher finds them. */
-  private static List<Path> jdks() throws IOException {
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(Path.of("/usr/lib/jvm"))) {
-      for (Path dir : dirs.sorted().toList()) {
-        Path release = dir.resolve("release");
-        if (Files.isSymbolicLink(dir) || !Files.isExecutable(dir.resolve("bin/java")) || !Files.isReadable(release)) {
-          continue;
-        }
-        Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-        if (version.find() && Integer.parseInt(version.group(1)) >= 17) {
-          found.add(dir);
-        }
-      }
-    }
-    return found;
   }
 }

@@ -56,12 +56,12 @@ public final class Warmup {
   /**
    * One key pair of each group JSSE will send a share of: as its ClientHello does, the first group
    * of each of the first two families (XDH, ECDHE, FFDHE) in jdk.tls.namedGroups, or x25519 and
-   * P-256 by default. With EJUP_JAVA_OPTS=-Djdk.tls.namedGroups=x25519,x448 (one share, see the
-   * README) no P-256 pair is made at all.
+   * P-256 by default. Where {@link KeyShares} offers one share (JDK 20+), x25519's only.
    */
   private static void keyShares() {
     try {
-      for (String group : shared(System.getProperty("jdk.tls.namedGroups"))) {
+      // what KeyShares offers, where it offers it; else jdk.tls.namedGroups or JSSE's default
+      for (String group : shared(KeyShares.active() ? String.join(",", KeyShares.ONE_SHARE) : System.getProperty("jdk.tls.namedGroups"))) {
         KeyPairGenerator generator;
         if (group.startsWith("x")) {
           generator = KeyPairGenerator.getInstance(group);
