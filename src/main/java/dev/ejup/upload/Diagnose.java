@@ -66,6 +66,25 @@ final class Diagnose {
     return StepFailure.crit(where + ": " + message, "run again with --debug for details");
   }
 
+  /** Whether the peer sent a TLS alert: it spoke TLS, whatever it refused. */
+  private static boolean alerted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException && String.valueOf(t.getMessage()).startsWith("Received fatal alert")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Throwable firstOf(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return t;
+      }
+    }
+    return e;
+  }
+
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
@@ -85,6 +104,13 @@ final class Diagnose {
       return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
     }
     String message = failure.getMessage();
+    // the port is right when TLS itself began: after STARTTLS's <proceed/>, or a TLS alert on a direct TLS port
+    if (causedBy(e, SSLHandshakeException.class) && (!directTls || alerted(e))) {
+      return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
+          + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")",
+          "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
+              + " or OpenSSL's own configuration)");
+    }
     if (directTls) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         // JSSE throws a plain SSLException for a peer that answers without TLS; only its words tell that case apart

@@ -159,6 +159,31 @@ public final class LocalEjabberd {
         "--cluster", other.name), 180).requireOk("scripts/local-ejabberd join");
   }
 
+  /**
+   * Stops the node and starts it again with the given OpenSSL configuration (OPENSSL_CONF: read by
+   * OpenSSL when ejabberd's TLS starts, e.g. to allow only some groups or cipher suites), a file
+   * the ejabberd user can read; returns when it has started.
+   */
+  public void restartWithOpenSsl(Path conf) {
+    String ctl = get("CTL");
+    Shell.run(List.of(ctl, "stop"), 120);
+    Shell.run(List.of(ctl, "stopped"), 120);
+    Shell.run(List.of("env", "OPENSSL_CONF=" + conf, ctl, "start"), 120).requireOk("ejabberd start with " + conf);
+    Shell.run(List.of(ctl, "started"), 120).requireOk("ejabberd started with " + conf);
+  }
+
+  /** An OpenSSL configuration beside the instance's ejabberd.yml whose system defaults are the given lines (e.g. "Groups = P-384"). */
+  public Path openSslConf(String name, String... defaults) {
+    try {
+      Path conf = Files.writeString(config().resolveSibling(name), "openssl_conf = openssl_init\n[openssl_init]\nssl_conf = ssl_sect\n"
+          + "[ssl_sect]\nsystem_default = system_default_sect\n[system_default_sect]\n" + String.join("\n", defaults) + "\n");
+      Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      return conf;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Puts the config the script wrote back and reloads it (a test may have changed it). */
   public void reset() {
     script("reset");

@@ -39,19 +39,13 @@ class KeySharesIT {
     work = Files.createTempDirectory("ejup-keyshares");
     server = LocalEjabberd.up("keyshares");
     // OpenSSL reads its configuration when ejabberd's TLS starts: P-384 only, on every listener
-    Path conf = Files.writeString(server.config().resolveSibling("openssl-p384.cnf"), "openssl_conf = openssl_init\n[openssl_init]\nssl_conf = ssl_sect\n"
-        + "[ssl_sect]\nsystem_default = system_default_sect\n[system_default_sect]\nGroups = P-384\n");
-    Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path conf = server.openSslConf("openssl-p384.cnf", "Groups = P-384");
     // the PUT and GET on another host name than the XMPP domain (the certificate names 127.0.0.1 too),
     // so the HTTP connection meets the refusal on its own
     String config = Files.readString(server.config()).replace("put_url: https://@HOST@:", "put_url: https://127.0.0.1:");
     assertTrue(config.contains("put_url: https://127.0.0.1:"), config);
     server.write(config);
-    String ctl = server.get("CTL");
-    LocalEjabberd.Shell.run(List.of(ctl, "stop"), 120);
-    LocalEjabberd.Shell.run(List.of(ctl, "stopped"), 120);
-    LocalEjabberd.Shell.run(List.of("env", "OPENSSL_CONF=" + conf, ctl, "start"), 120).requireOk("ejabberd start with " + conf);
-    LocalEjabberd.Shell.run(List.of(ctl, "started"), 120).requireOk("ejabberd started");
+    server.restartWithOpenSsl(conf);
   }
 
   @AfterAll
