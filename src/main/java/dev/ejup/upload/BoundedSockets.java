@@ -31,7 +31,8 @@ import javax.net.ssl.TrustManager;
  * The sockets of an XMPP connection with STARTTLS, each reading through {@link BoundedXmlStream}:
  * the plain socket until TLS starts, then the TLS socket that Smack layers on it (Smack makes that
  * one with the {@link SSLContext} of its configuration, hence {@link #tlsContext}). The bound is on
- * the XML, so it must sit above TLS: counted below it, it would count ciphertext.
+ * the XML, so it must sit above TLS: counted below it, it would count ciphertext. The same layering
+ * gives OkHttp's TLS sockets their one key share ({@link #oneShare}).
  */
 final class BoundedSockets extends UnconnectedSockets {
   private final AtomicReference<BoundedXmlStream.Exceeded> tripped;

@@ -47,11 +47,15 @@ final class XmppSession implements AutoCloseable {
   static final int PORT_STARTTLS = 5222;
   static final int PORT_DIRECT_TLS = 5223;
 
-  private final XMPPTCPConnectionConfiguration configuration;
+  /** Smack's configuration, kept to make the connection again with a shorter timeout (see {@link #connectOnce}). */
+  private final XMPPTCPConnectionConfiguration.Builder configuration;
   /** Made anew when a server refused the first handshake's key share (see {@link #connectOnce}). */
   private volatile XMPPTCPConnection connection;
   private final CheckOptions options;
-  private final DirectTlsSockets directTls;
+  private final Tls tls;
+  private volatile DirectTlsSockets directTls;
+  /** Why the first handshake, with one key share, was refused, when it was and the second got through; else null. */
+  private volatile String firstRefused;
   private final HostPort endpoint;
   /** What the server sent over the bound of the stream, once it has ({@link BoundedXmlStream}). */
   private final AtomicReference<BoundedXmlStream.Exceeded> tripped = new AtomicReference<>();
@@ -78,6 +82,7 @@ final class XmppSession implements AutoCloseable {
 
   XmppSession(CheckOptions options, Tls tls) throws StepFailure {
     this.options = options;
+    this.tls = tls;
     try {
       XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
           .setXmppDomain(options.domain())
@@ -91,12 +96,10 @@ final class XmppSession implements AutoCloseable {
           .setSendPresence(false)
           .setCompressionEnabled(false);
       if (options.directTls()) {
-        // the socket is TLS before the stream starts; Smack must not look for STARTTLS on it
-        directTls = new DirectTlsSockets(tls, options.domain(), (int) options.stepTimeout().toMillis(), tripped);
+        // the socket is TLS before the stream starts (DirectTlsSockets, per connection); Smack must not look for STARTTLS on it
         endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_DIRECT_TLS) : DirectTlsEndpoint.lookup(options.domain());
-        config.setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).setSocketFactory(directTls);
+        config.setSecurityMode(ConnectionConfiguration.SecurityMode.disabled);
       } else {
-        directTls = null;
         endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_STARTTLS) : null;
         // what the server sends is bounded before and after STARTTLS (BoundedXmlStream)
         config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(new BoundedSockets(tripped))
@@ -105,17 +108,23 @@ final class XmppSession implements AutoCloseable {
       if (endpoint != null) {
         config.setHost(endpoint.host()).setPort(endpoint.port());
       }
-      this.configuration = config.build();
-      this.connection = newConnection();
+      this.configuration = config;
+      this.connection = newConnection((int) options.stepTimeout().toMillis());
     } catch (XmppStringprepException e) {
       throw new StepFailure(dev.ejup.model.Status.UNKNOWN, "'" + options.jid() + "' is not a valid JID: " + Cause.words(e),
           "write it as user@domain");
     }
   }
 
-  private XMPPTCPConnection newConnection() {
-    XMPPTCPConnection made = new XMPPTCPConnection(configuration);
-    made.setReplyTimeout(options.stepTimeout().toMillis());
+  /** A connection whose connect (TCP, stream, TLS) is bounded by timeoutMillis. */
+  private XMPPTCPConnection newConnection(int timeoutMillis) {
+    configuration.setConnectTimeout(timeoutMillis);
+    if (options.directTls()) {
+      directTls = new DirectTlsSockets(tls, options.domain(), timeoutMillis, tripped);
+      configuration.setSocketFactory(directTls);
+    }
+    XMPPTCPConnection made = new XMPPTCPConnection(configuration.build());
+    made.setReplyTimeout(timeoutMillis);
     return made;
   }
 
@@ -132,32 +141,55 @@ final class XmppSession implements AutoCloseable {
     } catch (SmackException | IOException | XMPPException e) {
       throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where()));
     }
+    String again = firstRefused == null ? ""
+        : " (made again with Java's default TLS groups: the first handshake, offering x25519 and x448 only, was refused: " + firstRefused + ")";
     if (directTls != null) {
-      return where() + " direct TLS (" + directTls.protocol() + ")";
+      return where() + " direct TLS (" + directTls.protocol() + ")" + again;
     }
-    return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS");
+    return where() + " " + (connection.isSecureConnection() ? "STARTTLS" : "without TLS") + again;
   }
 
   /**
    * Smack's connect, made again with JSSE's own TLS groups when the server refused the handshake
-   * with one key share ({@link KeyShares}): Smack and the direct TLS socket name the XMPP domain
-   * to TLS, so the domain is the host whose groups are widened.
+   * with one key share ({@link KeyShares}), within what is left of the step's timeout. Smack names
+   * the XMPP domain to TLS as its JID form has it, the direct TLS socket as given: KeyShares keys
+   * both alike. A refusal on any of the addresses Smack tried counts (direct TLS moves on to the
+   * next address after a failed handshake). The second connection is reported, with the first's
+   * refusal in the step's detail: a refusal that was not about the groups (a broken node behind a
+   * load balancer) is then in the report instead of hidden by the second connection's success.
    */
   private void connectOnce() throws SmackException, IOException, XMPPException, InterruptedException {
+    long start = System.nanoTime();
     boolean limited = KeyShares.limits(options.domain());
     try {
       connection.connect();
     } catch (SmackException | IOException | XMPPException e) {
-      Throwable cause = e instanceof SmackException.EndpointConnectionException endpoints ? firstCause(endpoints) : e;
-      if (!limited || !KeyShares.refused(cause) || tripped.get() != null) {
+      Throwable refusal = refusal(e);
+      long left = options.stepTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000;
+      if (!limited || refusal == null || tripped.get() != null || left < 1) {
         throw e;
       }
       KeyShares.widen(options.domain());
       // a new connection: the failed one's reader may still be shutting down what it had
       connection.instantShutdown();
-      connection = newConnection();
+      connection = newConnection((int) Math.min(left, Integer.MAX_VALUE));
       connection.connect();
+      connection.setReplyTimeout(options.stepTimeout().toMillis());
+      firstRefused = Cause.words(refusal);
     }
+  }
+
+  /** The handshake refusal that may be the one key share's, among the failures of every address Smack tried; null when none is. */
+  private static Throwable refusal(Exception e) {
+    if (e instanceof SmackException.EndpointConnectionException endpoints && endpoints.getConnectionExceptions() != null) {
+      for (var failure : endpoints.getConnectionExceptions()) {
+        if (failure.getException() != null && KeyShares.refused(failure.getException())) {
+          return failure.getException();
+        }
+      }
+      return null;
+    }
+    return KeyShares.refused(e) ? e : null;
   }
 
   /** Smack wraps every endpoint's failure; the first real one says what went wrong. */

@@ -31,6 +31,10 @@ import javax.net.ssl.SSLSocket;
  * <p>Only where the JDK can set groups per connection (SSLParameters.setNamedGroups, JDK 20 and
  * newer); on 17 the handshake is JSSE's. Nothing is changed when jdk.tls.namedGroups is set: the
  * groups are then the user's choice.
+ *
+ * <p>What is kept: the hosts that refused, for the life of the process (in {@code ejup serve}, a
+ * host that once refused, even for another reason, is offered JSSE's groups from then on: a key
+ * pair dearer per handshake, the same verdict).
  */
 public final class KeyShares {
   private KeyShares() {}
@@ -38,7 +42,7 @@ public final class KeyShares {
   /** The groups offered while a host has not refused them; JSSE makes a share of the first only. */
   static final String[] ONE_SHARE = {"x25519", "x448"};
 
-  /** SSLParameters.setNamedGroups(String[]), or null where the JDK has none (JDK 17, 19). */
+  /** SSLParameters.setNamedGroups(String[]), or null where the JDK has none (17 to 19) or jdk.tls.namedGroups is set. */
   private static final MethodHandle SET_NAMED_GROUPS = setNamedGroups();
 
   /** Hosts (lower case) that refused a handshake with one share: JSSE's own groups from then on. */
@@ -63,12 +67,18 @@ public final class KeyShares {
 
   /** Whether a handshake with host now offers one share; ask before connecting, to know whether a failure may be worth a retry. */
   public static boolean limits(String host) {
-    return active() && host != null && !WIDENED.contains(host.toLowerCase(Locale.ROOT));
+    return active() && host != null && !WIDENED.contains(key(host));
   }
 
   /** From now on, JSSE's own groups for host, in this process. */
   public static void widen(String host) {
-    WIDENED.add(host.toLowerCase(Locale.ROOT));
+    WIDENED.add(key(host));
+  }
+
+  /** A host as TLS names it, whoever spells it: any case, with or without the root's trailing dot (a JID's domain loses it). */
+  private static String key(String host) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
   }
 
   /**
@@ -76,7 +86,9 @@ public final class KeyShares {
    * failure that is not ejup's own verdict on a certificate (those are judged the same with any
    * group). Any other handshake failure is taken as one, since which alert a server sends when
    * no group is common is its own choice (handshake_failure, insufficient_security,
-   * illegal_parameter); a server that fails for another reason fails the retry the same way.
+   * illegal_parameter). The connection made again shows whether the server takes JSSE's groups;
+   * callers report the first refusal beside it, since a refusal for another reason (a broken node
+   * behind a load balancer) may be followed by a success on another node.
    */
   public static boolean refused(Throwable failure) {
     boolean handshake = false;

@@ -86,6 +86,10 @@ class KeySharesIT {
         report.get("reports").get(0).get("steps").forEach(step -> steps.add(step.get("name").asText() + "=" + step.get("status").asText()));
         assertTrue(steps.containsAll(List.of("connect=OK", "put=OK", "get=OK")), jdk + ": " + steps);
         assertTrue(r.out().contains("https://127.0.0.1:" + server.get("HTTPS_PORT") + "/upload/"), "the PUT went to 127.0.0.1: " + r.out());
+        // the refused first handshake is in the report, beside the connection that got through
+        String connect = report.get("reports").get(0).get("steps").get(0).get("detail").asText();
+        assertEquals(jdk.getValue() >= 20, connect.contains("made again with Java's default TLS groups: the first handshake, offering x25519"
+            + " and x448 only, was refused"), jdk + ": " + connect);
       }
     }
   }
