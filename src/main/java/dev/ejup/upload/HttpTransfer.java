@@ -45,7 +45,10 @@ final class HttpTransfer {
   /** Enough of an error page to see who wrote it; never more, whatever the server sends. */
   static final int ERROR_BODY = 1024;
 
-  /** The Origin header a browser page on that origin sends (--origin), or null for none. */
+  /** What refused a first handshake with one key share, when a connection made again got through (shared by {@link #withHost}). */
+  private final java.util.concurrent.atomic.AtomicReference<String> firstRefused;
+
+    /** The Origin header a browser page on that origin sends (--origin), or null for none. */
   private volatile String origin;
 
   /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
@@ -54,6 +57,7 @@ final class HttpTransfer {
   }
 
   HttpTransfer(Tls tls, Duration stepTimeout) {
+    this.firstRefused = new java.util.concurrent.atomic.AtomicReference<>();
     this.client = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySockets())
         .dns(LocalhostDns.INSTANCE)
@@ -85,7 +89,9 @@ final class HttpTransfer {
               throw e;
             }
             KeyShares.widen(host);
-            return chain.proceed(chain.request());
+            Response again = chain.proceed(chain.request());
+            firstRefused.compareAndSet(null, host + " refused the first handshake, offering x25519 and x448 only: " + Cause.words(e));
+            return again;
           }
         })
         // say who is knocking in the server's access log
@@ -94,8 +100,15 @@ final class HttpTransfer {
         .build();
   }
 
-  private HttpTransfer(OkHttpClient client) {
+  private HttpTransfer(OkHttpClient client, java.util.concurrent.atomic.AtomicReference<String> firstRefused) {
     this.client = client;
+    this.firstRefused = firstRefused;
+  }
+
+  /** For a step's detail: that a connection was made again with Java's default TLS groups, and why; "" when none was. */
+  String madeAgain() {
+    String refused = firstRefused.get();
+    return refused == null ? "" : " (made again with Java's default TLS groups: " + refused + ")";
   }
 
   /**
@@ -105,7 +118,7 @@ final class HttpTransfer {
    */
   HttpTransfer withHost(String host) {
     return new HttpTransfer(client.newBuilder()
-        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("Host", host).build())).build());
+        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("Host", host).build())).build(), firstRefused);
   }
 
   /** A client with OkHttp's classes loaded, made off the critical path. */

@@ -211,7 +211,7 @@ public final class UploadFlow {
     external = TokenProbes.tokenParameter(slot.putUrl()) != null;
     HttpTransfer.Outcome put = runner.stage("put", () -> requirePut(TokenProbes.requireSigned(external, status("put", http.put(slot.putUrl().toString(),
         slot.headers(), file, options.contentType(), progress))), slot.putUrl().toString(), service.maxFileSize(), file.size, xmpp, service),
-        o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes");
+        o -> "HTTP " + o.status() + " " + o.message() + ", " + o.bytes() + " bytes" + http.madeAgain());
     expiryMetric(tls, 1, "http_cert_expiry_timestamp_seconds");
     if (put == null) {
       return false;

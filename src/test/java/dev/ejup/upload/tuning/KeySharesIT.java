@@ -90,6 +90,10 @@ class KeySharesIT {
         String connect = report.get("reports").get(0).get("steps").get(0).get("detail").asText();
         assertEquals(jdk.getValue() >= 20, connect.contains("made again with Java's default TLS groups: the first handshake, offering x25519"
             + " and x448 only, was refused"), jdk + ": " + connect);
+        String put = report.get("reports").get(0).get("steps").findValues("detail").stream().map(JsonNode::asText)
+            .filter(d -> d.startsWith("HTTP 201")).findFirst().orElseThrow();
+        assertEquals(jdk.getValue() >= 20, put.contains("(made again with Java's default TLS groups: 127.0.0.1 refused the first handshake,"
+            + " offering x25519 and x448 only: "), jdk + ": " + put);
       }
     }
   }
