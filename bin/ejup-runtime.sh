@@ -84,7 +84,9 @@ ejup_cache_proven() {
   local mode log shared
   if [ "$cache_kind" = aot ]; then mode=-XX:AOTMode=on; else mode=-Xshare:on; fi
   log=$(mktemp) || return 1
-  if ! "$java" "${EJUP_FAST_FLAGS[@]}" "$mode" "$cache_use$1" -Xlog:disable -Xlog:class+load=info:file="$log" \
+  # filecount=0: with rotation on (the default), the JVM first renames the existing (mktemp's empty)
+  # file to $log.0, which no one would remove
+  if ! "$java" "${EJUP_FAST_FLAGS[@]}" "$mode" "$cache_use$1" -Xlog:disable -Xlog:class+load=info:file="$log"::filecount=0 \
       -jar "$2" --version >/dev/null 2>&1; then
     rm -f "$log"; return 1
   fi

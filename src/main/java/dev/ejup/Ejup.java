@@ -197,6 +197,13 @@ public final class Ejup implements ToolProvider {
 
   /** Runs ejup in-process and captures both streams: the test suites' way in. */
   public static Result runCaptured(Map<String, String> env, String... args) {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && !env.containsKey("XDG_RUNTIME_DIR")) {
+      // a test that gives no runtime directory gets the suite's (scripts/test makes one per run),
+      // so the playbooks' locks do not pile up in /tmp/ejup-UID
+      env = new java.util.HashMap<>(env);
+      env.put("XDG_RUNTIME_DIR", runtime);
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = new Ejup().run(new PrintWriter(out), new PrintWriter(err), env, false, args);

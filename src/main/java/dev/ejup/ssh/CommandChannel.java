@@ -22,7 +22,10 @@ final class CommandChannel implements AutoCloseable {
   static final String READY = "EJUP-COMMANDS-1";
   private static final String LOOP = String.join("\n",
       "d=$(mktemp -d) || exit 1",
-      "trap 'rm -rf \"$d\"' EXIT HUP INT TERM",
+      // a signal ends the loop through EXIT, so the directory goes too; PIPE too: when ejup gave
+      // up on a command and closed the channel, the answer's printf would kill sh without a trap
+      "trap 'rm -rf \"$d\"' EXIT",
+      "trap 'exit 1' HUP INT TERM PIPE",
       "echo " + READY,
       "while IFS= read -r l; do",
       "  printf '%b' \"$l\" > \"$d/c\" || exit 1",

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `ejup config validate|apply --ssh`: the file on the server, a real ejabberd reloading it. */
 class ConfigOverSshIT {
@@ -61,8 +62,8 @@ class ConfigOverSshIT {
   }
 
   @Test
-  void theRemoteFileIsReadByteForByteSoBadBytesAreNamed() throws IOException {
-    Path latin1 = Files.createTempFile("latin1", ".yml");
+  void theRemoteFileIsReadByteForByteSoBadBytesAreNamed(@TempDir Path tmp) throws IOException {
+    Path latin1 = Files.createTempFile(tmp, "latin1", ".yml");
     Files.write(latin1, "hosts:\n  - \"caf\u00e9.example\"\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     Ejup.Result r = ejup("root", "config", "validate", latin1.toString());
     assertEquals(3, r.exitCode(), r.out() + r.err());

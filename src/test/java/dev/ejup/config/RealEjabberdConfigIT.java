@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ejabberd 23.01 itself is the reference: what ejup generates and applies, a real server loads;
@@ -30,6 +31,8 @@ class RealEjabberdConfigIT {
   static void stop() {
     server.down();
   }
+
+  @TempDir Path tmp;
 
   @Test
   void theServerRunsOnTheConfigThatGenerateAndApplyWrote() {
@@ -58,7 +61,7 @@ class RealEjabberdConfigIT {
         .replace("port: 5223", "port: 16003").replace("port: 5269", "port: 16004").replace("port: 3478", "port: 16005")
         .replace("port: 1883", "port: 16006")
         .replace("\"/etc/ejabberd/ejabberd.pem\"", "\"" + server.get("ROOT") + "/etc/ejabberd.pem\"");
-    Path file = Files.createTempFile("stock", ".yml");
+    Path file = Files.createTempFile(tmp, "stock", ".yml");
     Files.writeString(file, form.apply(stock));
     Ejup.Result applied = Ejup.runCaptured(Map.of(), "config", "apply", file.toString(), "--host", "localhost",
         "--port", "16001", "--docroot", server.get("DOCROOT"), "--no-backup");

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ejup run by a user other than root (setpriv to nobody), as a monitoring system runs it.
@@ -26,7 +27,9 @@ class AnotherUserIT {
 
   private static LocalEjabberd.Shell.Result ejup(List<String> asUser, String... args) {
     List<String> argv = new ArrayList<>(asUser);
-    argv.addAll(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=/", "java", "-jar", Path.of("target/ejup.jar").toAbsolutePath().toString()));
+    // -XX:-UsePerfData: no /tmp/hsperfdata_nobody, which the JVM makes for each user and never removes
+    argv.addAll(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=/", "java", "-XX:-UsePerfData", "-jar",
+        Path.of("target/ejup.jar").toAbsolutePath().toString()));
     argv.addAll(List.of(args));
     return LocalEjabberd.Shell.run(argv, 120);
   }
@@ -37,8 +40,7 @@ class AnotherUserIT {
 
   /** Before: "cannot read password file F: F", the path twice and no reason. */
   @Test
-  void aPasswordFileThisUserMayNotReadSaysSoWithThePath() throws IOException {
-    Path dir = Files.createTempDirectory("ejup-pw-users");
+  void aPasswordFileThisUserMayNotReadSaysSoWithThePath(@TempDir Path dir) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path secret = Files.writeString(dir.resolve("monitor.pw"), "secret\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
@@ -49,8 +51,32 @@ class AnotherUserIT {
   }
 
   @Test
-  void anotherUsersRunAfterRootsIsNotBlockedByItsLock() throws IOException {
-    Path dir = Files.createTempDirectory("ejup-lock-users");
+  void anotherUsersRunAfterRootsIsNotBlockedByItsLock(@TempDir Path dir) throws IOException {
+    // runs without XDG_RUNTIME_DIR and /run/user/UID, as from cron: their lock directories are
+    // /tmp/ejup-UID, which this test removes again unless they were there before
+    List<Path> made = new ArrayList<>();
+    for (Path fallback : List.of(Path.of("/tmp/ejup-0"), Path.of("/tmp/ejup-65534"))) {
+      if (!Files.exists(fallback, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        made.add(fallback);
+      }
+    }
+    try {
+      runAsRootThenAsNobody(dir);
+    } finally {
+      for (Path fallback : made) {
+        try (java.util.stream.Stream<Path> locks = Files.list(fallback)) {
+          for (Path lock : locks.toList()) {
+            Files.delete(lock);
+          }
+          Files.delete(fallback);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // this run made none there (a /run/user/UID of its own)
+        }
+      }
+    }
+  }
+
+  private static void runAsRootThenAsNobody(Path dir) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path book = dir.resolve("hc.yml");
     // the lock value of the playbooks shipped before: a path in /tmp, now only the lock's name

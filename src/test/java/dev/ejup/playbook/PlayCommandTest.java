@@ -69,9 +69,16 @@ class PlayCommandTest {
   @Test
   void theLockDirectoryIsTheUsersOwn(@TempDir Path dir) throws Exception {
     int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    boolean there = Files.exists(Path.of("/run/user/" + uid + "/ejup")) || Files.exists(Path.of("/tmp/ejup-" + uid));
     Path fallback = RunLock.directory(Map.of("XDG_RUNTIME_DIR", dir.resolve("missing").toString()));
-    assertTrue(fallback.equals(Path.of("/run/user/" + uid + "/ejup")) || fallback.equals(Path.of("/tmp/ejup-" + uid)), fallback.toString());
-    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fallback)));
+    try {
+      assertTrue(fallback.equals(Path.of("/run/user/" + uid + "/ejup")) || fallback.equals(Path.of("/tmp/ejup-" + uid)), fallback.toString());
+      assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fallback)));
+    } finally {
+      if (!there) {
+        Files.delete(fallback); // made by this test, and empty
+      }
+    }
     Path runtime = Files.createDirectory(dir.resolve("run"));
     Path own = RunLock.directory(Map.of("XDG_RUNTIME_DIR", runtime.toString()));
     Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));

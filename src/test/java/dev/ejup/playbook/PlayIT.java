@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped playbooks against a real ejabberd running Debian's stock ejabberd.yml (rebound to
@@ -126,12 +127,12 @@ class PlayIT {
   }
 
   @Test
-  void aFleetRunsInParallelAndTheDownTargetDoesNotHoldTheOthers() throws IOException {
+  void aFleetRunsInParallelAndTheDownTargetDoesNotHoldTheOthers(@TempDir Path tmp) throws IOException {
     // two virtual hosts on this ejabberd, each with its own upload service, and a server that is down
     stockWithRootDocroot(stock.replace("hosts:\n  - localhost\n", "hosts:\n  - localhost\n  - vh1.localhost\n"));
     server.ctl("register", "hc", "vh1.localhost", server.password());
     assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
-    Path inventory = Files.createTempFile("fleet", ".yml");
+    Path inventory = Files.createTempFile(tmp, "fleet", ".yml");
     Files.writeString(inventory, "- name: upload-a\n  server: 127.0.0.1:21000\n  domain: localhost\n  jid: hc@localhost\n"
         + "- name: upload-b\n  server: 127.0.0.1:21000\n  domain: vh1.localhost\n  jid: hc@vh1.localhost\n"
         + "- name: down\n  server: 127.0.0.1:21099\n  domain: localhost\n  jid: hc@localhost\n");
@@ -151,8 +152,8 @@ class PlayIT {
   }
 
   @Test
-  void aPlaybookThatIsNotYamlOrNamesAnUnknownStepIsRefusedBeforeAnythingRuns() throws IOException {
-    Path bad = Files.createTempFile("bad", ".yml");
+  void aPlaybookThatIsNotYamlOrNamesAnUnknownStepIsRefusedBeforeAnythingRuns(@TempDir Path tmp) throws IOException {
+    Path bad = Files.createTempFile(tmp, "bad", ".yml");
     Files.writeString(bad, "name: x\nsteps:\n  - chek: {}\n");
     Ejup.Result r = Ejup.runCaptured(Map.of(), "play", bad.toString());
     assertEquals(3, r.exitCode());
@@ -165,12 +166,12 @@ class PlayIT {
    * same process must not change that.
    */
   @Test
-  void aHealthCheckByHostNameWithAWrongPasswordIsCriticalWhateverRanBeforeIt() throws IOException {
+  void aHealthCheckByHostNameWithAWrongPasswordIsCriticalWhateverRanBeforeIt(@TempDir Path tmp) throws IOException {
     stockWithRootDocroot();
     assertSetUp(play("setup.yml", "-e", "put_url=https://@HOST@:21001/upload"));
-    Path wrong = Files.createTempFile("wrong", ".pw");
+    Path wrong = Files.createTempFile(tmp, "wrong", ".pw");
     Files.writeString(wrong, "not-the-password\n");
-    Path inventory = Files.createTempFile("names", ".yml");
+    Path inventory = Files.createTempFile(tmp, "names", ".yml");
     Files.writeString(inventory, "- name: by-ip\n  server: 127.0.0.1:21000\n  password_file: " + server.get("PASSWORD_FILE") + "\n"
         + "- name: by-name\n  server: localhost:21000\n  password_file: " + wrong + "\n");
     Ejup.Result r = Ejup.runCaptured(Map.of(), "play", "playbooks/healthcheck.yml", "-i", inventory.toString(), "--parallel", "1",

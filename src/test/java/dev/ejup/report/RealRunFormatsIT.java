@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What real runs of check and play write, in every format, read by the program that reads that
@@ -58,14 +59,14 @@ class RealRunFormatsIT {
   }
 
   @Test
-  void playOneTargetAndAFleetWithATargetDown() throws IOException {
+  void playOneTargetAndAFleetWithATargetDown(@TempDir Path tmp) throws IOException {
     List<String> common = List.of("play", "playbooks/healthcheck.yml", "-e", "domain=localhost", "-e", "jid=" + server.get("JID"),
         "-e", "password_file=" + server.get("PASSWORD_FILE"),
         "-e", "ssh=root@127.0.0.1:" + sshd.get("PORT"), "-e", "identity=" + sshd.get("KEY"),
         "-e", "known_hosts=" + sshd.get("KNOWN_HOSTS"), "-e", "config=" + server.config());
     List<String> healthcheck = new ArrayList<>(common);
     healthcheck.addAll(List.of("-e", "server=127.0.0.1:" + server.get("XMPP_PORT")));
-    Path inventory = Files.createTempFile("formats-fleet", ".yml");
+    Path inventory = Files.createTempFile(tmp, "formats-fleet", ".yml");
     Files.writeString(inventory, "- name: up\n  server: 127.0.0.1:" + server.get("XMPP_PORT") + "\n"
         + "- name: down\n  server: 127.0.0.1:23099\n");
     // -e beats the inventory, so the fleet's servers come from the inventory alone

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `ejup serve` against a real ejabberd 23.01 with three virtual hosts: probes that pass, each
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServeIT {
   private static LocalEjabberd server;
-  private static Path dir;
+  @TempDir static Path dir;
   private static Path configFile;
   private static Exporter exporter;
   private static String base;
@@ -52,7 +53,6 @@ class ServeIT {
   @BeforeAll
   static void start() throws IOException {
     server = LocalEjabberd.upWithVhosts("i13serveit", 3);
-    dir = Files.createTempDirectory("ejup-serve-it");
     silent = new SilentServer();
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort(); // closed again at once: nothing listens there

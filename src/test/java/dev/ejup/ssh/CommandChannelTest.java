@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command loop that SSH sessions run, served by a real local sh: bytes, exits and a dying loop. */
 class CommandChannelTest {
-  private static Process loop() throws IOException {
-    return new ProcessBuilder("sh", "-c", "echo 'a login script that talks'; printf 'and one without a newline'; "
-        + CommandChannel.loop()).start();
+  /** The loop's directory goes to tmp: a loop killed with SIGKILL has no trap to remove it. */
+  private static Process loop(Path tmp) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", "echo 'a login script that talks'; printf 'and one without a newline'; "
+        + CommandChannel.loop());
+    pb.environment().put("TMPDIR", tmp.toString());
+    return pb.start();
   }
 
   @Test
@@ -41,8 +48,8 @@ class CommandChannelTest {
   }
 
   @Test
-  void commandsShareOneLoopAndKeepTheirOutputsApart() throws IOException, InterruptedException {
-    Process p = loop();
+  void commandsShareOneLoopAndKeepTheirOutputsApart(@TempDir Path tmp) throws IOException, InterruptedException {
+    Process p = loop(tmp);
     assertTrue(CommandChannel.awaitReady(p.getInputStream(), 10_000, () -> !p.isAlive()), "the login script's chatter is skipped");
     try (CommandChannel c = new CommandChannel(p.getInputStream(), p.getOutputStream(), p::destroy, () -> !p.isAlive())) {
       Shell.Result echo = c.run(Quote.command(List.of("printf", "%s\\n", "a b", "$(x)", "it's")), 10_000);
@@ -56,6 +63,29 @@ class CommandChannelTest {
       assertThrows(CommandChannel.Timeout.class, () -> c.run("sleep 5", 200), "a command that hangs is bounded");
       p.destroyForcibly().waitFor();
       assertThrows(IOException.class, () -> c.run("true", 10_000), "a loop that died is an error, never an empty answer");
+    }
+  }
+
+  /**
+   * The loop's own directory (mktemp -d on the server) goes whichever way the loop ends. Before, a
+   * command ejup gave up on (its channel closed) was answered into the closed pipe: SIGPIPE killed
+   * sh past its trap, and a tmp.XXXXXXXXXX stayed in the server's /tmp for each such command.
+   */
+  @Test
+  void theLoopLeavesNothingInTmpWhenItsAnswerFindsTheChannelClosed(@TempDir Path tmp) throws Exception {
+    Process p = loop(tmp);
+    try {
+      assertTrue(CommandChannel.awaitReady(p.getInputStream(), 10_000, () -> !p.isAlive()));
+      p.getOutputStream().write((CommandChannel.escape("sleep 1; echo late") + "\n").getBytes(StandardCharsets.US_ASCII));
+      p.getOutputStream().flush();
+      // ejup stops reading (JSch drops the channel); the loop's stdin stays open, as sshd's does a while
+      p.getInputStream().close();
+      assertTrue(p.waitFor(40, TimeUnit.SECONDS), "the loop ends when its answer cannot be written");
+      try (var left = Files.list(tmp)) {
+        assertEquals(List.of(), left.toList(), "nothing of the loop's left in TMPDIR");
+      }
+    } finally {
+      p.destroyForcibly();
     }
   }
 }
