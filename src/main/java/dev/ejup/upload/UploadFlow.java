@@ -73,6 +73,15 @@ public final class UploadFlow {
    *     {@code upload_size_bytes} in bytes when known
    */
   public Report run() {
+    return run(Runnable::run);
+  }
+
+  /**
+   * As {@link #run()}, but the connections are closed through {@code closer}, after the report is
+   * complete: `ejup serve` answers the scrape first and closes them after (the verdict never
+   * depends on the close; the stream's end and TLS's close_notify are round trips of their own).
+   */
+  public Report run(java.util.concurrent.Executor closer) {
     try {
       options.validate();
     } catch (dev.ejup.model.UserError e) {
@@ -83,14 +92,16 @@ public final class UploadFlow {
         "did not finish within the deadline of " + dev.ejup.report.Seconds.of(options.deadline()) + "s",
         "the server accepted the connection but stopped answering; check ejabberd and anything in front of it");
     XmppSession xmpp = session;
-    if (xmpp != null) {
-      xmpp.close();
-    }
     HttpTransfer http = warm.isCompletedExceptionally() ? null : warm.getNow(null);
-    if (http != null) {
-      http.cancel();
-      http.close();
-    }
+    closer.execute(() -> {
+      if (xmpp != null) {
+        xmpp.close();
+      }
+      if (http != null) {
+        http.cancel();
+        http.close();
+      }
+    });
     return result;
   }
 
@@ -113,7 +124,7 @@ public final class UploadFlow {
     dev.ejup.upload.tuning.Timeline.mark("worker");
     Tls tls = new Tls(options.insecure());
     // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
-    Thread warmer = new Thread(() -> {
+    Workers.start("ejup-http-warmup", () -> {
       try {
         runner.fault("http-setup");
         warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
@@ -121,9 +132,7 @@ public final class UploadFlow {
       } catch (Throwable e) {
         warm.completeExceptionally(e);
       }
-    }, "ejup-http-warmup");
-    warmer.setDaemon(true);
-    warmer.start();
+    });
     return flow(tls);
   }
 
