@@ -26,6 +26,8 @@ public final class UploadFlow {
   private final StepRunner runner;
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
+  /** The PUT's connection, opened during the login where the last slot pointed; null with --insecure. */
+  private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
   /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
   private volatile boolean external;
@@ -56,6 +58,7 @@ public final class UploadFlow {
   UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
     this.options = options;
     this.progress = progress;
+    this.early = options.insecure() || options.jid() == null ? null : new EarlyTls(options.jid(), String.valueOf(options.server()));
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
         (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
             external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
@@ -94,6 +97,9 @@ public final class UploadFlow {
     XmppSession xmpp = session;
     HttpTransfer http = warm.isCompletedExceptionally() ? null : warm.getNow(null);
     closer.execute(() -> {
+      if (early != null) {
+        early.close();
+      }
       if (xmpp != null) {
         xmpp.close();
       }
@@ -127,13 +133,18 @@ public final class UploadFlow {
     Workers.start("ejup-http-warmup", () -> {
       try {
         runner.fault("http-setup");
-        warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
+        warm.complete(HttpTransfer.warm(tls, options.stepTimeout(), early));
         dev.ejup.upload.tuning.Timeline.mark("http client ready");
       } catch (Throwable e) {
         warm.completeExceptionally(e);
       }
     });
     return flow(tls);
+  }
+
+  /** The PUT's early connection, null with --insecure (for tests). */
+  EarlyTls early() {
+    return early;
   }
 
   /** --stop-after: called once a step's verdict is complete (a WARNING added after it included). */
@@ -162,6 +173,9 @@ public final class UploadFlow {
       runner.replaceLast(Status.OK, "certificate verified", "");
     }
     stopIfAsked("connect");
+    if (early != null && options.stopAfter() == null) {
+      early.start(tls, (int) options.stepTimeout().toMillis(), List.of(okhttp3.Protocol.HTTP_2, okhttp3.Protocol.HTTP_1_1));
+    }
     if (runner.stage("login", xmpp::login, d -> d) == null) {
       return false;
     }
@@ -188,6 +202,9 @@ public final class UploadFlow {
             + (s.headers().isEmpty() ? "" : " (" + s.headers().size() + (s.headers().size() == 1 ? " header)" : " headers)")));
     if (slot == null) {
       return false;
+    }
+    if (early != null) {
+      early.slot(slot.putUrl());
     }
     stopIfAsked("slot");
     crypto.stop();
