@@ -59,6 +59,8 @@ final class EarlyTls {
   private final String key;
   private volatile CompletableFuture<Early> pending;
   private volatile boolean taken;
+  /** The check is over: nothing may connect early any more (a worker past its deadline may still get to the login). */
+  private volatile boolean closed;
 
   /** For the check of this account (jid) over this server option (null: DNS). */
   EarlyTls(String jid, String server) {
@@ -72,11 +74,15 @@ final class EarlyTls {
    */
   void start(Tls tls, int timeoutMillis, List<okhttp3.Protocol> protocols) {
     Endpoint last = LAST.get(key);
-    if (last == null) {
+    if (last == null || closed) {
       return;
     }
     CompletableFuture<Early> early = new CompletableFuture<>();
     pending = early;
+    if (closed) {
+      close();
+      return;
+    }
     Workers.start("ejup-early-tls", () -> {
       try {
         early.complete(open(tls, last, timeoutMillis, protocols));
@@ -125,6 +131,7 @@ final class EarlyTls {
 
   /** Closes the early connection if the PUT did not take it. */
   void close() {
+    closed = true;
     CompletableFuture<Early> early = pending;
     pending = null;
     if (early != null) {
