@@ -64,7 +64,33 @@ final class EarlyTls {
 
   /** For the check of this account (jid) over this server option (null: DNS). */
   EarlyTls(String jid, String server) {
-    this.key = jid.toLowerCase(Locale.ROOT) + "\u0000" + server;
+    this.key = key(jid, server);
+  }
+
+  private static String key(String jid, String server) {
+    return jid.toLowerCase(Locale.ROOT) + "\u0000" + server;
+  }
+
+  /**
+   * For a check of this account over this server option: an early connection when a slot for
+   * them pointed somewhere before in this process, else null (a first check, every CLI run: OkHttp
+   * then gets its sockets as without this class).
+   */
+  static EarlyTls forCheck(String jid, String server) {
+    return LAST.containsKey(key(jid, server)) ? new EarlyTls(jid, server) : null;
+  }
+
+  /** The slot's PUT URL, for the next check of this account and server (a plain-http one: nothing to connect early). */
+  static void remember(String jid, String server, java.net.URL put) {
+    remember(key(jid, server), put);
+  }
+
+  private static void remember(String key, java.net.URL put) {
+    if ("https".equals(put.getProtocol())) {
+      LAST.put(key, new Endpoint(put.getHost().toLowerCase(Locale.ROOT), put.getPort() < 0 ? put.getDefaultPort() : put.getPort()));
+    } else {
+      LAST.remove(key);
+    }
   }
 
   /**
@@ -124,9 +150,7 @@ final class EarlyTls {
 
   /** The slot's PUT URL, for the next check of this account and server. */
   void slot(java.net.URL put) {
-    if ("https".equals(put.getProtocol())) {
-      LAST.put(key, new Endpoint(put.getHost().toLowerCase(Locale.ROOT), put.getPort() < 0 ? put.getDefaultPort() : put.getPort()));
-    }
+    remember(key, put);
   }
 
   /** Closes the early connection if the PUT did not take it. */

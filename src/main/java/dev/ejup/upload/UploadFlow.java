@@ -26,7 +26,7 @@ public final class UploadFlow {
   private final StepRunner runner;
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
-  /** The PUT's connection, opened during the login where the last slot pointed; null with --insecure. */
+  /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
   private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
   /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
@@ -58,7 +58,7 @@ public final class UploadFlow {
   UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
     this.options = options;
     this.progress = progress;
-    this.early = options.insecure() || options.jid() == null ? null : new EarlyTls(options.jid(), String.valueOf(options.server()));
+    this.early = options.insecure() || options.jid() == null ? null : EarlyTls.forCheck(options.jid(), String.valueOf(options.server()));
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
         (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
             external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
@@ -142,7 +142,7 @@ public final class UploadFlow {
     return flow(tls);
   }
 
-  /** The PUT's early connection, null with --insecure (for tests). */
+  /** The PUT's early connection, null for a first check and with --insecure (for tests). */
   EarlyTls early() {
     return early;
   }
@@ -203,8 +203,8 @@ public final class UploadFlow {
     if (slot == null) {
       return false;
     }
-    if (early != null) {
-      early.slot(slot.putUrl());
+    if (!options.insecure() && options.jid() != null) {
+      EarlyTls.remember(options.jid(), String.valueOf(options.server()), slot.putUrl());
     }
     stopIfAsked("slot");
     crypto.stop();
