@@ -174,6 +174,9 @@ public final class Exporter {
     Reply handle(HttpExchange exchange) throws Exception;
   }
 
+  /** What a handler returns when it has sent its answer itself (a probe: it closes its connections after). */
+  private static final Reply SENT = new Reply(0, "", "");
+
   private static Reply reply(int status, String contentType, String body) {
     return new Reply(status, contentType, body);
   }
@@ -197,6 +200,12 @@ public final class Exporter {
       log.accept("msg=\"internal error\" path=" + quote(exchange.getRequestURI().getPath()) + " err=" + quote(dev.ejup.model.Unexpected.words(e)));
       reply = oneLine(500, "internal error: " + dev.ejup.model.Unexpected.words(e));
     }
+    if (reply != SENT) {
+      send(exchange, reply);
+    }
+  }
+
+  private static void send(HttpExchange exchange, Reply reply) throws IOException {
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", reply.contentType());
     boolean head = exchange.getRequestMethod().equals("HEAD");
@@ -261,7 +270,7 @@ public final class Exporter {
         return oneLine(503, "a probe of " + target + " with module " + module.name() + " is still running; scrape it less often or with a longer timeout");
       }
       try {
-        return slotted(module, target, start, deadlineNanos);
+        return slotted(exchange, module, target, start, deadlineNanos);
       } finally {
         mine.one.release();
       }
@@ -290,14 +299,15 @@ public final class Exporter {
     return lanes.size();
   }
 
-  private Reply slotted(ServeConfig.Module module, String target, long start, long deadlineNanos) throws InterruptedException {
+  private Reply slotted(HttpExchange exchange, ServeConfig.Module module, String target, long start, long deadlineNanos)
+      throws InterruptedException {
     if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       metrics.overloaded(module.name());
       return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
     }
     try {
       metrics.inFlight(1);
-      return run(module, target, start, deadlineNanos);
+      return run(exchange, module, target, start, deadlineNanos);
     } finally {
       metrics.inFlight(-1);
       slots.release();
@@ -323,13 +333,26 @@ public final class Exporter {
     return Math.min(own, max);
   }
 
-  private Reply run(ServeConfig.Module module, String target, long start, long deadlineNanos) {
+  /**
+   * Runs the probe and sends its answer, then closes its connections: the answer does not wait
+   * for the close (round trips of their own), the slot does, so probes at once stay bounded.
+   */
+  private Reply run(HttpExchange exchange, ServeConfig.Module module, String target, long start, long deadlineNanos) {
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
     CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
         ServeConfig.Module.fill(module.server(), target), module.service(), module.size(), module.contentType(), module.insecure(),
         module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null, ServeConfig.Module.fill(module.origin(), target));
-    Report report = new UploadFlow(options, Progress.NONE).run();
+    java.util.List<Runnable> closing = new java.util.ArrayList<>(1);
+    Report report = new UploadFlow(options, Progress.NONE).run(closing::add);
+    try {
+      return answered(exchange, module, target, start, report);
+    } finally {
+      closing.forEach(Runnable::run);
+    }
+  }
+
+  private Reply answered(HttpExchange exchange, ServeConfig.Module module, String target, long start, Report report) {
     double seconds = (System.nanoTime() - start) / 1e9;
     Status worst = report.worst();
     boolean success = worst == Status.OK || worst == Status.WARN;
@@ -347,7 +370,13 @@ public final class Exporter {
         + "# TYPE probe_duration_seconds gauge\n"
         + "probe_duration_seconds " + seconds + "\n"
         + prometheus.render(report);
-    return reply(200, "text/plain; version=0.0.4; charset=utf-8", body);
+    try {
+      send(exchange, reply(200, "text/plain; version=0.0.4; charset=utf-8", body));
+    } catch (IOException e) {
+      // Prometheus gave up on the scrape or went away; the probe is in the history and the metrics
+      log.accept("msg=\"answer not sent\" module=" + module.name() + " target=" + quote(target) + " err=" + quote(dev.ejup.model.Cause.words(e)));
+    }
+    return SENT;
   }
 
   /** `docroot prune` on this machine, in the background and at most once per its interval per module. */

@@ -57,11 +57,17 @@ final class HttpTransfer {
   }
 
   HttpTransfer(Tls tls, Duration stepTimeout) {
+    this(tls, stepTimeout, null);
+  }
+
+  /** @param early the PUT's connection opened during the login ({@link EarlyTls}), or null for none */
+  HttpTransfer(Tls tls, Duration stepTimeout, EarlyTls early) {
     this.firstRefused = new java.util.concurrent.atomic.AtomicReference<>();
     this.client = new OkHttpClient.Builder()
-        .socketFactory(new NoDelaySockets())
+        .socketFactory(early == null ? new NoDelaySockets() : early.sockets())
         .dns(LocalhostDns.INSTANCE)
-        .sslSocketFactory(BoundedSockets.oneShare(tls.context().getSocketFactory()), tls.trustManager)
+        .sslSocketFactory(early == null ? BoundedSockets.oneShare(tls.context().getSocketFactory())
+            : early.tls(BoundedSockets.oneShare(tls.context().getSocketFactory())), tls.trustManager)
         .hostnameVerifier(tls.hostnameVerifier)
         .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -122,8 +128,8 @@ final class HttpTransfer {
   }
 
   /** A client with OkHttp's classes loaded, made off the critical path. */
-  static HttpTransfer warm(Tls tls, Duration stepTimeout) {
-    HttpTransfer transfer = new HttpTransfer(tls, stepTimeout);
+  static HttpTransfer warm(Tls tls, Duration stepTimeout, EarlyTls early) {
+    HttpTransfer transfer = new HttpTransfer(tls, stepTimeout, early);
     new Request.Builder().url("https://localhost/").put(RequestBody.create(new byte[0], MediaType.get("application/octet-stream"))).build();
     return transfer;
   }

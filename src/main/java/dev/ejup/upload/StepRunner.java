@@ -66,13 +66,13 @@ final class StepRunner {
   }
 
   /**
-   * Runs the script on a daemon thread; returns its report when it ends or when the deadline has
+   * Runs the script on a worker thread ({@link Workers}); returns its report when it ends or when the deadline has
    * passed, whichever is first (then the step running is CRIT with detail and hint). A script
    * that ends without reaching its verdict cannot be OK.
    */
   Report run(Script script, Duration deadline, String lateDetail, String lateHint) {
     CountDownLatch done = new CountDownLatch(1);
-    Thread worker = new Thread(() -> {
+    Workers.start("ejup-" + command, () -> {
       try {
         reachedEnd = script.run();
       } catch (StopHere stop) {
@@ -82,9 +82,7 @@ final class StepRunner {
       } finally {
         done.countDown();
       }
-    }, "ejup-" + command);
-    worker.setDaemon(true);
-    worker.start();
+    });
     boolean finished;
     try {
       finished = done.await(deadline.toMillis(), TimeUnit.MILLISECONDS);

@@ -26,6 +26,8 @@ public final class UploadFlow {
   private final StepRunner runner;
   private final java.util.concurrent.CompletableFuture<HttpTransfer> warm = new java.util.concurrent.CompletableFuture<>();
   private volatile XmppSession session;
+  /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
+  private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
   /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
   private volatile boolean external;
@@ -56,6 +58,7 @@ public final class UploadFlow {
   UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
     this.options = options;
     this.progress = progress;
+    this.early = options.insecure() || options.jid() == null ? null : EarlyTls.forCheck(options.jid(), String.valueOf(options.server()));
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
         (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
             external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
@@ -73,6 +76,15 @@ public final class UploadFlow {
    *     {@code upload_size_bytes} in bytes when known
    */
   public Report run() {
+    return run(Runnable::run);
+  }
+
+  /**
+   * As {@link #run()}, but the connections are closed through {@code closer}, after the report is
+   * complete: `ejup serve` answers the scrape first and closes them after (the verdict never
+   * depends on the close; the stream's end and TLS's close_notify are round trips of their own).
+   */
+  public Report run(java.util.concurrent.Executor closer) {
     try {
       options.validate();
     } catch (dev.ejup.model.UserError e) {
@@ -83,14 +95,19 @@ public final class UploadFlow {
         "did not finish within the deadline of " + dev.ejup.report.Seconds.of(options.deadline()) + "s",
         "the server accepted the connection but stopped answering; check ejabberd and anything in front of it");
     XmppSession xmpp = session;
-    if (xmpp != null) {
-      xmpp.close();
-    }
     HttpTransfer http = warm.isCompletedExceptionally() ? null : warm.getNow(null);
-    if (http != null) {
-      http.cancel();
-      http.close();
-    }
+    closer.execute(() -> {
+      if (early != null) {
+        early.close();
+      }
+      if (xmpp != null) {
+        xmpp.close();
+      }
+      if (http != null) {
+        http.cancel();
+        http.close();
+      }
+    });
     return result;
   }
 
@@ -113,18 +130,21 @@ public final class UploadFlow {
     dev.ejup.upload.tuning.Timeline.mark("worker");
     Tls tls = new Tls(options.insecure());
     // OkHttp's start-up (class loading, client set-up) overlaps the XMPP login on the other core
-    Thread warmer = new Thread(() -> {
+    Workers.start("ejup-http-warmup", () -> {
       try {
         runner.fault("http-setup");
-        warm.complete(HttpTransfer.warm(tls, options.stepTimeout()));
+        warm.complete(HttpTransfer.warm(tls, options.stepTimeout(), early));
         dev.ejup.upload.tuning.Timeline.mark("http client ready");
       } catch (Throwable e) {
         warm.completeExceptionally(e);
       }
-    }, "ejup-http-warmup");
-    warmer.setDaemon(true);
-    warmer.start();
+    });
     return flow(tls);
+  }
+
+  /** The PUT's early connection, null for a first check and with --insecure (for tests). */
+  EarlyTls early() {
+    return early;
   }
 
   /** --stop-after: called once a step's verdict is complete (a WARNING added after it included). */
@@ -153,6 +173,9 @@ public final class UploadFlow {
       runner.replaceLast(Status.OK, "certificate verified", "");
     }
     stopIfAsked("connect");
+    if (early != null && options.stopAfter() == null) {
+      early.start(tls, (int) options.stepTimeout().toMillis(), List.of(okhttp3.Protocol.HTTP_2, okhttp3.Protocol.HTTP_1_1));
+    }
     if (runner.stage("login", xmpp::login, d -> d) == null) {
       return false;
     }
@@ -179,6 +202,9 @@ public final class UploadFlow {
             + (s.headers().isEmpty() ? "" : " (" + s.headers().size() + (s.headers().size() == 1 ? " header)" : " headers)")));
     if (slot == null) {
       return false;
+    }
+    if (!options.insecure() && options.jid() != null) {
+      EarlyTls.remember(options.jid(), String.valueOf(options.server()), slot.putUrl());
     }
     stopIfAsked("slot");
     crypto.stop();
