@@ -132,11 +132,9 @@ final class BoundedSockets extends UnconnectedSockets {
    * Layers TLS, with one key share ({@link KeyShares}), on a socket: on Smack's plain socket
    * (STARTTLS) bounding what is read above it, on any other (OkHttp's) as it is.
    */
-  private static final class Layering extends SSLSocketFactory {
-    private final SSLSocketFactory tls;
-
+  private static final class Layering extends LayeringSocketFactory {
     Layering(SSLSocketFactory tls) {
-      this.tls = tls;
+      super(tls);
     }
 
     @Override
@@ -147,36 +145,6 @@ final class BoundedSockets extends UnconnectedSockets {
       // before the TLS socket takes the plain one's streams: from here on its bytes are ciphertext, counted above TLS instead
       bounded.underTls = true;
       return new Bounded(KeyShares.limit((SSLSocket) tls.createSocket(plain, host, port, autoClose), host), bounded.tripped);
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return tls.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return tls.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return tls.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      return tls.createSocket(host, port, localHost, localPort);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return tls.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-      return tls.createSocket(address, port, localAddress, localPort);
     }
   }
 

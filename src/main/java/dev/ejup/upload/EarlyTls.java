@@ -242,43 +242,13 @@ final class EarlyTls {
 
   /** OkHttp's TLS sockets: the early connection, already handshaken, when its plain socket took one over. */
   SSLSocketFactory tls(SSLSocketFactory real) {
-    return new SSLSocketFactory() {
+    return new LayeringSocketFactory(real) {
       @Override
       public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
         if (plain instanceof Claiming claiming && claiming.early != null) {
           return new Handshaken(claiming, real, host, port, autoClose);
         }
         return real.createSocket(plain, host, port, autoClose);
-      }
-
-      @Override
-      public String[] getDefaultCipherSuites() {
-        return real.getDefaultCipherSuites();
-      }
-
-      @Override
-      public String[] getSupportedCipherSuites() {
-        return real.getSupportedCipherSuites();
-      }
-
-      @Override
-      public Socket createSocket(String host, int port) throws IOException {
-        return real.createSocket(host, port);
-      }
-
-      @Override
-      public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return real.createSocket(host, port, localHost, localPort);
-      }
-
-      @Override
-      public Socket createSocket(InetAddress host, int port) throws IOException {
-        return real.createSocket(host, port);
-      }
-
-      @Override
-      public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return real.createSocket(address, port, localAddress, localPort);
       }
     };
   }
