@@ -3,6 +3,7 @@ package dev.ejup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ejup.testing.FallbackLocks;
 import dev.ejup.testing.LocalEjabberd;
 import dev.ejup.testing.LocalSshd;
 import java.io.IOException;
@@ -47,6 +48,7 @@ class ReadmeIT {
   private static LocalEjabberd server;
   private static LocalSshd sshd;
   private static Path scratch;
+  private static FallbackLocks locks;
   private static Path prefix;
   private static Path home;
   private static Path config;
@@ -89,6 +91,8 @@ class ReadmeIT {
 
   @BeforeAll
   static void start() throws IOException {
+    // the README's commands run with env -i, without XDG_RUNTIME_DIR: playbooks lock in /tmp/ejup-UID
+    locks = FallbackLocks.before((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     sshd = LocalSshd.up();
     server = LocalEjabberd.up("readmeit");
     scratch = Files.createTempDirectory("ejup-readme");
@@ -105,7 +109,7 @@ class ReadmeIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (prefix != null) {
       LocalEjabberd.Shell.run(List.of("scripts/install", "--uninstall", "--prefix", prefix.toString()), 60);
     }
@@ -114,6 +118,9 @@ class ReadmeIT {
     }
     if (scratch != null) {
       LocalEjabberd.Shell.run(List.of("rm", "-rf", "--", scratch.toString()), 60);
+    }
+    if (locks != null) {
+      locks.removeMade();
     }
   }
 

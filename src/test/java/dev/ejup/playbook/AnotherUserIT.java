@@ -3,6 +3,7 @@ package dev.ejup.playbook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ejup.testing.FallbackLocks;
 import dev.ejup.testing.LocalEjabberd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,27 +53,12 @@ class AnotherUserIT {
 
   @Test
   void anotherUsersRunAfterRootsIsNotBlockedByItsLock(@TempDir Path dir) throws IOException {
-    // runs without XDG_RUNTIME_DIR and /run/user/UID, as from cron: their lock directories are
-    // /tmp/ejup-UID, which this test removes again unless they were there before
-    List<Path> made = new ArrayList<>();
-    for (Path fallback : List.of(Path.of("/tmp/ejup-0"), Path.of("/tmp/ejup-65534"))) {
-      if (!Files.exists(fallback, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        made.add(fallback);
-      }
-    }
+    // runs without XDG_RUNTIME_DIR and /run/user/UID, as from cron: their lock directories are /tmp/ejup-UID
+    FallbackLocks locks = FallbackLocks.before(0, 65534);
     try {
       runAsRootThenAsNobody(dir);
     } finally {
-      for (Path fallback : made) {
-        try (java.util.stream.Stream<Path> locks = Files.list(fallback)) {
-          for (Path lock : locks.toList()) {
-            Files.delete(lock);
-          }
-          Files.delete(fallback);
-        } catch (java.nio.file.NoSuchFileException e) {
-          // this run made none there (a /run/user/UID of its own)
-        }
-      }
+      locks.removeMade();
     }
   }
 
