@@ -37,6 +37,14 @@ class DocrootIT {
     Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
+  /** The run's folder goes with it (one was left per run under /var/lib/ejup-test); as the docroot unit tests clean theirs. */
+  @org.junit.jupiter.api.AfterAll
+  static void clean() throws IOException, InterruptedException {
+    if (work != null) {
+      new ProcessBuilder("rm", "-rf", "--", work.toString()).start().waitFor();
+    }
+  }
+
   /** An ejabberd.yml whose upload docroot is the given path (plus modes), in a fresh folder. */
   private static Path config(String docroot, String modes) throws IOException {
     Path dir = Files.createTempDirectory(work, "case");
