@@ -305,11 +305,17 @@ public final class Exporter {
       metrics.overloaded(module.name());
       return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
     }
+    metrics.inFlight(1);
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable answeredNow = () -> {
+      if (running.getAndSet(false)) {
+        metrics.inFlight(-1);
+      }
+    };
     try {
-      metrics.inFlight(1);
-      return run(exchange, module, target, start, deadlineNanos);
+      return run(exchange, module, target, start, deadlineNanos, answeredNow);
     } finally {
-      metrics.inFlight(-1);
+      answeredNow.run();
       slots.release();
     }
   }
@@ -335,9 +341,12 @@ public final class Exporter {
 
   /**
    * Runs the probe and sends its answer, then closes its connections: the answer does not wait
-   * for the close (round trips of their own), the slot does, so probes at once stay bounded.
+   * for the close (round trips of their own), the slot does, so probes at once stay bounded. The
+   * probe stops counting as in flight as its answer goes out ({@code answered}), before the
+   * close: the gauge says what is running, and a scrape right after the answer must not see it.
    */
-  private Reply run(HttpExchange exchange, ServeConfig.Module module, String target, long start, long deadlineNanos) {
+  private Reply run(HttpExchange exchange, ServeConfig.Module module, String target, long start, long deadlineNanos,
+      Runnable answered) {
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
     CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
@@ -346,13 +355,15 @@ public final class Exporter {
     java.util.List<Runnable> closing = new java.util.ArrayList<>(1);
     Report report = new UploadFlow(options, Progress.NONE).run(closing::add);
     try {
-      return answered(exchange, module, target, start, report);
+      return answered(exchange, module, target, start, report, answered);
     } finally {
+      answered.run();
       closing.forEach(Runnable::run);
     }
   }
 
-  private Reply answered(HttpExchange exchange, ServeConfig.Module module, String target, long start, Report report) {
+  private Reply answered(HttpExchange exchange, ServeConfig.Module module, String target, long start, Report report,
+      Runnable done) {
     double seconds = (System.nanoTime() - start) / 1e9;
     Status worst = report.worst();
     boolean success = worst == Status.OK || worst == Status.WARN;
@@ -370,6 +381,7 @@ public final class Exporter {
         + "# TYPE probe_duration_seconds gauge\n"
         + "probe_duration_seconds " + seconds + "\n"
         + prometheus.render(report);
+    done.run(); // before the answer: whoever reads it and then /metrics must not still see this probe in flight
     try {
       send(exchange, reply(200, "text/plain; version=0.0.4; charset=utf-8", body));
     } catch (IOException e) {

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -165,13 +168,30 @@ final class EarlyTls {
     }
   }
 
-  /** The early connection for this address, once, when it is ready, fresh and open; else null. */
-  private Early claim(InetSocketAddress address) {
+  /**
+   * The early connection for this address, once, when it is fresh and open; else null. One still
+   * handshaking is waited for, at most timeoutMillis (the PUT's connect timeout) and not past the
+   * PUT's socket being closed (OkHttp's call timeout): it began before the PUT asked, so a new
+   * connection would rarely be ready sooner, and a fast check (a warm server's login) would
+   * otherwise never take it.
+   */
+  private Early claim(InetSocketAddress address, int timeoutMillis, CompletableFuture<?> shut) {
     CompletableFuture<Early> early = pending;
-    if (early == null || !early.isDone() || early.isCompletedExceptionally()) {
+    if (early == null) {
       return null;
     }
     pending = null;
+    try {
+      CompletableFuture.anyOf(early, shut).get(timeoutMillis > 0 ? timeoutMillis : MAX_AGE_NANOS / 1_000_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // failed or too slow: the PUT connects anew, and meets whatever this was on its own
+    }
+    if (!early.isDone() || early.isCompletedExceptionally() || shut.isDone()) {
+      early.thenAccept(e -> quietly(e.tls()));
+      return null;
+    }
     Early e = early.join();
     if (!e.address().equals(address) || System.nanoTime() - e.madeNanos() > MAX_AGE_NANOS || !open(e.tls())) {
       quietly(e.tls());
@@ -260,6 +280,8 @@ final class EarlyTls {
    */
   private final class Claiming extends Socket {
     private volatile Early early;
+    /** Done once OkHttp closed this socket (a cancelled call): a wait for the early connection ends. */
+    private final CompletableFuture<Void> shut = new CompletableFuture<>();
     private SocketAddress endpoint;
     private int timeout;
 
@@ -269,7 +291,7 @@ final class EarlyTls {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-      Early mine = endpoint instanceof InetSocketAddress address ? claim(address) : null;
+      Early mine = endpoint instanceof InetSocketAddress address ? claim(address, timeout, shut) : null;
       if (mine == null) {
         super.connect(endpoint, timeout);
         return;
@@ -313,6 +335,7 @@ final class EarlyTls {
 
     @Override
     public synchronized void close() throws IOException {
+      shut.complete(null);
       Early mine = early;
       if (mine != null) {
         quietly(mine.tls()); // a cancelled call closes the plain socket: the connection it took over goes with it

@@ -124,12 +124,26 @@ class EarlyTlsIT {
     final AtomicInteger connections = new AtomicInteger();
 
     Upload(SSLContext context, boolean closeFirst) throws IOException {
+      this(context, closeFirst, 0);
+    }
+
+    /** Also holds the first connection's handshake back for slowFirstMillis (a server still busy when the PUT asks). */
+    Upload(SSLContext context, boolean closeFirst, long slowFirstMillis) throws IOException {
       Thread accept = new Thread(() -> {
         while (!listener.isClosed()) {
           try {
             Socket tcp = listener.accept();
             int n = connections.incrementAndGet();
-            Thread one = new Thread(() -> serve(context, tcp, closeFirst && n == 1), "early-tls-upload");
+            Thread one = new Thread(() -> {
+              if (n == 1 && slowFirstMillis > 0) {
+                try {
+                  Thread.sleep(slowFirstMillis);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              serve(context, tcp, closeFirst && n == 1);
+            }, "early-tls-upload");
             one.setDaemon(true);
             one.start();
           } catch (IOException e) {
@@ -210,6 +224,21 @@ class EarlyTlsIT {
       assertTrue(early.taken());
       assertEquals(1, upload.connections.get(), "one connection: the early one");
       assertNotNull(tls.expiry(0), "the host name check ran on the connection taken over");
+    }
+  }
+
+  @Test
+  void aPutWaitsForAnEarlyHandshakeStillUnderWayAndTakesIt() throws Exception {
+    try (Upload upload = new Upload(trusted, false, 700)) {
+      Tls tls = new Tls(false);
+      EarlyTls early = new EarlyTls("early@localhost", upload.url());
+      early.slot(new java.net.URL(upload.url()));
+      early.start(tls, (int) STEP.toMillis(), PROTOCOLS);
+      Thread.sleep(100); // connected, and its handshake held back by the server
+      assertFalse(early.making().isDone(), "the early handshake is still under way");
+      assertEquals(201, put(tls, early, upload.url()).status());
+      assertTrue(early.taken(), "the PUT waited for the handshake already under way rather than starting a second");
+      assertEquals(1, upload.connections.get(), "one connection: the early one");
     }
   }
 
