@@ -76,22 +76,18 @@ final class Diagnose {
     return false;
   }
 
+  /** The first of e's causes (e included) of that type, or null when none is. */
   private static Throwable firstOf(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return t;
       }
     }
-    return e;
+    return null;
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+    return firstOf(e, type) != null;
   }
 
   /**

@@ -48,7 +48,7 @@ final class HttpTransfer {
   /** What refused a first handshake with one key share, when a connection made again got through (shared by {@link #withHost}). */
   private final java.util.concurrent.atomic.AtomicReference<String> firstRefused;
 
-    /** The Origin header a browser page on that origin sends (--origin), or null for none. */
+  /** The Origin header a browser page on that origin sends (--origin), or null for none. */
   private volatile String origin;
 
   /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
@@ -63,11 +63,11 @@ final class HttpTransfer {
   /** @param early the PUT's connection opened during the login ({@link EarlyTls}), or null for none */
   HttpTransfer(Tls tls, Duration stepTimeout, EarlyTls early) {
     this.firstRefused = new java.util.concurrent.atomic.AtomicReference<>();
+    javax.net.ssl.SSLSocketFactory oneShare = BoundedSockets.oneShare(tls.context().getSocketFactory());
     this.client = new OkHttpClient.Builder()
         .socketFactory(early == null ? new NoDelaySockets() : early.sockets())
         .dns(LocalhostDns.INSTANCE)
-        .sslSocketFactory(early == null ? BoundedSockets.oneShare(tls.context().getSocketFactory())
-            : early.tls(BoundedSockets.oneShare(tls.context().getSocketFactory())), tls.trustManager)
+        .sslSocketFactory(early == null ? oneShare : early.tls(oneShare), tls.trustManager)
         .hostnameVerifier(tls.hostnameVerifier)
         .connectTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -96,7 +96,7 @@ final class HttpTransfer {
             }
             KeyShares.widen(host);
             Response again = chain.proceed(chain.request());
-            firstRefused.compareAndSet(null, host + " refused the first handshake, offering x25519 and x448 only: " + Cause.words(e));
+            firstRefused.compareAndSet(null, host + " refused the first handshake, " + KeyShares.OFFERED + ": " + Cause.words(e));
             return again;
           }
         })

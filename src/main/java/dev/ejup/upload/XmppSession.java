@@ -142,7 +142,7 @@ final class XmppSession implements AutoCloseable {
       throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where()));
     }
     String again = firstRefused == null ? ""
-        : " (made again with Java's default TLS groups: the first handshake, offering x25519 and x448 only, was refused: " + firstRefused + ")";
+        : " (made again with Java's default TLS groups: the first handshake, " + KeyShares.OFFERED + ", was refused: " + firstRefused + ")";
     if (directTls != null) {
       return where() + " direct TLS (" + directTls.protocol() + ")" + again;
     }

@@ -42,6 +42,9 @@ public final class KeyShares {
   /** The groups offered while a host has not refused them; JSSE makes a share of the first only. */
   static final String[] ONE_SHARE = {"x25519", "x448"};
 
+  /** What a first handshake offered, in a report's words: "offering x25519 and x448 only". */
+  public static final String OFFERED = "offering " + String.join(" and ", ONE_SHARE) + " only";
+
   /** SSLParameters.setNamedGroups(String[]), or null where the JDK has none (17 to 19) or jdk.tls.namedGroups is set. */
   private static final MethodHandle SET_NAMED_GROUPS = setNamedGroups();
 
@@ -106,9 +109,12 @@ public final class KeyShares {
 
   /** Sets the offered groups on parameters for a handshake with host (nothing when not {@link #limits(String)}). */
   public static void limit(SSLParameters parameters, String host) {
-    if (!limits(host)) {
-      return;
+    if (limits(host)) {
+      offerOneShare(parameters);
     }
+  }
+
+  private static void offerOneShare(SSLParameters parameters) {
     try {
       SET_NAMED_GROUPS.invoke(parameters, (Object) ONE_SHARE.clone());
     } catch (RuntimeException e) {
@@ -124,7 +130,7 @@ public final class KeyShares {
   public static SSLSocket limit(SSLSocket socket, String host) {
     if (limits(host)) {
       SSLParameters parameters = socket.getSSLParameters();
-      limit(parameters, host);
+      offerOneShare(parameters);
       socket.setSSLParameters(parameters);
     }
     return socket;
