@@ -61,6 +61,8 @@ final class EarlyTls {
 
   private final String key;
   private volatile CompletableFuture<Early> pending;
+  /** Where the early connection goes, set with {@link #pending}. */
+  private volatile Endpoint target;
   private volatile boolean taken;
   /** The check is over: nothing may connect early any more (a worker past its deadline may still get to the login). */
   private volatile boolean closed;
@@ -107,6 +109,7 @@ final class EarlyTls {
       return;
     }
     CompletableFuture<Early> early = new CompletableFuture<>();
+    target = last;
     pending = early;
     if (closed) {
       close();
@@ -181,6 +184,10 @@ final class EarlyTls {
       return null;
     }
     pending = null;
+    if (address.getPort() != target.port()) {
+      early.thenAccept(e -> quietly(e.tls())); // the slot points elsewhere: nothing to wait for
+      return null;
+    }
     try {
       CompletableFuture.anyOf(early, shut).get(timeoutMillis > 0 ? timeoutMillis : MAX_AGE_NANOS / 1_000_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
