@@ -305,14 +305,15 @@ public final class Exporter {
       metrics.overloaded(module.name());
       return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
     }
-    metrics.inFlight(1);
-    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable answeredNow = () -> {
       if (running.getAndSet(false)) {
         metrics.inFlight(-1);
       }
     };
     try {
+      running.set(true);
+      metrics.inFlight(1);
       return run(exchange, module, target, start, deadlineNanos, answeredNow);
     } finally {
       answeredNow.run();

@@ -24,7 +24,7 @@ final class OwnMetrics {
   private final Histogram duration = Histogram.builder().name("ejup_serve_probe_duration_seconds")
       .help("Time a probe took, from the request to its answer.").labelNames("module").classicOnly()
       .classicUpperBounds(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
-  private final Gauge inFlight = Gauge.builder().name("ejup_serve_probes_in_flight").help("Probes running now.").register(registry);
+  private final Gauge inFlight = Gauge.builder().name("ejup_serve_probes_in_flight").help("Probes running now, not yet answered (an answered probe may still hold one of the --max-concurrent slots while its connections close).").register(registry);
   private final Counter refused = Counter.builder().name("ejup_serve_targets_refused_total")
       .help("Probe requests for a target the module does not allow.").labelNames("module").register(registry);
   private final Counter overloaded = Counter.builder().name("ejup_serve_probes_overloaded_total")

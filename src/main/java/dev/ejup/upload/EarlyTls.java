@@ -44,6 +44,8 @@ import javax.net.ssl.SSLSocketFactory;
 final class EarlyTls {
   /** Older than this, the server may be about to close it for idleness: the PUT connects anew. */
   static final long MAX_AGE_NANOS = 2_000_000_000L;
+  /** A cold JVM's handshake takes a few hundred milliseconds; one that takes longer is not waited for. */
+  static final long MAX_WAIT_MILLIS = 1000;
   /** Per account and server: a `*.domain` target pattern admits names without end, so only the latest are kept. */
   private static final int REMEMBERED = 1024;
   private static final Map<String, Endpoint> LAST = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -61,8 +63,10 @@ final class EarlyTls {
 
   private final String key;
   private volatile CompletableFuture<Early> pending;
-  /** Where the early connection goes, set with {@link #pending}. */
-  private volatile Endpoint target;
+  /** The address the early connection goes to, once looked up (null before): a PUT waits only for one to its own address. */
+  private volatile InetSocketAddress resolved;
+  /** The early connection's TCP socket while it is being made, so that the check's end can abort a handshake that hangs. */
+  private volatile Socket opening;
   private volatile boolean taken;
   /** The check is over: nothing may connect early any more (a worker past its deadline may still get to the login). */
   private volatile boolean closed;
@@ -109,7 +113,6 @@ final class EarlyTls {
       return;
     }
     CompletableFuture<Early> early = new CompletableFuture<>();
-    target = last;
     pending = early;
     if (closed) {
       close();
@@ -118,15 +121,21 @@ final class EarlyTls {
     Workers.start("ejup-early-tls", () -> {
       try {
         early.complete(open(tls, last, timeoutMillis, protocols));
+        opening = null;
       } catch (Throwable e) {
         early.completeExceptionally(e); // the PUT connects as always and meets whatever this was
       }
     });
   }
 
-  private static Early open(Tls tls, Endpoint at, int timeoutMillis, List<okhttp3.Protocol> protocols) throws IOException {
+  private Early open(Tls tls, Endpoint at, int timeoutMillis, List<okhttp3.Protocol> protocols) throws IOException {
     InetSocketAddress address = new InetSocketAddress(LocalhostDns.INSTANCE.lookup(at.host()).get(0), at.port());
+    resolved = address;
     Socket raw = new Socket();
+    opening = raw;
+    if (closed) {
+      raw.close(); // the check ended while this was looked up
+    }
     try {
       raw.setTcpNoDelay(true);
       raw.connect(address, timeoutMillis);
@@ -161,22 +170,27 @@ final class EarlyTls {
     remember(key, put);
   }
 
-  /** Closes the early connection if the PUT did not take it. */
+  /** Closes the early connection if the PUT did not take it; one still being made is aborted. */
   void close() {
     closed = true;
     CompletableFuture<Early> early = pending;
     pending = null;
     if (early != null) {
+      Socket raw = opening;
+      if (raw != null && !early.isDone()) {
+        quietly(raw); // its connect or handshake fails at once, and its thread ends
+      }
       early.thenAccept(e -> quietly(e.tls()));
     }
   }
 
   /**
    * The early connection for this address, once, when it is fresh and open; else null. One still
-   * handshaking is waited for, at most timeoutMillis (the PUT's connect timeout) and not past the
-   * PUT's socket being closed (OkHttp's call timeout): it began before the PUT asked, so a new
-   * connection would rarely be ready sooner, and a fast check (a warm server's login) would
-   * otherwise never take it.
+   * handshaking with this very address is waited for (it began before the PUT asked, and a fast
+   * check, a warm server's login, would otherwise never take it), but for a part of the PUT's
+   * connect timeout only ({@link #waitMillis}) and not past the PUT's socket being closed
+   * (OkHttp's call timeout): one that hangs must leave a new connection the time it would have
+   * had, so the early one never becomes the verdict.
    */
   private Early claim(InetSocketAddress address, int timeoutMillis, CompletableFuture<?> shut) {
     CompletableFuture<Early> early = pending;
@@ -184,18 +198,20 @@ final class EarlyTls {
       return null;
     }
     pending = null;
-    if (address.getPort() != target.port()) {
-      early.thenAccept(e -> quietly(e.tls())); // the slot points elsewhere: nothing to wait for
-      return null;
-    }
-    try {
-      CompletableFuture.anyOf(early, shut).get(timeoutMillis > 0 ? timeoutMillis : MAX_AGE_NANOS / 1_000_000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // failed or too slow: the PUT connects anew, and meets whatever this was on its own
+    if (!early.isDone() && address.equals(resolved)) {
+      try {
+        CompletableFuture.anyOf(early, shut).get(waitMillis(timeoutMillis), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // failed or too slow: the PUT connects anew, and meets whatever this was on its own
+      }
     }
     if (!early.isDone() || early.isCompletedExceptionally() || shut.isDone()) {
+      Socket raw = opening;
+      if (raw != null && !early.isDone()) {
+        quietly(raw); // not waited for any longer: its thread ends now
+      }
       early.thenAccept(e -> quietly(e.tls()));
       return null;
     }
@@ -206,6 +222,11 @@ final class EarlyTls {
     }
     taken = true;
     return e;
+  }
+
+  /** How long a PUT waits for an early handshake still under way: a quarter of its connect timeout, at most a second. */
+  static long waitMillis(int connectTimeoutMillis) {
+    return Math.min(MAX_WAIT_MILLIS, (connectTimeoutMillis > 0 ? connectTimeoutMillis : MAX_AGE_NANOS / 1_000_000) / 4);
   }
 
   /**
@@ -345,7 +366,11 @@ final class EarlyTls {
       shut.complete(null);
       Early mine = early;
       if (mine != null) {
-        quietly(mine.tls()); // a cancelled call closes the plain socket: the connection it took over goes with it
+        // a cancelled call closes the plain socket: the connection it took over goes with it. The TCP
+        // socket first, as OkHttp closes its own: TLS's close waits for a writer blocked on a server
+        // that stopped reading, and this runs on OkHttp's one timeout watchdog
+        quietly(mine.raw());
+        quietly(mine.tls());
       }
       super.close();
     }

@@ -120,15 +120,20 @@ class EarlyTlsIT {
 
   /** A TLS server on 127.0.0.1 answering every request 201; counts connections, and closes the first one after its handshake when asked. */
   private static final class Upload implements AutoCloseable {
-    final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final ServerSocket listener;
     final AtomicInteger connections = new AtomicInteger();
 
     Upload(SSLContext context, boolean closeFirst) throws IOException {
-      this(context, closeFirst, 0);
+      this(context, closeFirst, 0, false, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 
-    /** Also holds the first connection's handshake back for slowFirstMillis (a server still busy when the PUT asks). */
-    Upload(SSLContext context, boolean closeFirst, long slowFirstMillis) throws IOException {
+    /**
+     * Also holds the first connection's handshake back for slowFirstMillis (a server still busy
+     * when the PUT asks, or one that hangs), and with stall reads nothing after the handshake (a
+     * server that stopped reading); listening where it is told.
+     */
+    Upload(SSLContext context, boolean closeFirst, long slowFirstMillis, boolean stall, ServerSocket listener) throws IOException {
+      this.listener = listener;
       Thread accept = new Thread(() -> {
         while (!listener.isClosed()) {
           try {
@@ -142,7 +147,11 @@ class EarlyTlsIT {
                   return;
                 }
               }
-              serve(context, tcp, closeFirst && n == 1);
+              if (stall) {
+                stall(context, tcp);
+              } else {
+                serve(context, tcp, closeFirst && n == 1);
+              }
             }, "early-tls-upload");
             one.setDaemon(true);
             one.start();
@@ -153,6 +162,16 @@ class EarlyTlsIT {
       }, "early-tls-accept");
       accept.setDaemon(true);
       accept.start();
+    }
+
+    private static void stall(SSLContext context, Socket tcp) {
+      try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, null, tcp.getPort(), true)) {
+        tls.setUseClientMode(false);
+        tls.startHandshake();
+        Thread.sleep(60_000);
+      } catch (IOException | InterruptedException e) {
+        // the client went away, or the test ended
+      }
     }
 
     private static void serve(SSLContext context, Socket tcp, boolean closeAfterHandshake) {
@@ -206,9 +225,13 @@ class EarlyTlsIT {
   }
 
   private static HttpTransfer.Outcome put(Tls tls, EarlyTls early, String url) throws Exception {
-    HttpTransfer http = new HttpTransfer(tls, STEP, early);
+    return put(tls, early, url, STEP, 1024);
+  }
+
+  private static HttpTransfer.Outcome put(Tls tls, EarlyTls early, String url, Duration step, long size) throws Exception {
+    HttpTransfer http = new HttpTransfer(tls, step, early);
     try {
-      return http.put(url, List.of(), new TestFile(1024, 0, 7, "application/octet-stream"), "application/octet-stream", Progress.NONE);
+      return http.put(url, List.of(), new TestFile(size, 0, 7, "application/octet-stream"), "application/octet-stream", Progress.NONE);
     } finally {
       http.close();
       early.close();
@@ -229,7 +252,7 @@ class EarlyTlsIT {
 
   @Test
   void aPutWaitsForAnEarlyHandshakeStillUnderWayAndTakesIt() throws Exception {
-    try (Upload upload = new Upload(trusted, false, 700)) {
+    try (Upload upload = new Upload(trusted, false, 700, false, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))) {
       Tls tls = new Tls(false);
       EarlyTls early = new EarlyTls("early@localhost", upload.url());
       early.slot(new java.net.URL(upload.url()));
@@ -240,6 +263,60 @@ class EarlyTlsIT {
       assertTrue(early.taken(), "the PUT waited for the handshake already under way rather than starting a second");
       assertEquals(1, upload.connections.get(), "one connection: the early one");
     }
+  }
+
+  @Test
+  void anEarlyHandshakeThatHangsIsWaitedForBrieflyThenThePutConnectsAnewWithinItsTimeout() throws Exception {
+    Duration step = Duration.ofSeconds(4);
+    try (Upload upload = new Upload(trusted, false, 30_000, false, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))) {
+      Tls tls = new Tls(false);
+      EarlyTls early = new EarlyTls("early@localhost", upload.url());
+      early.slot(new java.net.URL(upload.url()));
+      early.start(tls, (int) step.toMillis(), PROTOCOLS);
+      Thread.sleep(100);
+      long start = System.nanoTime();
+      assertEquals(201, put(tls, early, upload.url(), step, 1024).status(), "a healthy server's PUT is not failed by the early connection's hang");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertFalse(early.taken());
+      assertEquals(2, upload.connections.get());
+      assertTrue(millis < step.toMillis(), "the wait left the new connection its time: " + millis + " ms");
+    }
+  }
+
+  @Test
+  void anEarlyHandshakeToAnotherAddressIsNotWaitedFor() throws Exception {
+    try (Upload healthy = new Upload(trusted, false);
+        Upload hung = new Upload(trusted, false, 30_000, false,
+            new ServerSocket(healthy.listener.getLocalPort(), 50, InetAddress.getByName("::1")))) {
+      Tls tls = new Tls(false);
+      // the last slot pointed to the same port on another address (an upload host that moved, a node of a cluster)
+      String before = "https://ip6-localhost:" + healthy.listener.getLocalPort() + "/upload/old/file.bin";
+      EarlyTls early = new EarlyTls("early@localhost", before);
+      early.slot(new java.net.URL(before));
+      early.start(tls, (int) STEP.toMillis(), PROTOCOLS);
+      Thread.sleep(100);
+      long start = System.nanoTime();
+      assertEquals(201, put(tls, early, healthy.url(), Duration.ofSeconds(4), 1024).status());
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(1, hung.connections.get(), "the early connection went to the old address");
+      assertTrue(millis < 900, "not waited for: " + millis + " ms");
+    }
+  }
+
+  @Test
+  void aPutOnTheEarlyConnectionToAServerThatStoppedReadingEndsAtItsTimeout() {
+    Duration step = Duration.ofSeconds(3);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
+      try (Upload upload = new Upload(trusted, false, 0, true, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))) {
+        Tls tls = new Tls(false);
+        EarlyTls early = startedFor(upload.url(), tls);
+        long start = System.nanoTime();
+        assertThrows(IOException.class, () -> put(tls, early, upload.url(), step, 64L << 20));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(early.taken(), "the PUT went over the early connection");
+        assertTrue(millis < 3 * step.toMillis(), "the call timeout held: " + millis + " ms");
+      }
+    });
   }
 
   @Test
