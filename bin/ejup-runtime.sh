@@ -70,7 +70,14 @@ ejup_cache_flags() {
 # JDK 25, measured with -Xlog:startuptime). -XX:ArchiveRelocationMode=0 would save that, but it is
 # a diagnostic option that gives up the cache's address randomisation: not worth it for a tool
 # that runs as root and parses what servers send.
-EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
+# jdk.reflect.useNativeAccessorOnly: reflective calls of constructors and methods through the VM
+# (JNI), not through a method handle per member (JDK 18+, JEP 416). A short run calls each member a
+# few times, where method handles cost most: each new member and call shape generates classes at
+# run time (lambda forms, with the class-file API's cold code) that no start-up cache holds, and one
+# called 128 times is specialised again. A check makes many such calls: the certificate extensions
+# of every trusted certificate (a constructor each), Smack's providers, jcommander's converters.
+# A -D property: ignored by a JDK that does not know it (17).
+EJUP_FAST_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Djdk.reflect.useNativeAccessorOnly=true)
 # JVM notes (cache warnings among them) must never mix into stdout: it carries JSON and perfdata.
 # -Xlog covers unified logging only; DisplayVMOutputToStderr moves the VM's own prints too (JDK 25's
 # AOT cache assembly: "AOTCache creation is complete...", also in the child JVM, which inherits
