@@ -64,4 +64,18 @@ class SlotShapesTest {
     assertNull(MaxFileSize.parse("-1").bytes());
     assertNull(MaxFileSize.parse(null).text());
   }
+
+  /** Plain digits take a path of their own (no BigDecimal): the same values and words on both sides of its bound. */
+  @Test
+  void maxFileSizeDigitsReadAsDecimalsAre() {
+    for (String text : new String[] {"0", "007", "0010485760", "999999999999999999", "9223372036854775807",
+        "09223372036854775807", "9223372036854775808", "10485760.0", "+10485760", "1e6"}) {
+      java.math.BigDecimal value = new java.math.BigDecimal(text);
+      Long expected = value.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? null : value.longValue();
+      MaxFileSize read = MaxFileSize.parse(text);
+      assertEquals(expected, read.bytes(), text);
+      assertEquals(expected == null || expected.toString().equals(text) ? null : "written as '" + text + "', read as " + expected,
+          expected == null ? null : read.problem(), text);
+    }
+  }
 }
