@@ -29,6 +29,9 @@ public final class UploadFlow {
   /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
   private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
+  /** The disco#info answer of the item disco-items chose; null with --service or before disco-items. */
+  private volatile XmppSession.Service discovered;
+  private volatile Jid discoveredItem;
   /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
   private volatile boolean external;
 
@@ -185,7 +188,10 @@ public final class UploadFlow {
       return false;
     }
     stopIfAsked("disco-items");
-    XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp, xmpp.discoInfo(serviceJid)), this::describe);
+    // the item's disco#info that disco-items chose it by, asked once on this stream (--service: asked here)
+    XmppSession.Service known = discovered;
+    XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp,
+        known != null && serviceJid.equals(discoveredItem) ? known : xmpp.discoInfo(serviceJid)), this::describe);
     if (service == null) {
       return false;
     }
@@ -323,10 +329,14 @@ public final class UploadFlow {
           continue;
         }
         if (candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
+          discovered = candidate;
+          discoveredItem = item;
           return item;
         }
         if (legacy == null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
           legacy = item;
+          discovered = candidate;
+          discoveredItem = item;
         }
       }
       if (legacy != null) {
