@@ -358,7 +358,6 @@ public final class Exporter {
     try {
       return answered(exchange, module, target, start, report, answered);
     } finally {
-      answered.run();
       closing.forEach(Runnable::run);
     }
   }

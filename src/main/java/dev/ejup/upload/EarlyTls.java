@@ -121,7 +121,6 @@ final class EarlyTls {
     Workers.start("ejup-early-tls", () -> {
       try {
         early.complete(open(tls, last, timeoutMillis, protocols));
-        opening = null;
       } catch (Throwable e) {
         early.completeExceptionally(e); // the PUT connects as always and meets whatever this was
       }
@@ -176,12 +175,20 @@ final class EarlyTls {
     CompletableFuture<Early> early = pending;
     pending = null;
     if (early != null) {
-      Socket raw = opening;
-      if (raw != null && !early.isDone()) {
-        quietly(raw); // its connect or handshake fails at once, and its thread ends
-      }
-      early.thenAccept(e -> quietly(e.tls()));
+      abandon(early);
     }
+  }
+
+  /**
+   * Gives an early connection up: one still being made is aborted (its connect or handshake fails
+   * at once, and its thread ends), one made is closed.
+   */
+  private void abandon(CompletableFuture<Early> early) {
+    Socket raw = opening;
+    if (raw != null && !early.isDone()) {
+      quietly(raw);
+    }
+    early.thenAccept(e -> quietly(e.tls()));
   }
 
   /**
@@ -208,11 +215,7 @@ final class EarlyTls {
       }
     }
     if (!early.isDone() || early.isCompletedExceptionally() || shut.isDone()) {
-      Socket raw = opening;
-      if (raw != null && !early.isDone()) {
-        quietly(raw); // not waited for any longer: its thread ends now
-      }
-      early.thenAccept(e -> quietly(e.tls()));
+      abandon(early);
       return null;
     }
     Early e = early.join();

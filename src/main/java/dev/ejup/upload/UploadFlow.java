@@ -29,9 +29,10 @@ public final class UploadFlow {
   /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
   private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
-  /** The disco#info answer of the item disco-items chose; null with --service or before disco-items. */
-  private volatile XmppSession.Service discovered;
-  private volatile Jid discoveredItem;
+  /** The item disco-items chose and its disco#info answer; null with --service or before disco-items. */
+  private volatile Discovered discovered;
+
+  private record Discovered(Jid item, XmppSession.Service info) {}
   /** The slot's PUT URL carries an external upload server's token (ejabberd's external_secret). */
   private volatile boolean external;
 
@@ -61,7 +62,7 @@ public final class UploadFlow {
   UploadFlow(CheckOptions options, Progress progress, StepRunner.Fault fault) {
     this.options = options;
     this.progress = progress;
-    this.early = options.insecure() || options.jid() == null ? null : EarlyTls.forCheck(options.jid(), String.valueOf(options.server()));
+    this.early = connectsEarly() ? EarlyTls.forCheck(options.jid(), String.valueOf(options.server())) : null;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
         (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
             external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
@@ -145,6 +146,11 @@ public final class UploadFlow {
     return flow(tls);
   }
 
+  /** Whether the PUT may take a connection opened during the login ({@link EarlyTls}): never with --insecure. */
+  private boolean connectsEarly() {
+    return !options.insecure() && options.jid() != null;
+  }
+
   /** The PUT's early connection, null for a first check and with --insecure (for tests). */
   EarlyTls early() {
     return early;
@@ -189,9 +195,9 @@ public final class UploadFlow {
     }
     stopIfAsked("disco-items");
     // the item's disco#info that disco-items chose it by, asked once on this stream (--service: asked here)
-    XmppSession.Service known = discovered;
+    Discovered known = discovered;
     XmppSession.Service service = runner.stage("disco-info", () -> requireUploadService(xmpp,
-        known != null && serviceJid.equals(discoveredItem) ? known : xmpp.discoInfo(serviceJid)), this::describe);
+        known != null && serviceJid.equals(known.item()) ? known.info() : xmpp.discoInfo(serviceJid)), this::describe);
     if (service == null) {
       return false;
     }
@@ -209,7 +215,7 @@ public final class UploadFlow {
     if (slot == null) {
       return false;
     }
-    if (!options.insecure() && options.jid() != null) {
+    if (connectsEarly()) {
       EarlyTls.remember(options.jid(), String.valueOf(options.server()), slot.putUrl());
     }
     stopIfAsked("slot");
@@ -329,14 +335,12 @@ public final class UploadFlow {
           continue;
         }
         if (candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
-          discovered = candidate;
-          discoveredItem = item;
+          discovered = new Discovered(item, candidate);
           return item;
         }
         if (legacy == null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
           legacy = item;
-          discovered = candidate;
-          discoveredItem = item;
+          discovered = new Discovered(item, candidate);
         }
       }
       if (legacy != null) {
