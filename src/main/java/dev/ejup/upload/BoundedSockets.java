@@ -37,9 +37,20 @@ final class BoundedSockets extends UnconnectedSockets {
     this.tripped = tripped;
   }
 
+  /** The last socket made: whether its STARTTLS began tells a hang-up in TLS from a port that never spoke XMPP. */
+  private volatile Plain last;
+
   @Override
   public Socket createSocket() throws IOException {
-    return new Plain(tripped);
+    Plain made = new Plain(tripped);
+    last = made;
+    return made;
+  }
+
+  /** Whether the last connection got as far as STARTTLS's {@code <proceed/>}: TLS was layered on it. */
+  boolean tlsBegan() {
+    Plain made = last;
+    return made != null && made.underTls;
   }
 
   /**

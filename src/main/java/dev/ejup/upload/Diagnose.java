@@ -48,6 +48,11 @@ final class Diagnose {
       return StepFailure.crit(where + " accepted the connection but did not answer in time",
           "the server or a proxy in front of it hangs; check " + what + "'s logs and load");
     }
+    // JDK's words for a TCP RST (on a write: "Connection reset by peer")
+    if (root instanceof java.net.SocketException && String.valueOf(root.getMessage()).startsWith("Connection reset")) {
+      return StepFailure.crit(where + " reset the connection",
+          "something at that address cut it off: see " + what + "'s log, or the firewall or proxy in front of it");
+    }
     // OkHttp and the direct TLS socket say SSLPeerUnverifiedException; Smack's STARTTLS checks the
     // name after the handshake and throws a bare CertificateException, outside any SSLException
     if (root instanceof SSLPeerUnverifiedException || root instanceof CertificateException) {
@@ -60,6 +65,11 @@ final class Diagnose {
           || causedBy(root, CertPathValidatorException.class)) {
         return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " is not trusted (self-signed or unknown CA)",
             "install a certificate from a CA clients trust (e.g. Let's Encrypt), or --insecure to check the rest anyway");
+      }
+      if (hungUp(root)) {
+        return StepFailure.crit(where + " closed the connection during the TLS handshake without a TLS alert",
+            "its TLS side gave up without saying why: see " + what + "'s log (a certificate or key it cannot read), or the TLS proxy in front of it"
+                + " (one with no backend hangs up like this)");
       }
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
     }
@@ -74,6 +84,25 @@ final class Diagnose {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the peer hung up in the middle of the handshake without an alert: JSSE read the end of
+   * the stream (or a reset) where a handshake message was due. Not a peer that answered in plain
+   * text (JSSE's "unrecognized SSL message"): that one spoke, just not TLS.
+   */
+  private static boolean hungUp(Throwable e) {
+    boolean handshake = false;
+    boolean ended = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("unrecognized SSL message") || m.contains("plaintext") || m.startsWith("Received fatal alert")) {
+        return false;
+      }
+      handshake |= t instanceof SSLHandshakeException;
+      ended |= t instanceof java.io.EOFException || t instanceof java.net.SocketException || m.contains("terminated the handshake");
+    }
+    return handshake && ended;
   }
 
   /** The first of e's causes (e included) of that type, or null when none is. */
@@ -95,11 +124,17 @@ final class Diagnose {
    * STARTTLS stream against a direct TLS port is dropped without a word. Both look like generic
    * faults unless the report says which way in the port expects.
    */
-  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, String where) {
+  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, boolean tlsBegan, String where) {
     if (failure.kind != Kind.OTHER) {
       return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
     }
     String message = failure.getMessage();
+    // a hang-up mid-handshake is named as one (network above); on a direct TLS port it may also be a
+    // STARTTLS port that drops what it cannot read (ejabberd and Prosody answer it with XML instead)
+    if (hungUp(e)) {
+      return directTls ? new StepFailure(failure.status, message, failure.hint + "; if " + where + " is a STARTTLS port (5222), drop --direct-tls")
+          : failure;
+    }
     // the port is right when TLS itself began: after STARTTLS's <proceed/>, or a TLS alert on a direct TLS port
     if (causedBy(e, SSLHandshakeException.class) && (!directTls || alerted(e))) {
       return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
@@ -118,6 +153,9 @@ final class Diagnose {
         }
       }
       return failure;
+    }
+    if (tlsBegan) {
+      return failure; // STARTTLS got its <proceed/>: the port is right, whatever ended the stream after it
     }
     // a server that stalls (no answer) is not one that closed: only a stream that ended is diagnosed as TLS
     if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e)) {

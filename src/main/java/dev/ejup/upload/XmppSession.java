@@ -59,6 +59,8 @@ final class XmppSession implements AutoCloseable {
   private final HostPort endpoint;
   /** What the server sent over the bound of the stream, once it has ({@link BoundedXmlStream}). */
   private final AtomicReference<BoundedXmlStream.Exceeded> tripped = new AtomicReference<>();
+  /** The STARTTLS way in's sockets (null with direct TLS) */
+  private BoundedSockets starttls;
 
   /** The server's name from disco#info on the domain (its server/im identity), once asked; "" when it has none. */
   private volatile String serverName;
@@ -102,7 +104,8 @@ final class XmppSession implements AutoCloseable {
       } else {
         endpoint = options.server() != null ? HostPort.parse(options.server(), PORT_STARTTLS) : null;
         // what the server sends is bounded before and after STARTTLS (BoundedXmlStream)
-        config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(new BoundedSockets(tripped))
+        starttls = new BoundedSockets(tripped);
+        config.setSecurityMode(ConnectionConfiguration.SecurityMode.required).setSocketFactory(starttls)
             .setSslContextFactory(() -> BoundedSockets.tlsContext(Tls.newContext()));
       }
       if (endpoint != null) {
@@ -128,6 +131,11 @@ final class XmppSession implements AutoCloseable {
     return made;
   }
 
+  /** Whether the last connection's STARTTLS got its {@code <proceed/>} (never with direct TLS). */
+  private boolean tlsBegan() {
+    return starttls != null && starttls.tlsBegan();
+  }
+
   String where() {
     return endpoint != null ? endpoint.toString() : options.domain() + " (SRV/A)";
   }
@@ -137,9 +145,9 @@ final class XmppSession implements AutoCloseable {
     try {
       connectOnce();
     } catch (SmackException.EndpointConnectionException e) {
-      throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, where());
+      throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, tlsBegan(), where());
     } catch (SmackException | IOException | XMPPException e) {
-      throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, where()));
+      throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, tlsBegan(), where()));
     }
     String again = firstRefused == null ? ""
         : " (made again with Java's default TLS groups: the first handshake, " + KeyShares.OFFERED + ", was refused: " + firstRefused + ")";

@@ -58,7 +58,7 @@ class TypedDecisionsTest {
   void theWrongTlsModeIsNotGuessedFromADetailThatSaysRefused() {
     // the detail's words are the server's: "refused" in them is no connection refusal
     StepFailure said = StepFailure.crit("x.test:5222: stream refused by policy", "h");
-    StepFailure f = Diagnose.wrongTlsMode(said, new java.io.EOFException(), false, "x.test:5222");
+    StepFailure f = Diagnose.wrongTlsMode(said, new java.io.EOFException(), false, false, "x.test:5222");
     assertTrue(f.getMessage().contains("closed the connection before the XMPP stream began"), f.getMessage());
   }
 }
