@@ -67,9 +67,7 @@ final class Diagnose {
             "install a certificate from a CA clients trust (e.g. Let's Encrypt), or --insecure to check the rest anyway");
       }
       if (hungUp(root)) {
-        return StepFailure.crit(where + " closed the connection during the TLS handshake without a TLS alert",
-            "its TLS side gave up without saying why: see " + what + "'s log (a certificate or key it cannot read), or the TLS proxy in front of it"
-                + " (one with no backend hangs up like this)");
+        return noTlsInCommon(where, root, true);
       }
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
     }
@@ -84,6 +82,20 @@ final class Diagnose {
       }
     }
     return false;
+  }
+
+  /**
+   * A handshake refused for want of TLS parameters in common, in JSSE's words. ejabberd (fast_tls,
+   * OpenSSL) refuses so on every listener by closing the connection without a TLS alert (TlsRefusedIT,
+   * against the real server), so a hang-up in the handshake is worded the same, and says so.
+   */
+  private static StepFailure noTlsInCommon(String where, Throwable e, boolean hungUp) {
+    return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
+        + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + (hungUp ? ": it closed the connection without a TLS alert" : "")
+        + ")",
+        "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
+            + " a listener's ciphers and protocol_options, or OpenSSL's own configuration)"
+            + (hungUp ? "; a TLS proxy with no backend hangs up the same way" : ""));
   }
 
   /**
@@ -129,7 +141,7 @@ final class Diagnose {
       return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
     }
     String message = failure.getMessage();
-    // a hang-up mid-handshake is named as one (network above); on a direct TLS port it may also be a
+    // a hang-up mid-handshake is worded by network above; on a direct TLS port it may also be a
     // STARTTLS port that drops what it cannot read (ejabberd and Prosody answer it with XML instead)
     if (hungUp(e)) {
       return directTls ? new StepFailure(failure.status, message, failure.hint + "; if " + where + " is a STARTTLS port (5222), drop --direct-tls")
@@ -137,10 +149,7 @@ final class Diagnose {
     }
     // the port is right when TLS itself began: after STARTTLS's <proceed/>, or a TLS alert on a direct TLS port
     if (causedBy(e, SSLHandshakeException.class) && (!directTls || alerted(e))) {
-      return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
-          + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")",
-          "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
-              + " or OpenSSL's own configuration)");
+      return noTlsInCommon(where, e, false);
     }
     if (directTls) {
       for (Throwable t = e; t != null; t = t.getCause()) {

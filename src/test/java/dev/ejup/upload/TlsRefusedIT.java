@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * AES-128-CCM-8 only, which JSSE does not implement): STARTTLS goes through, the handshake after it
  * is refused. The check names that, with the settings to change, where it used to blame the port
  * ("closed the connection before the XMPP stream began (a direct TLS port?)", hint: add --direct-tls).
+ * ejabberd refuses by closing the connection without a TLS alert, on the direct TLS port too, where
+ * ejup used to call that port a STARTTLS one ("does not speak TLS from the first byte").
  */
 class TlsRefusedIT {
   private static LocalEjabberd server;
@@ -44,5 +46,18 @@ class TlsRefusedIT {
         + " group in common with Java's TLS"), r.out());
     assertTrue(r.out().contains("hint: let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256"), r.out());
     assertFalse(r.out().contains("direct TLS") || r.out().contains("--direct-tls"), "the port is right: " + r.out());
+  }
+
+  @Test
+  void aHandshakeRefusedOnTheDirectTlsPortIsNamedAsTlsNotAsAStartTlsPort() {
+    Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", server.password()), "check", "--jid", server.get("JID"),
+        "--server", "localhost:" + server.get("XMPPS_PORT"), "--direct-tls", "--no-probes");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    String connect = r.out().lines().filter(l -> l.matches("\\s+CRITICAL\\s+[0-9.]+s\\s+connect\\s.*")).findFirst()
+        .orElseThrow(() -> new AssertionError("no critical connect step:\n" + r.out()));
+    assertTrue(connect.contains("localhost:" + server.get("XMPPS_PORT") + " refused the TLS handshake: no TLS version, cipher suite or key exchange"
+        + " group in common with Java's TLS"), r.out());
+    assertFalse(connect.contains("does not speak TLS"), r.out());
+    assertTrue(r.out().contains("hint: let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256"), r.out());
   }
 }
