@@ -13,6 +13,9 @@ import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.StreamError;
 
 /** Turns the exceptions of sockets and TLS into what a sysadmin needs to read: cause and fix. */
 final class Diagnose {
@@ -29,7 +32,7 @@ final class Diagnose {
     for (Throwable t = e; t != null; t = t.getCause()) {
       root = t;
       if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SSLException
-          || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException) {
+          || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException || t instanceof SmackException.NoResponseException) {
         break;
       }
     }
@@ -44,12 +47,11 @@ final class Diagnose {
       return StepFailure.crit(Kind.UNRESOLVED, "cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
           "check DNS for the name, or give the address with --server HOST[:PORT]");
     }
-    if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException) {
+    if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException || root instanceof SmackException.NoResponseException) {
       return StepFailure.crit(where + " accepted the connection but did not answer in time",
           "the server or a proxy in front of it hangs; check " + what + "'s logs and load");
     }
-    // JDK's words for a TCP RST (on a write: "Connection reset by peer")
-    if (root instanceof java.net.SocketException && String.valueOf(root.getMessage()).startsWith("Connection reset")) {
+    if (reset(root)) {
       return StepFailure.crit(where + " reset the connection",
           "something at that address cut it off: see " + what + "'s log, or the firewall or proxy in front of it");
     }
@@ -117,6 +119,46 @@ final class Diagnose {
     return handshake && ended;
   }
 
+  /** A TCP RST, in the JDK's words ("Connection reset"; on a write "Connection reset by peer"). */
+  private static boolean reset(Throwable e) {
+    Throwable socket = firstOf(e, java.net.SocketException.class);
+    return socket != null && String.valueOf(socket.getMessage()).startsWith("Connection reset");
+  }
+
+  /**
+   * What Smack's own failures of the stream mean, in words, or null for any other failure. Its
+   * messages name its classes and dump its stanza filters ("The connection XMPPTCPConnection[...]
+   * is no longer connected while waiting for response with IQReplyFilter: ..."). {@code closedBy}
+   * is what ended the stream, when the connection said (a stream error such as system-shutdown).
+   */
+  static String smack(Throwable e, long timeoutMillis, Throwable closedBy) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof XMPPException.StreamErrorException streamError) {
+        return streamError(streamError);
+      }
+      if (t instanceof SmackException.NoResponseException) {
+        return "no answer within " + seconds(timeoutMillis);
+      }
+      if (t instanceof SmackException.NotConnectedException) {
+        return closedBy instanceof XMPPException.StreamErrorException streamError ? streamError(streamError)
+            : "the server closed the stream while ejup waited for the answer";
+      }
+    }
+    return null;
+  }
+
+  /** "the server ended the stream with system-shutdown: its text" (RFC 6120 section 4.9). */
+  private static String streamError(XMPPException.StreamErrorException e) {
+    StreamError error = e.getStreamError();
+    String text = error.getDescriptiveText();
+    return "the server ended the stream with " + error.getCondition() + (text == null || text.isBlank() ? "" : ": " + Cause.words(new Exception(text)));
+  }
+
+  /** A timeout in the words of a report: "5 s", "0.5 s". */
+  static String seconds(long millis) {
+    return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+
   /** The first of e's causes (e included) of that type, or null when none is. */
   private static Throwable firstOf(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -136,20 +178,27 @@ final class Diagnose {
    * STARTTLS stream against a direct TLS port is dropped without a word. Both look like generic
    * faults unless the report says which way in the port expects.
    */
-  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, boolean tlsBegan, String where) {
+  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, boolean tlsUp, String where) {
     if (failure.kind != Kind.OTHER) {
       return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
     }
     String message = failure.getMessage();
-    // a hang-up mid-handshake is worded by network above; on a direct TLS port it may also be a
-    // STARTTLS port that drops what it cannot read (ejabberd and Prosody answer it with XML instead)
+    // a hang-up mid-handshake is worded by network above: the port took a ClientHello, so it is no
+    // STARTTLS port (ejabberd and Prosody answer one with XML)
     if (hungUp(e)) {
-      return directTls ? new StepFailure(failure.status, message, failure.hint + "; if " + where + " is a STARTTLS port (5222), drop --direct-tls")
-          : failure;
+      return failure;
     }
     // the port is right when TLS itself began: after STARTTLS's <proceed/>, or a TLS alert on a direct TLS port
     if (causedBy(e, SSLHandshakeException.class) && (!directTls || alerted(e))) {
       return noTlsInCommon(where, e, false);
+    }
+    if (tlsUp) {
+      // STARTTLS got its <proceed/>, or the direct TLS handshake went through: the port is right
+      if (!reset(e) && (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e))) {
+        return StepFailure.crit(where + " closed the connection after the TLS handshake, before the XMPP stream over TLS began",
+            "see ejabberd's log, or the TLS proxy in front of it (one with no backend closes like this)");
+      }
+      return failure;
     }
     if (directTls) {
       for (Throwable t = e; t != null; t = t.getCause()) {
@@ -162,9 +211,6 @@ final class Diagnose {
         }
       }
       return failure;
-    }
-    if (tlsBegan) {
-      return failure; // STARTTLS got its <proceed/>: the port is right, whatever ended the stream after it
     }
     // a server that stalls (no answer) is not one that closed: only a stream that ended is diagnosed as TLS
     if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e)) {

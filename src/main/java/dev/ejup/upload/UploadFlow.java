@@ -346,8 +346,11 @@ public final class UploadFlow {
       if (legacy != null) {
         return legacy;
       }
+      // an item that did not answer may be the upload service itself: the fix is then that item, not enabling a service
       throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
-          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), xmpp.terms(null).enable());
+          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), skipped.isEmpty() ? xmpp.terms(null).enable()
+              : "an item that failed may be the upload service (a component configured but not connected does not answer): see "
+                  + xmpp.terms(null).log() + "; else " + xmpp.terms(null).enable());
     }, jid -> "upload service " + jid + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
   }
 

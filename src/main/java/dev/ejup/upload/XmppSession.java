@@ -61,6 +61,8 @@ final class XmppSession implements AutoCloseable {
   private final AtomicReference<BoundedXmlStream.Exceeded> tripped = new AtomicReference<>();
   /** The STARTTLS way in's sockets (null with direct TLS) */
   private BoundedSockets starttls;
+  /** What ended the stream, when the connection said (a stream error, a closed socket) */
+  private volatile Exception closedBy;
 
   /** The server's name from disco#info on the domain (its server/im identity), once asked; "" when it has none. */
   private volatile String serverName;
@@ -128,12 +130,40 @@ final class XmppSession implements AutoCloseable {
     }
     XMPPTCPConnection made = new XMPPTCPConnection(configuration.build());
     made.setReplyTimeout(timeoutMillis);
+    made.addConnectionListener(new org.jivesoftware.smack.ConnectionListener() {
+      @Override
+      public void connectionClosedOnError(Exception e) {
+        closedBy = e;
+      }
+    });
     return made;
   }
 
-  /** Whether the last connection's STARTTLS got its {@code <proceed/>} (never with direct TLS). */
-  private boolean tlsBegan() {
-    return starttls != null && starttls.tlsBegan();
+  /** Whether TLS was up on the last connection: STARTTLS got its {@code <proceed/>}, or the direct TLS handshake went through. */
+  private boolean tlsUp() {
+    return starttls != null ? starttls.tlsBegan() : directTls != null && !directTls.protocol().isEmpty();
+  }
+
+  /**
+   * The connect step's failure when the server spoke XMPP and said what was wrong: the port is
+   * right, so no hint about the other way in. A stream error (RFC 6120 section 4.9: host-unknown is
+   * a JID whose domain the server does not serve), or stream features without STARTTLS.
+   */
+  private java.util.Optional<StepFailure> spoke(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof XMPPException.StreamErrorException streamError) {
+        if (streamError.getStreamError().getCondition() == org.jivesoftware.smack.packet.StreamError.Condition.host_unknown) {
+          return java.util.Optional.of(StepFailure.crit(where() + " does not serve " + options.domain() + " (host-unknown)",
+              "add " + options.domain() + " to ejabberd's hosts, or check the domain of --jid (and --server)"));
+        }
+        return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.smack(t, 0, null), "see ejabberd's log"));
+      }
+      if (t instanceof SmackException.SecurityRequiredByClientException) {
+        return java.util.Optional.of(StepFailure.crit(where() + " offers no STARTTLS",
+            "let that ejabberd_c2s listener offer it (starttls_required: true, and a certificate for " + options.domain() + " in certfiles)"));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   String where() {
@@ -145,9 +175,11 @@ final class XmppSession implements AutoCloseable {
     try {
       connectOnce();
     } catch (SmackException.EndpointConnectionException e) {
-      throw Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null, tlsBegan(), where());
+      throw spoke(firstCause(e)).orElse(Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null,
+          tlsUp(), where()));
     } catch (SmackException | IOException | XMPPException e) {
-      throw overBound().orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, tlsBegan(), where()));
+      throw overBound().or(() -> spoke(e))
+          .orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, tlsUp(), where()));
     }
     String again = firstRefused == null ? ""
         : " (made again with Java's default TLS groups: the first handshake, " + KeyShares.OFFERED + ", was refused: " + firstRefused + ")";
@@ -221,8 +253,16 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("authentication failed for " + options.jid() + " (" + e.getSASLFailure().getSASLErrorString() + ")",
           "check the account and its password (ejabberdctl check_password USER HOST PASSWORD)");
     } catch (SmackException | IOException | XMPPException e) {
-      throw overBound().orElse(Diagnose.network(e, where(), "ejabberd"));
+      String said = Diagnose.smack(e, options.stepTimeout().toMillis(), closedBy);
+      throw overBound().orElse(said != null ? StepFailure.crit("login at " + where() + ": " + said, "see ejabberd's log")
+          : Diagnose.network(e, where(), "ejabberd"));
     }
+  }
+
+  /** A request's failure in words: Smack's own failures without its class names and filters. */
+  private String words(Exception e) {
+    String said = Diagnose.smack(e, options.stepTimeout().toMillis(), closedBy);
+    return said != null ? said : Cause.words(e);
   }
 
   /** The failure when the stream went over its bound: Smack's own error then only says the parser gave up. */
@@ -242,7 +282,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#items on " + options.domain() + " failed: " + e.getStanzaError().getCondition(),
           "enable mod_disco under modules");
     } catch (SmackException | XmppStringprepException e) {
-      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + Cause.words(e), "check that ejabberd answers (ejabberdctl status)"));
+      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + words(e), "check that ejabberd answers (ejabberdctl status)"));
     }
   }
 
@@ -271,7 +311,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
           "check that " + jid + " is the upload service (" + terms(null).hostOption() + ")");
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + Cause.words(e), "check that " + terms(null).server() + " answers"));
+      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + words(e), "check that " + terms(null).server() + " answers"));
     }
   }
 
@@ -318,7 +358,7 @@ final class XmppSession implements AutoCloseable {
     } catch (XMPPException.XMPPErrorException e) {
       throw refusal(e.getStanzaError(), size, terms(service));
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("slot request to " + service.jid() + ": " + Cause.words(e), "check " + terms(service).log()));
+      throw overBound().orElse(StepFailure.crit("slot request to " + service.jid() + ": " + words(e), "check " + terms(service).log()));
     }
   }
 

@@ -130,6 +130,23 @@ class CheckIT {
     assertNoStackTrace(starttls);
   }
 
+  /**
+   * A JID whose domain the server does not serve: ejabberd ends the stream with host-unknown. That
+   * used to come out as Smack's text with the stream error's XML, and a hint to add --direct-tls.
+   */
+  @Test
+  void aDomainTheServerDoesNotServeIsNamedAsSuch() {
+    Ejup.Result starttls = checkVia("hc@example.net", "localhost:" + server.get("XMPP_PORT"), "--no-probes");
+    Ejup.Result direct = checkVia("hc@example.net", "localhost:" + server.get("XMPPS_PORT"), "--direct-tls", "--insecure", "--no-probes");
+    for (Ejup.Result r : List.of(starttls, direct)) {
+      assertEquals(2, r.exitCode(), r.out());
+      assertTrue(line(r, "connect").contains(" does not serve example.net (host-unknown)"), r.out());
+      assertTrue(r.out().contains("hint: add example.net to ejabberd's hosts, or check the domain of --jid"), r.out());
+      assertFalse(r.out().contains("direct-tls") || r.out().contains("<stream") || r.out().contains("xmpp.org"), r.out());
+      assertNoStackTrace(r);
+    }
+  }
+
   @Test
   void aSecondVirtualHostHasItsOwnUploadService() {
     String vhost = server.get("VHOSTS").split(",")[0];

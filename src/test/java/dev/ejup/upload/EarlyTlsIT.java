@@ -16,14 +16,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -57,15 +54,8 @@ class EarlyTlsIT {
         .redirectErrorStream(true).start();
     String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, openssl.waitFor(), said);
-    trusted = context(p12);
-    Path self = dir.resolve("self.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", self.toString(), "-storetype", "PKCS12",
-        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-    said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, keytool.waitFor(), said);
-    untrusted = context(self);
+    trusted = dev.ejup.testing.SelfSignedTls.fromPkcs12(p12);
+    untrusted = dev.ejup.testing.SelfSignedTls.serverContext(dir);
   }
 
   @AfterAll
@@ -73,18 +63,6 @@ class EarlyTlsIT {
     if (server != null) {
       server.down();
     }
-  }
-
-  private static SSLContext context(Path p12) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(p12)) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    managers.init(keys, "changeit".toCharArray());
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(managers.getKeyManagers(), null, null);
-    return context;
   }
 
   /** The same account over "localhost:PORT" or "127.0.0.1:PORT": to this class two servers, remembered apart. */

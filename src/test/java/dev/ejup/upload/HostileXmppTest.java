@@ -14,12 +14,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,21 +47,7 @@ class HostileXmppTest {
 
   @BeforeAll
   static void certificate() throws Exception {
-    Path store = dir.resolve("server.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "san=dns:localhost", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, keytool.waitFor(), said);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    managers.init(keys, "changeit".toCharArray());
-    serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(managers.getKeyManagers(), null, null);
+    serverTls = dev.ejup.testing.SelfSignedTls.serverContext(dir);
   }
 
   /** What the hostile server sends once the stream is open, forever: the attribute or the text. */

@@ -1,0 +1,294 @@
+package dev.ejup.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.StanzaIdFilter;
+import org.jivesoftware.smack.packet.StreamError;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connect step against servers that speak some XMPP or TLS and then stop, in words, with the
+ * right way in. Each case used to get Smack's own words ("No response received within reply
+ * timeout. Timeout was 5000ms", "SSL/TLS required by client but not supported by server"), a
+ * parser's ("Premature end of file") with "--debug" for a hint, JSSE's bare words, or the wrong
+ * port:
+ * <ul>
+ *   <li>a hang-up in the TLS handshake, without an alert: ejabberd (fast_tls) refuses so when it
+ *       has no TLS version, cipher suite or key exchange group in common with the client (TlsRefusedIT
+ *       shows it on the real server), so that is what ejup says on every way in. On a direct TLS port
+ *       it used to say "does not speak TLS from the first byte (a STARTTLS port?)";
+ *   <li>a reset (it was "HOST:PORT: Connection reset", or after STARTTLS "a direct TLS port?");
+ *   <li>a server that says nothing, one that offers no STARTTLS, one that hangs up right after the
+ *       TLS handshake (STARTTLS or direct TLS).
+ * </ul>
+ * A peer that answers a ClientHello with XML is still a STARTTLS port. And Smack's failures of a
+ * request in words, never its class or filter names.
+ */
+class XmppWordsTest {
+  private static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+      + "xmlns:stream='http://etherx.jabber.org/streams' id='words' from='localhost' version='1.0' xml:lang='en'>";
+  private static final String STARTTLS = "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>";
+  private static final String NO_STARTTLS = "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+      + "</mechanisms></stream:features>";
+
+  @TempDir
+  static Path dir;
+  private static SSLContext serverTls;
+
+  private enum Peer {
+    /** accepts, reads, says nothing */
+    SILENT,
+    /** stream features without STARTTLS */
+    NO_STARTTLS,
+    /** STARTTLS, the TLS handshake, then a hang-up before the stream over TLS */
+    STARTTLS_THEN_CLOSE,
+    /** a direct TLS handshake, then a hang-up before the stream */
+    DIRECT_THEN_CLOSE,
+    /** reads the ClientHello's first bytes, then closes: no alert, no XML */
+    DIRECT_HANG_UP,
+    /** reads the ClientHello's first bytes, then resets the connection */
+    DIRECT_RESET,
+    /** a STARTTLS port: answers the ClientHello with a stream error, as ejabberd and Prosody do */
+    DIRECT_XML,
+    /** offers STARTTLS, says proceed, reads the ClientHello's first bytes, then closes */
+    STARTTLS_HANG_UP,
+    /** the same, then resets the connection */
+    STARTTLS_RESET;
+
+    boolean direct() {
+      return name().startsWith("DIRECT");
+    }
+  }
+
+  @BeforeAll
+  static void certificate() throws Exception {
+    serverTls = dev.ejup.testing.SelfSignedTls.serverContext(dir);
+  }
+
+  @Test
+  void aServerThatSaysNothingDidNotAnswerInTime() throws Exception {
+    String said = check(Peer.SILENT, false);
+    assertTrue(said.contains(" did not answer in time"), said);
+    assertTrue(said.contains("add --direct-tls"), "a direct TLS port waits for a ClientHello just like this: " + said);
+  }
+
+  @Test
+  void aListenerWithoutStartTlsIsNamedWithItsFix() throws Exception {
+    String said = check(Peer.NO_STARTTLS, false);
+    assertTrue(said.contains(" offers no STARTTLS"), said);
+    assertTrue(said.contains("hint: let that ejabberd_c2s listener offer it (starttls_required: true"), said);
+    assertFalse(said.contains("--direct-tls"), "it spoke XMPP: the port is right: " + said);
+  }
+
+  @Test
+  void aHangUpAfterTheStartTlsHandshakeIsNoWrongPort() throws Exception {
+    String said = check(Peer.STARTTLS_THEN_CLOSE, false);
+    assertTrue(said.contains(" closed the connection after the TLS handshake, before the XMPP stream over TLS began"), said);
+    assertFalse(said.contains("--direct-tls") || said.contains("--debug"), said);
+  }
+
+  @Test
+  void aHangUpAfterTheDirectTlsHandshakeIsNoStartTlsPort() throws Exception {
+    String said = check(Peer.DIRECT_THEN_CLOSE, true);
+    assertTrue(said.contains(" closed the connection after the TLS handshake, before the XMPP stream over TLS began"), said);
+    assertFalse(said.contains("does not speak TLS") || said.contains("--debug"), said);
+  }
+
+  @Test
+  void aDirectTlsPortThatHangsUpMidHandshakeIsNotCalledAStartTlsPort() throws Exception {
+    String said = check(Peer.DIRECT_HANG_UP, true);
+    assertTrue(said.contains(" refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with Java's TLS"), said);
+    assertTrue(said.contains("it closed the connection without a TLS alert"), said);
+    // it took a ClientHello: no STARTTLS port (those answer one with XML, below)
+    assertFalse(said.contains("does not speak TLS") || said.contains("--direct-tls"), said);
+  }
+
+  @Test
+  void aHangUpAfterStartTlsIsWordedAsEjabberdMeansIt() throws Exception {
+    String said = check(Peer.STARTTLS_HANG_UP, false);
+    assertTrue(said.contains(" refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with Java's TLS"), said);
+    assertTrue(said.contains("it closed the connection without a TLS alert"), said);
+    assertFalse(said.contains("direct TLS") || said.contains("--direct-tls"), said);
+  }
+
+  @Test
+  void aStartTlsPortAskedForDirectTlsIsStillNamedAsOne() throws Exception {
+    String said = check(Peer.DIRECT_XML, true);
+    assertTrue(said.contains("does not speak TLS from the first byte (a STARTTLS port?)"), said);
+  }
+
+  @Test
+  void aResetIsNamedAsOne() throws Exception {
+    String said = check(Peer.DIRECT_RESET, true);
+    assertTrue(said.matches("(?s).*127\\.0\\.0\\.1:[0-9]+ reset the connection.*"), said);
+    assertTrue(said.contains("hint: something at that address cut it off: see ejabberd's log"), said);
+  }
+
+  @Test
+  void aResetAfterStartTlsIsNotCalledADirectTlsPort() throws Exception {
+    String said = check(Peer.STARTTLS_RESET, false);
+    assertTrue(said.contains(" reset the connection"), said);
+    assertFalse(said.contains("direct TLS") || said.contains("--direct-tls"), "STARTTLS got its proceed, the port is right: " + said);
+  }
+
+  /** The same words for the upload's own HTTPS (PUT, GET, a cluster node's URL): Diagnose is one, fed JSSE's real exception. */
+  @Test
+  void anHttpsHangUpIsNamedTheSameWay() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        try (Socket s = listener.accept()) {
+          serve(s, Peer.DIRECT_HANG_UP);
+        } catch (IOException e) {
+          // the client went first
+        }
+      }, "silent-https");
+      server.setDaemon(true);
+      server.start();
+      Exception failure = null;
+      try (SSLSocket tls = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket("127.0.0.1", listener.getLocalPort())) {
+        tls.setSoTimeout(20_000);
+        tls.startHandshake();
+      } catch (IOException e) {
+        failure = e;
+      }
+      assertTrue(failure != null, "the handshake went through");
+      StepFailure said = Diagnose.network(failure, "the PUT URL", "the upload server");
+      assertTrue(said.getMessage().startsWith("the PUT URL refused the TLS handshake: no TLS version, cipher suite or key exchange group in common"
+          + " with Java's TLS ("), said.getMessage());
+      assertTrue(said.getMessage().endsWith(": it closed the connection without a TLS alert)"), said.getMessage());
+      assertTrue(said.hint.contains("a TLS proxy with no backend"), said.hint);
+    }
+  }
+
+  /** Smack's failures of a request, made as Smack makes them: words without its class or filter names. */
+  @Test
+  void smacksFailuresOfARequestInWords() {
+    var noAnswer = SmackException.NoResponseException.newWith(5000, new StanzaIdFilter("abc"), false);
+    assertTrue(noAnswer.getMessage().contains("StanzaIdFilter") || noAnswer.getMessage().contains("5000ms"), "what Smack says: " + noAnswer.getMessage());
+    assertEquals("no answer within 5 s", Diagnose.smack(noAnswer, 5000, null));
+    assertEquals("no answer within 2.5 s", Diagnose.smack(noAnswer, 2500, null));
+
+    var closed = new SmackException.NotConnectedException("The connection XMPPTCPConnection[hc@localhost/x] (0) is no longer connected while"
+        + " waiting for response with IQReplyFilter: iqAndIdFilter (AndFilter: (OrFilter: (IQTypeFilter: type=error, IQTypeFilter: type=result)))");
+    assertEquals("the server closed the stream while ejup waited for the answer", Diagnose.smack(closed, 5000, null));
+    var shutdown = new XMPPException.StreamErrorException(new StreamError(StreamError.Condition.system_shutdown, null, null, List.of()));
+    assertEquals("the server ended the stream with system-shutdown", Diagnose.smack(closed, 5000, shutdown));
+    assertEquals("the server ended the stream with system-shutdown", Diagnose.smack(shutdown, 5000, null));
+    var withText = new XMPPException.StreamErrorException(new StreamError(StreamError.Condition.policy_violation, null,
+        Map.of("en", "too many logins"), List.of()));
+    assertEquals("the server ended the stream with policy-violation: too many logins", Diagnose.smack(withText, 5000, null));
+    assertEquals(null, Diagnose.smack(new IOException("other"), 5000, null), "anything else is Cause's");
+  }
+
+  /** A check against a peer on a free loopback port; the whole report and hint, its connect step CRITICAL and free of Smack's words. */
+  private static String check(Peer peer, boolean directTls) throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        while (true) {
+          try (Socket s = listener.accept()) {
+            serve(s, peer);
+          } catch (IOException e) {
+            if (listener.isClosed()) {
+              return;
+            }
+          }
+        }
+      }, "words-peer");
+      server.setDaemon(true);
+      server.start();
+      String[] args = {"check", "--jid", "monitor@localhost", "--server", "127.0.0.1:" + listener.getLocalPort(), "--step-timeout", "2",
+          "--deadline", "20", "--insecure", "--no-probes", directTls ? "--direct-tls" : "--no-probes"};
+      Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "secret"), args);
+      String said = r.out() + r.err();
+      assertEquals(2, r.exitCode(), said);
+      assertTrue(said.lines().anyMatch(l -> l.matches("\\s+CRITICAL\\s+[0-9.]+s\\s+connect\\s.*")), "no critical connect step:\n" + said);
+      for (String smack : List.of("Exception", "\tat ", "XMPPTCPConnection", "Filter", "No response received", "Timeout was",
+          "required by client", "Premature end of file")) {
+        assertFalse(said.contains(smack), "'" + smack + "' in: " + said);
+      }
+      System.out.println(peer + ": " + said);
+      return said;
+    }
+  }
+
+  private static void serve(Socket s, Peer peer) throws IOException {
+    InputStream in = s.getInputStream();
+    OutputStream out = s.getOutputStream();
+    if (peer == Peer.DIRECT_THEN_CLOSE) {
+      handshake(s);
+      return;
+    }
+    if (!peer.direct()) {
+      readUntil(in, ">");
+      if (peer == Peer.SILENT) {
+        in.transferTo(OutputStream.nullOutputStream()); // until the client gives up
+        return;
+      }
+      out.write((HEADER + (peer == Peer.NO_STARTTLS ? NO_STARTTLS : STARTTLS)).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      if (peer == Peer.NO_STARTTLS) {
+        in.transferTo(OutputStream.nullOutputStream());
+        return;
+      }
+      readUntil(in, "starttls");
+      readUntil(in, ">");
+      out.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      if (peer == Peer.STARTTLS_THEN_CLOSE) {
+        handshake(s);
+        return;
+      }
+    }
+    // the ClientHello's record header: TLS has begun
+    byte[] record = in.readNBytes(5);
+    if (record.length < 5 || record[0] != 22) {
+      return;
+    }
+    if (peer == Peer.DIRECT_RESET || peer == Peer.STARTTLS_RESET) {
+      s.setSoLinger(true, 0);
+    }
+    if (peer == Peer.DIRECT_XML) {
+      out.write((HEADER + "<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+
+  /** The server's side of a TLS handshake on s; the connection then closes. */
+  private static void handshake(Socket s) throws IOException {
+    SSLSocket tls = (SSLSocket) serverTls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+    tls.setUseClientMode(false);
+    tls.startHandshake();
+    tls.close();
+  }
+
+  private static void readUntil(InputStream in, String mark) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    for (int c; (c = in.read()) >= 0; ) {
+      seen.append((char) c);
+      if (seen.indexOf(mark) >= 0) {
+        return;
+      }
+    }
+    throw new IOException("the client hung up");
+  }
+}
