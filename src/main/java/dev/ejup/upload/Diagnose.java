@@ -132,17 +132,16 @@ final class Diagnose {
    * is what ended the stream, when the connection said (a stream error such as system-shutdown).
    */
   static String smack(Throwable e, long timeoutMillis, Throwable closedBy) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof XMPPException.StreamErrorException streamError) {
-        return streamError(streamError);
-      }
-      if (t instanceof SmackException.NoResponseException) {
-        return "no answer within " + seconds(timeoutMillis);
-      }
-      if (t instanceof SmackException.NotConnectedException) {
-        return closedBy instanceof XMPPException.StreamErrorException streamError ? streamError(streamError)
-            : "the server closed the stream while ejup waited for the answer";
-      }
+    // a request cut off by a stream error carries it as its cause
+    if (firstOf(e, XMPPException.StreamErrorException.class) instanceof XMPPException.StreamErrorException streamError) {
+      return streamError(streamError);
+    }
+    if (causedBy(e, SmackException.NoResponseException.class)) {
+      return "no answer within " + seconds(timeoutMillis);
+    }
+    if (causedBy(e, SmackException.NotConnectedException.class)) {
+      return closedBy instanceof XMPPException.StreamErrorException streamError ? streamError(streamError)
+          : "the server closed the stream while ejup waited for the answer";
     }
     return null;
   }

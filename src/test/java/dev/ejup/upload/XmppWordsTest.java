@@ -193,6 +193,9 @@ class XmppWordsTest {
     var shutdown = new XMPPException.StreamErrorException(new StreamError(StreamError.Condition.system_shutdown, null, null, List.of()));
     assertEquals("the server ended the stream with system-shutdown", Diagnose.smack(closed, 5000, shutdown));
     assertEquals("the server ended the stream with system-shutdown", Diagnose.smack(shutdown, 5000, null));
+    // as Smack cuts off a request when a stream error ends the stream: the error is its cause
+    var cutOff = new SmackException.NotConnectedException(null, new StanzaIdFilter("abc"), shutdown);
+    assertEquals("the server ended the stream with system-shutdown", Diagnose.smack(cutOff, 5000, null));
     var withText = new XMPPException.StreamErrorException(new StreamError(StreamError.Condition.policy_violation, null,
         Map.of("en", "too many logins"), List.of()));
     assertEquals("the server ended the stream with policy-violation: too many logins", Diagnose.smack(withText, 5000, null));
