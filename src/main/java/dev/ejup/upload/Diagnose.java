@@ -5,7 +5,6 @@ import dev.ejup.model.Cause;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -25,11 +24,24 @@ final class Diagnose {
   }
 
   static StepFailure network(Throwable e, String where, String what) {
+    return network(e, where, what, null);
+  }
+
+  /**
+   * As {@link #network(Throwable, String, String)}, for a step bounded by stepTimeout (null when
+   * unknown): a timeout says which bound it hit. A timeout comes first, whatever it left behind:
+   * OkHttp's call timeout (the step timeout) cancels the call by closing its socket, and throws
+   * an InterruptedIOException over the read or handshake that the close broke ("Socket closed",
+   * "Canceled", an SSLException).
+   */
+  static StepFailure network(Throwable e, String where, String what, java.time.Duration stepTimeout) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       root = t;
       if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SSLException
-          || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException) {
+          || t instanceof InterruptedIOException || t instanceof NoRouteToHostException
+          // OkHttp's end of stream before the status line: its words (Cause) say more than okio's EOF under it
+          || t.getClass() == java.io.IOException.class && t.getCause() instanceof java.io.EOFException) {
         break;
       }
     }
@@ -44,9 +56,11 @@ final class Diagnose {
       return StepFailure.crit(Kind.UNRESOLVED, "cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
           "check DNS for the name, or give the address with --server HOST[:PORT]");
     }
-    if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException) {
-      return StepFailure.crit(where + " accepted the connection but did not answer in time",
-          "the server or a proxy in front of it hangs; check " + what + "'s logs and load");
+    if (root instanceof InterruptedIOException) {
+      return StepFailure.crit(where + " accepted the connection but did not answer in time"
+          + (stepTimeout == null ? "" : " (step timeout " + dev.ejup.report.Seconds.of(stepTimeout) + "s)"),
+          "the server or a proxy in front of it hangs; check " + what + "'s logs and load"
+              + (stepTimeout == null ? "" : " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)"));
     }
     // JDK's words for a TCP RST (on a write: "Connection reset by peer")
     if (root instanceof java.net.SocketException && String.valueOf(root.getMessage()).startsWith("Connection reset")) {
@@ -70,6 +84,12 @@ final class Diagnose {
         return noTlsInCommon(where, root, true);
       }
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
+    }
+    HttpTransfer.CutShort cut = (HttpTransfer.CutShort) firstOf(e, HttpTransfer.CutShort.class);
+    if (cut != null) {
+      return StepFailure.crit(where + ": " + message + ": " + cut.received + (cut.declared >= 0 ? " of " + cut.declared + " bytes"
+          : " bytes of the body came"), "the server or a proxy in front of it stopped sending in the middle of the answer; check "
+          + what + "'s logs and any proxy's limits and timeouts");
     }
     return StepFailure.crit(where + ": " + message, "run again with --debug for details");
   }
