@@ -5,6 +5,7 @@ import dev.ejup.model.Cause;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -23,25 +24,43 @@ final class Diagnose {
         "no XMPP server sends that: check what answers on that port (a broken or hostile server, or a proxy garbling the stream)");
   }
 
-  static StepFailure network(Throwable e, String where, String what) {
-    return network(e, where, what, null);
-  }
-
   /**
-   * As {@link #network(Throwable, String, String)}, for a step bounded by stepTimeout (null when
-   * unknown): a timeout says which bound it hit. A timeout comes first, whatever it left behind:
-   * OkHttp's call timeout (the step timeout) cancels the call by closing its socket, and throws
-   * an InterruptedIOException over the read or handshake that the close broke ("Socket closed",
-   * "Canceled", an SSLException).
+   * As {@link #network(Throwable, String, String)}, for an HTTP request (OkHttp) bounded by
+   * stepTimeout. A timeout comes first, whatever it left behind: OkHttp's call timeout (the step
+   * timeout) cancels the call by closing its socket, and throws an InterruptedIOException over
+   * what the close broke ("Socket closed", "Canceled", an SSLException in a handshake). An end of
+   * stream is told apart by where it came: before the status line, or inside the body
+   * ({@link HttpTransfer.CutShort}, with how much came).
    */
   static StepFailure network(Throwable e, String where, String what, java.time.Duration stepTimeout) {
+    if (firstOf(e, InterruptedIOException.class) != null) {
+      return StepFailure.crit(where + " accepted the connection but did not answer within " + dev.ejup.report.Seconds.of(stepTimeout)
+          + " s (the step timeout)", "the server or a proxy in front of it hangs; check " + what + "'s logs and load"
+          + " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)");
+    }
+    if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut
+        && (cut.getCause() instanceof java.io.EOFException || cut.getCause() instanceof java.net.ProtocolException)) {
+      return StepFailure.crit(where + ": " + Cause.words(cut) + ": " + cut.received
+          + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came"),
+          "the server or a proxy in front of it stopped sending in the middle of the answer; check " + what
+              + "'s logs and any proxy's limits and timeouts");
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // OkHttp's end of stream before the status line: its words (Cause) say more than okio's EOF under it
+      if (t.getClass() == java.io.IOException.class && t.getCause() instanceof java.io.EOFException) {
+        return StepFailure.crit(where + ": " + Cause.words(t), "the server or a proxy in front of it hung up on the request; check "
+            + what + "'s logs and anything in front of it");
+      }
+    }
+    return network(e, where, what);
+  }
+
+  static StepFailure network(Throwable e, String where, String what) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       root = t;
       if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SSLException
-          || t instanceof InterruptedIOException || t instanceof NoRouteToHostException
-          // OkHttp's end of stream before the status line: its words (Cause) say more than okio's EOF under it
-          || t.getClass() == java.io.IOException.class && t.getCause() instanceof java.io.EOFException) {
+          || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException) {
         break;
       }
     }
@@ -56,11 +75,9 @@ final class Diagnose {
       return StepFailure.crit(Kind.UNRESOLVED, "cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
           "check DNS for the name, or give the address with --server HOST[:PORT]");
     }
-    if (root instanceof InterruptedIOException) {
-      return StepFailure.crit(where + " accepted the connection but did not answer in time"
-          + (stepTimeout == null ? "" : " (step timeout " + dev.ejup.report.Seconds.of(stepTimeout) + "s)"),
-          "the server or a proxy in front of it hangs; check " + what + "'s logs and load"
-              + (stepTimeout == null ? "" : " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)"));
+    if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException) {
+      return StepFailure.crit(where + " accepted the connection but did not answer in time",
+          "the server or a proxy in front of it hangs; check " + what + "'s logs and load");
     }
     // JDK's words for a TCP RST (on a write: "Connection reset by peer")
     if (root instanceof java.net.SocketException && String.valueOf(root.getMessage()).startsWith("Connection reset")) {
@@ -84,12 +101,6 @@ final class Diagnose {
         return noTlsInCommon(where, root, true);
       }
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
-    }
-    HttpTransfer.CutShort cut = (HttpTransfer.CutShort) firstOf(e, HttpTransfer.CutShort.class);
-    if (cut != null) {
-      return StepFailure.crit(where + ": " + message + ": " + cut.received + (cut.declared >= 0 ? " of " + cut.declared + " bytes"
-          : " bytes of the body came"), "the server or a proxy in front of it stopped sending in the middle of the answer; check "
-          + what + "'s logs and any proxy's limits and timeouts");
     }
     return StepFailure.crit(where + ": " + message, "run again with --debug for details");
   }

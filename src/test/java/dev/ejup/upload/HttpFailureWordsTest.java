@@ -84,7 +84,7 @@ class HttpFailureWordsTest {
   }
 
   private static void assertTimeout(StepFailure f, String where) {
-    assertEquals(where + " accepted the connection but did not answer in time (step timeout 2s)", f.getMessage());
+    assertEquals(where + " accepted the connection but did not answer within 2 s (the step timeout)", f.getMessage());
     assertTrue(f.hint.contains("longer step timeout"), f.hint);
   }
 

@@ -231,7 +231,7 @@ class HttpTransferTest {
       try {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
             () -> http.get("http://127.0.0.1:" + listener.getLocalPort() + "/file", null, Progress.NONE));
-        StepFailure f = Diagnose.network(e, "the GET URL", "the upload listener");
+        StepFailure f = Diagnose.network(e, "the GET URL", "the upload listener", STEP);
         assertEquals("the GET URL: the server closed the connection without an answer", f.getMessage());
       } finally {
         http.close();
