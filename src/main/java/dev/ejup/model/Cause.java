@@ -82,8 +82,14 @@ public final class Cause {
   /** The exceptions whose message alone says too little (a bare path, "Input length = 2") or too much. */
   private static String known(Throwable t, String named) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (String.valueOf(c.getMessage()).startsWith("unexpected end of stream")) {
-        return "the server closed the connection without an answer"; // OkHttp's, over okio's "\n not found: limit=0"
+      String message = String.valueOf(c.getMessage());
+      // OkHttp's, over okio's "\n not found: limit=0": the status line or headers never came
+      if (message.startsWith("unexpected end of stream on ")) {
+        return "the server closed the connection without an answer";
+      }
+      // OkHttp's for a body that ends short of its Content-Length or inside a chunk: the answer had begun
+      if (c instanceof java.net.ProtocolException && message.equals("unexpected end of stream")) {
+        return "the connection closed before the answer was complete";
       }
     }
     if (t instanceof FileSystemException f) {
@@ -119,7 +125,8 @@ public final class Cause {
     if (t instanceof java.net.UnknownHostException) {
       return "cannot resolve " + (t.getMessage() == null ? "the name" : t.getMessage().replaceAll(":.*", ""));
     }
-    if (t instanceof java.net.SocketTimeoutException) {
+    // OkHttp's call timeout is an InterruptedIOException "timeout" over whatever the cancel left (a closed socket)
+    if (t instanceof java.net.SocketTimeoutException || t instanceof java.io.InterruptedIOException && "timeout".equals(t.getMessage())) {
       return "no answer in time";
     }
     if (t instanceof java.io.EOFException) {

@@ -164,7 +164,7 @@ final class ClusterProbe {
     try {
       put = http.withHost(hostHeader(putUrl)).put(url, slot.headers, file, options.contentType(), Progress.NONE);
     } catch (IOException e) {
-      throw Diagnose.network(e, node.base(), "ejabberd's upload listener on that node");
+      throw Diagnose.network(e, node.base(), "ejabberd's upload listener on that node", options.stepTimeout());
     }
     String answer = "PUT through " + node.base() + " answered HTTP " + put.status() + " " + put.message();
     if (put.status() == 201 || put.status() == 200) {
@@ -198,7 +198,7 @@ final class ClusterProbe {
       try {
         got = http.withHost(hostHeader(file.getUrl)).get(url, file.file, Progress.NONE);
       } catch (IOException e) {
-        throw Diagnose.network(e, node.base(), "ejabberd's upload listener on that node");
+        throw Diagnose.network(e, node.base(), "ejabberd's upload listener on that node", options.stepTimeout());
       }
       String what = "the file PUT through " + file.through.base();
       if (got.status() == 404 || got.status() == 403) {

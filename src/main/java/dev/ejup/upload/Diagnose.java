@@ -27,6 +27,37 @@ final class Diagnose {
         "no XMPP server sends that: check what answers on that port (a broken or hostile server, or a proxy garbling the stream)");
   }
 
+  /**
+   * As {@link #network(Throwable, String, String)}, for an HTTP request (OkHttp) bounded by
+   * stepTimeout. A timeout comes first, whatever it left behind: OkHttp's call timeout (the step
+   * timeout) cancels the call by closing its socket, and throws an InterruptedIOException over
+   * what the close broke ("Socket closed", "Canceled", an SSLException in a handshake). An end of
+   * stream is told apart by where it came: before the status line, or inside the body
+   * ({@link HttpTransfer.CutShort}, with how much came).
+   */
+  static StepFailure network(Throwable e, String where, String what, java.time.Duration stepTimeout) {
+    if (firstOf(e, InterruptedIOException.class) != null) {
+      return StepFailure.crit(where + " accepted the connection but did not answer within " + dev.ejup.report.Seconds.of(stepTimeout)
+          + " s (the step timeout)", "the server or a proxy in front of it hangs; check " + what + "'s logs and load"
+          + " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)");
+    }
+    if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut
+        && (cut.getCause() instanceof java.io.EOFException || cut.getCause() instanceof java.net.ProtocolException)) {
+      return StepFailure.crit(where + ": " + Cause.words(cut) + ": " + cut.received
+          + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came"),
+          "the server or a proxy in front of it stopped sending in the middle of the answer; check " + what
+              + "'s logs and any proxy's limits and timeouts");
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // OkHttp's end of stream before the status line: its words (Cause) say more than okio's EOF under it
+      if (t.getClass() == java.io.IOException.class && t.getCause() instanceof java.io.EOFException) {
+        return StepFailure.crit(where + ": " + Cause.words(t), "the server or a proxy in front of it hung up on the request; check "
+            + what + "'s logs and anything in front of it");
+      }
+    }
+    return network(e, where, what);
+  }
+
   static StepFailure network(Throwable e, String where, String what) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {

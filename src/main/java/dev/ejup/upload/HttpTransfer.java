@@ -42,6 +42,21 @@ final class HttpTransfer {
   record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength,
       okhttp3.Headers headers, String errorBody) {}
 
+  /**
+   * A GET's body that broke off after {@code received} bytes (of {@code declared}, its
+   * Content-Length, -1 when it had none): the cause says how ({@link Diagnose} words it).
+   */
+  static final class CutShort extends IOException {
+    final long received;
+    final long declared;
+
+    CutShort(long received, long declared, IOException cause) {
+      super(null, cause);
+      this.received = received;
+      this.declared = declared;
+    }
+  }
+
   /** Enough of an error page to see who wrote it; never more, whatever the server sends. */
   static final int ERROR_BODY = 1024;
 
@@ -256,7 +271,17 @@ final class HttpTransfer {
         try (InputStream in = response.body().byteStream()) {
           while (difference < 0) {
             // one byte more than the file: it is the proof that the answer is too long
-            int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, expected.size + 1 - bytes));
+            int want = (int) Math.min(buffer.length, expected.size + 1 - bytes);
+            int n = 0;
+            try {
+              for (int r; n < want && (r = in.read(buffer, n, want - n)) >= 0; ) {
+                n += r;
+              }
+            } catch (InterruptedIOException e) {
+              throw e; // a timeout is worded as one, however far the body got
+            } catch (IOException e) {
+              throw new CutShort(bytes + n, declared, e);
+            }
             if (n <= 0) {
               break;
             }

@@ -65,7 +65,7 @@ public final class UploadFlow {
     this.early = connectsEarly() ? EarlyTls.forCheck(options.jid(), String.valueOf(options.server())) : null;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
         (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
-            external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener"));
+            external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener", options.stepTimeout()));
   }
 
   /**

@@ -100,6 +100,12 @@ class CauseTest {
             + "While waiting for establishing TLS [XMPPTCPConnection[not-authenticated] (0)]")));
     assertEquals("the server closed the connection without an answer",
         Cause.words(new IOException("unexpected end of stream on http://127.0.0.1:5280/...", new java.io.EOFException("\n not found: limit=0 content=…"))));
+    // a body that ends short of its Content-Length or inside a chunk: the answer had begun (HttpFailureWordsTest has it from OkHttp)
+    assertEquals("the connection closed before the answer was complete", Cause.words(new java.net.ProtocolException("unexpected end of stream")));
+    // OkHttp's call timeout over what its cancel left behind
+    java.io.InterruptedIOException timeout = new java.io.InterruptedIOException("timeout");
+    timeout.initCause(new java.net.SocketException("Socket closed"));
+    assertEquals("no answer in time", Cause.words(timeout));
   }
 
   @Test

@@ -231,8 +231,8 @@ class HttpTransferTest {
       try {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
             () -> http.get("http://127.0.0.1:" + listener.getLocalPort() + "/file", null, Progress.NONE));
-        StepFailure f = Diagnose.network(e, "the GET URL", "the upload listener");
-        assertEquals("the GET URL: the connection closed before the answer was complete", f.getMessage());
+        StepFailure f = Diagnose.network(e, "the GET URL", "the upload listener", STEP);
+        assertEquals("the GET URL: the server closed the connection without an answer", f.getMessage());
       } finally {
         http.close();
       }

@@ -1,0 +1,225 @@
+package dev.ejup.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the HTTP side (PUT, GET, the probes' requests, a cluster node's URL: all through
+ * {@link HttpTransfer} and {@link Diagnose}) words a server that stops answering and one that
+ * stops sending, against loopback servers that do just that. A call cut by OkHttp's call timeout
+ * (the step timeout) was worded by whatever the cancel left behind ("Socket closed", "Canceled");
+ * a body cut short of its Content-Length was worded as a server that sent no answer at all, and
+ * a server that sent no answer at all as an answer cut short.
+ */
+class HttpFailureWordsTest {
+  private static final Duration STEP = Duration.ofSeconds(2);
+
+  /** What the server does after it has read a request's headers and its Content-Length's bytes. */
+  private interface Answer {
+    void after(String requestHead, OutputStream out) throws Exception;
+  }
+
+  /** A server that reads each request (headers and a Content-Length body) and then does what answer says, then closes. */
+  private static ServerSocket server(Answer answer) throws IOException {
+    ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread thread = new Thread(() -> {
+      while (true) {
+        Socket s;
+        try {
+          s = listener.accept();
+        } catch (IOException e) {
+          return;
+        }
+        Thread one = new Thread(() -> {
+          try (s) {
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int c; head.indexOf("\r\n\r\n") < 0 && (c = in.read()) >= 0; ) {
+              head.append((char) c);
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+            answer.after(head.toString(), s.getOutputStream());
+          } catch (Exception e) {
+            // the client went first
+          }
+        }, "words-peer");
+        one.setDaemon(true);
+        one.start();
+      }
+    }, "words-server");
+    thread.setDaemon(true);
+    thread.start();
+    return listener;
+  }
+
+  private static final Answer STALL = (head, out) -> Thread.sleep(30_000);
+
+  private static String url(ServerSocket server) {
+    return "http://127.0.0.1:" + server.getLocalPort() + "/upload/a/b/file.bin";
+  }
+
+  /** The failure of a PUT or GET as the check words it: the request's IOException through Diagnose, as UploadFlow passes it. */
+  private static StepFailure failure(String where, ThrowingCall call) {
+    IOException e = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> assertThrows(IOException.class, call::run));
+    return Diagnose.network(e, where, "the upload listener", STEP);
+  }
+
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  private static void assertTimeout(StepFailure f, String where) {
+    assertEquals(where + " accepted the connection but did not answer within 2 s (the step timeout)", f.getMessage());
+    assertTrue(f.hint.contains("longer step timeout"), f.hint);
+  }
+
+  /** D8: the PUT is sent and the server keeps quiet; the call timeout (equal to the read timeout) fires first and closes the socket. */
+  @Test
+  void aPutLeftWithoutAnswerIsATimeoutNotASocketClosed() throws Exception {
+    try (ServerSocket server = server(STALL)) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+        assertTimeout(failure("the PUT URL", () -> http.put(url(server), List.of(), file, "application/octet-stream", Progress.NONE)), "the PUT URL");
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /** The same for a GET, a probe's GET (no body read) and a GET whose body stops half way. */
+  @Test
+  void aGetLeftWithoutAnswerOrWithHalfABodyIsATimeout() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    try (ServerSocket quiet = server(STALL);
+        ServerSocket half = server((head, out) -> {
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(bytes(file), 0, 512);
+          out.flush();
+          Thread.sleep(30_000);
+        })) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        assertTimeout(failure("the GET URL", () -> http.get(url(quiet), file, Progress.NONE)), "the GET URL");
+        assertTimeout(failure("the GET URL", () -> http.get(url(quiet), null, Progress.NONE)), "the GET URL");
+        assertTimeout(failure("the GET URL", () -> http.get(url(half), file, Progress.NONE)), "the GET URL");
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /** An HTTPS listener that accepts and never answers the ClientHello: a timeout, not a TLS failure nor a refused handshake. */
+  @Test
+  void anHttpsHandshakeLeftWithoutAnswerIsATimeout() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread quiet = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          Thread.sleep(30_000);
+        } catch (Exception e) {
+          // closed
+        }
+      });
+      quiet.setDaemon(true);
+      quiet.start();
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+        assertTimeout(failure("the PUT URL", () -> http.put("https://127.0.0.1:" + server.getLocalPort() + "/upload/f", List.of(), file,
+            "application/octet-stream", Progress.NONE)), "the PUT URL");
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /** D9: the server answers 200 with the file's Content-Length, sends 1014 of its 1024 bytes and closes. */
+  @Test
+  void aBodyCutShortOfItsContentLengthSaysHowMuchCame() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    try (ServerSocket server = server((head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes(file), 0, 1014);
+      out.flush();
+    })) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        StepFailure f = failure("the GET URL", () -> http.get(url(server), file, Progress.NONE));
+        assertEquals("the GET URL: the connection closed before the answer was complete: 1014 of 1024 bytes", f.getMessage());
+        assertFalse(f.hint.contains("--debug"), f.hint);
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /** The same with chunked transfer coding, where no length was announced: cut in a chunk, and before the last chunk. */
+  @Test
+  void aChunkedBodyCutShortSaysHowMuchCame() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    byte[] bytes = bytes(file);
+    for (boolean inChunk : new boolean[] {true, false}) {
+      try (ServerSocket server = server((head, out) -> {
+        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write("200\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes, 0, 512);
+        out.write((inChunk ? "\r\n200\r\n" : "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (inChunk) {
+          out.write(bytes, 512, 100);
+        }
+        out.flush();
+      })) {
+        HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+        try {
+          StepFailure f = failure("the GET URL", () -> http.get(url(server), file, Progress.NONE));
+          assertEquals("the GET URL: the connection closed before the answer was complete: " + (inChunk ? 612 : 512) + " bytes of the body came",
+              f.getMessage());
+        } finally {
+          http.close();
+        }
+      }
+    }
+  }
+
+  /** A server that reads the request and closes before any status line keeps its words, for a PUT and for a GET. */
+  @Test
+  void aCloseBeforeAnyStatusLineIsAnAnswerNeverSent() throws Exception {
+    try (ServerSocket server = server((head, out) -> { })) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+        assertEquals("the PUT URL: the server closed the connection without an answer",
+            failure("the PUT URL", () -> http.put(url(server), List.of(), file, "application/octet-stream", Progress.NONE)).getMessage());
+        assertEquals("the GET URL: the server closed the connection without an answer",
+            failure("the GET URL", () -> http.get(url(server), file, Progress.NONE)).getMessage());
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  private static byte[] bytes(TestFile file) {
+    byte[] all = new byte[(int) file.size];
+    TestFile.Stream stream = new TestFile.Stream(file);
+    byte[] chunk = new byte[TestFile.CHUNK];
+    for (int at = 0, n; (n = stream.next(chunk)) > 0; at += n) {
+      System.arraycopy(chunk, 0, all, at, Math.min(n, all.length - at));
+    }
+    return all;
+  }
+}
