@@ -168,7 +168,7 @@ final class Diagnose {
       return streamError(streamError);
     }
     if (causedBy(e, SmackException.NoResponseException.class)) {
-      return "no answer within " + seconds(timeoutMillis);
+      return "no answer within " + dev.ejup.report.Seconds.of(java.time.Duration.ofMillis(timeoutMillis)) + " s";
     }
     if (causedBy(e, SmackException.NotConnectedException.class)) {
       return closedBy instanceof XMPPException.StreamErrorException streamError ? streamError(streamError)
@@ -182,11 +182,6 @@ final class Diagnose {
     StreamError error = e.getStreamError();
     String text = error.getDescriptiveText();
     return "the server ended the stream with " + error.getCondition() + (text == null || text.isBlank() ? "" : ": " + Cause.words(new Exception(text)));
-  }
-
-  /** A timeout in the words of a report: "5 s", "0.5 s". */
-  static String seconds(long millis) {
-    return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
   /** The first of e's causes (e included) of that type, or null when none is. */
