@@ -36,17 +36,28 @@ final class Diagnose {
    * ({@link HttpTransfer.CutShort}, with how much came).
    */
   static StepFailure network(Throwable e, String where, String what, java.time.Duration stepTimeout) {
-    if (firstOf(e, InterruptedIOException.class) != null) {
-      return StepFailure.crit(where + " accepted the connection but did not answer within " + dev.ejup.report.Seconds.of(stepTimeout)
-          + " s (the step timeout)", "the server or a proxy in front of it hangs; check " + what + "'s logs and load"
-          + " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)");
+    String within = dev.ejup.report.Seconds.of(stepTimeout) + " s (the step timeout)";
+    String slow = " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)";
+    if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut) {
+      String came = cut.received + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came");
+      if (cut.getCause() instanceof InterruptedIOException) {
+        return StepFailure.crit(where + " answered, but its body stopped after " + came + ": no more within " + within,
+            "the server or a proxy in front of it stalled in the middle of the answer; check " + what + "'s logs and load" + slow);
+      }
+      if (cut.getCause() instanceof java.io.EOFException || cut.getCause() instanceof java.net.ProtocolException) {
+        return StepFailure.crit(where + ": " + Cause.words(cut) + ": " + came,
+            "the server or a proxy in front of it stopped sending in the middle of the answer; check " + what
+                + "'s logs and any proxy's limits and timeouts");
+      }
     }
-    if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut
-        && (cut.getCause() instanceof java.io.EOFException || cut.getCause() instanceof java.net.ProtocolException)) {
-      return StepFailure.crit(where + ": " + Cause.words(cut) + ": " + cut.received
-          + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came"),
-          "the server or a proxy in front of it stopped sending in the middle of the answer; check " + what
-              + "'s logs and any proxy's limits and timeouts");
+    if (firstOf(e, InterruptedIOException.class) != null) {
+      if (connectTimedOut(e)) {
+        return StepFailure.crit("no connection to " + where + " within " + within,
+            "nothing accepted it: a firewall that drops packets, or a listener too busy to accept; check " + what + " and the network path");
+      }
+      // the call timeout also cancels a connect, so what is known is only that no answer came
+      return StepFailure.crit(where + " did not answer within " + within, "the server or a proxy in front of it hangs; check " + what
+          + "'s logs and load" + slow);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       // OkHttp's end of stream before the status line: its words (Cause) say more than okio's EOF under it
@@ -77,6 +88,10 @@ final class Diagnose {
       String said = String.valueOf(root.getMessage());
       return StepFailure.crit(Kind.UNRESOLVED, "cannot resolve " + where + ": " + (said.contains(": ") ? said.substring(said.indexOf(": ") + 2) : "no such name"),
           "check DNS for the name, or give the address with --server HOST[:PORT]");
+    }
+    if (connectTimedOut(root)) {
+      return StepFailure.crit("no connection to " + where + " in time",
+          "nothing accepted it: a firewall that drops packets, or a listener too busy to accept; check " + what + " and the network path");
     }
     if (root instanceof SocketTimeoutException || root instanceof InterruptedIOException || root instanceof SmackException.NoResponseException) {
       return StepFailure.crit(where + " accepted the connection but did not answer in time",
@@ -110,7 +125,8 @@ final class Diagnose {
   /** Whether the peer sent a TLS alert: it spoke TLS, whatever it refused. */
   private static boolean alerted(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException && String.valueOf(t.getMessage()).startsWith("Received fatal alert")) {
+      // JDK 25 puts the alert's name first: "(handshake_failure) Received fatal alert: handshake_failure"
+      if (t instanceof SSLException && String.valueOf(t.getMessage()).contains("Received fatal alert")) {
         return true;
       }
     }
@@ -123,12 +139,27 @@ final class Diagnose {
    * against the real server), so a hang-up in the handshake is worded the same, and says so.
    */
   private static StepFailure noTlsInCommon(String where, Throwable e, boolean hungUp) {
-    return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
-        + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + (hungUp ? ": it closed the connection without a TLS alert" : "")
-        + ")",
-        "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
-            + " a listener's ciphers and protocol_options, or OpenSSL's own configuration)"
-            + (hungUp ? "; a TLS proxy with no backend hangs up the same way" : ""));
+    String fix = "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
+        + " a listener's ciphers and protocol_options, or OpenSSL's own configuration)";
+    if (!hungUp) {
+      return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
+          + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")", fix);
+    }
+    // fast_tls hangs up alike for a certificate it cannot load (no_certfile) and for nothing in common
+    return StepFailure.crit(where + " refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite"
+        + " or key exchange group in common with Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")",
+        "ejabberd's log says which (\"Failed to secure\", \"TLS failed\"): check certfiles (the files exist, ejabberd may read them, one"
+            + " covers the name), else " + fix + "; a TLS proxy with no backend hangs up the same way");
+  }
+
+  /** A TCP connect that timed out: nothing accepted the connection (the JDK's "Connect timed out", OkHttp's "connect timed out"). */
+  private static boolean connectTimedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).startsWith("connect timed out")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -141,7 +172,7 @@ final class Diagnose {
     boolean ended = false;
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
-      if (m.contains("unrecognized SSL message") || m.contains("plaintext") || m.startsWith("Received fatal alert")) {
+      if (m.contains("unrecognized SSL message") || m.contains("plaintext") || m.contains("Received fatal alert")) {
         return false;
       }
       handshake |= t instanceof SSLHandshakeException;
@@ -166,6 +197,10 @@ final class Diagnose {
     // a request cut off by a stream error carries it as its cause
     if (firstOf(e, XMPPException.StreamErrorException.class) instanceof XMPPException.StreamErrorException streamError) {
       return streamError(streamError);
+    }
+    if (closedBy instanceof XMPPException.StreamErrorException streamError
+        && (causedBy(e, SmackException.NoResponseException.class) || causedBy(e, SmackException.NotConnectedException.class))) {
+      return streamError(streamError); // Smack's login waits out its timeout after the stream ended
     }
     if (causedBy(e, SmackException.NoResponseException.class)) {
       return "no answer within " + dev.ejup.report.Seconds.of(java.time.Duration.ofMillis(timeoutMillis)) + " s";
@@ -219,8 +254,9 @@ final class Diagnose {
     }
     if (tlsUp) {
       // STARTTLS got its <proceed/>, or the direct TLS handshake went through: the port is right
+      // a reset keeps network's words: it may have come in the handshake, after STARTTLS's proceed
       if (!reset(e) && (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e))) {
-        return StepFailure.crit(where + " closed the connection after the TLS handshake, before the XMPP stream over TLS began",
+        return StepFailure.crit(where + " ended the connection after the TLS handshake, before login",
             "see ejabberd's log, or the TLS proxy in front of it (one with no backend closes like this)");
       }
       return failure;

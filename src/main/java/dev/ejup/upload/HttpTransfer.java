@@ -277,9 +277,8 @@ final class HttpTransfer {
               for (int r; n < want && (r = in.read(buffer, n, want - n)) >= 0; ) {
                 n += r;
               }
-            } catch (InterruptedIOException e) {
-              throw e; // a timeout is worded as one, however far the body got
             } catch (IOException e) {
+              // a timeout too: the server answered, and the report says how far its body got
               throw new CutShort(bytes + n, declared, e);
             }
             if (n <= 0) {

@@ -158,6 +158,11 @@ final class XmppSession implements AutoCloseable {
         }
         return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.smack(t, 0, null), "see ejabberd's log"));
       }
+      // the server's <failure/> to STARTTLS (RFC 6120 section 5.4.2.2): ejabberd sends it when it has no certificate to offer
+      if (t instanceof SmackException.SmackMessageException && "TLS negotiation has failed".equals(t.getMessage())) {
+        return java.util.Optional.of(StepFailure.crit(where() + " refused STARTTLS (<failure/>): no usable certificate for " + options.domain() + "?",
+            "check ejabberd's certfiles (the files exist, ejabberd may read them, one covers " + options.domain() + ") and its log"));
+      }
       if (t instanceof SmackException.SecurityRequiredByClientException) {
         return java.util.Optional.of(StepFailure.crit(where() + " offers no STARTTLS",
             "let that ejabberd_c2s listener offer it (starttls_required: true, and a certificate for " + options.domain() + " in certfiles)"));

@@ -84,7 +84,8 @@ class HttpFailureWordsTest {
   }
 
   private static void assertTimeout(StepFailure f, String where) {
-    assertEquals(where + " accepted the connection but did not answer within 2 s (the step timeout)", f.getMessage());
+    // no "accepted the connection": OkHttp's call timeout also cancels a connect, so only "no answer" is known
+    assertEquals(where + " did not answer within 2 s (the step timeout)", f.getMessage());
     assertTrue(f.hint.contains("longer step timeout"), f.hint);
   }
 
@@ -102,7 +103,7 @@ class HttpFailureWordsTest {
     }
   }
 
-  /** The same for a GET, a probe's GET (no body read) and a GET whose body stops half way. */
+  /** The same for a GET and a probe's GET (no body read); a GET whose body stops half way says how far it got. */
   @Test
   void aGetLeftWithoutAnswerOrWithHalfABodyIsATimeout() throws Exception {
     TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
@@ -117,9 +118,50 @@ class HttpFailureWordsTest {
       try {
         assertTimeout(failure("the GET URL", () -> http.get(url(quiet), file, Progress.NONE)), "the GET URL");
         assertTimeout(failure("the GET URL", () -> http.get(url(quiet), null, Progress.NONE)), "the GET URL");
-        assertTimeout(failure("the GET URL", () -> http.get(url(half), file, Progress.NONE)), "the GET URL");
+        // it answered: how far its body got is the news
+        StepFailure stalled = failure("the GET URL", () -> http.get(url(half), file, Progress.NONE));
+        assertEquals("the GET URL answered, but its body stopped after 512 of 1024 bytes: no more within 2 s (the step timeout)",
+            stalled.getMessage());
+        assertTrue(stalled.hint.contains("stalled in the middle of the answer"), stalled.hint);
       } finally {
         http.close();
+      }
+    }
+  }
+
+  /**
+   * A listener whose accept queue is full (a server too busy to accept, or a firewall that drops
+   * packets, look alike): the kernel drops the SYN, and the connect times out. Nothing accepted the
+   * connection, so the words must not say it did.
+   */
+  @Test
+  void aConnectThatTimesOutIsNoAcceptedConnection() throws Exception {
+    java.util.List<Socket> queued = new java.util.ArrayList<>();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // never accepted: fill the queue until one more connect no longer completes at once
+      for (int i = 0; i < 64; i++) {
+        Socket s = new Socket();
+        try {
+          s.connect(full.getLocalSocketAddress(), 300);
+          queued.add(s);
+        } catch (java.net.SocketTimeoutException e) {
+          s.close();
+          break;
+        }
+      }
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        StepFailure f = failure("the GET URL", () -> http.get(url(full), null, Progress.NONE));
+        // OkHttp's call timeout and its connect timeout are the same step timeout: whichever fires first, the words stay true
+        assertTrue(f.getMessage().equals("no connection to the GET URL within 2 s (the step timeout)")
+            || f.getMessage().equals("the GET URL did not answer within 2 s (the step timeout)"), f.getMessage());
+        assertFalse(f.getMessage().contains("accepted"), f.getMessage());
+      } finally {
+        http.close();
+      }
+    } finally {
+      for (Socket s : queued) {
+        s.close();
       }
     }
   }

@@ -102,22 +102,23 @@ class XmppWordsTest {
   @Test
   void aHangUpAfterTheStartTlsHandshakeIsNoWrongPort() throws Exception {
     String said = check(Peer.STARTTLS_THEN_CLOSE, false);
-    assertTrue(said.contains(" closed the connection after the TLS handshake, before the XMPP stream over TLS began"), said);
+    assertTrue(said.contains(" ended the connection after the TLS handshake, before login"), said);
     assertFalse(said.contains("--direct-tls") || said.contains("--debug"), said);
   }
 
   @Test
   void aHangUpAfterTheDirectTlsHandshakeIsNoStartTlsPort() throws Exception {
     String said = check(Peer.DIRECT_THEN_CLOSE, true);
-    assertTrue(said.contains(" closed the connection after the TLS handshake, before the XMPP stream over TLS began"), said);
+    assertTrue(said.contains(" ended the connection after the TLS handshake, before login"), said);
     assertFalse(said.contains("does not speak TLS") || said.contains("--debug"), said);
   }
 
   @Test
   void aDirectTlsPortThatHangsUpMidHandshakeIsNotCalledAStartTlsPort() throws Exception {
     String said = check(Peer.DIRECT_HANG_UP, true);
-    assertTrue(said.contains(" refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with Java's TLS"), said);
-    assertTrue(said.contains("it closed the connection without a TLS alert"), said);
+    assertTrue(said.contains(" refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite or key"
+        + " exchange group in common with Java's TLS"), said);
+    assertTrue(said.contains("hint: ejabberd's log says which"), said);
     // it took a ClientHello: no STARTTLS port (those answer one with XML, below)
     assertFalse(said.contains("does not speak TLS") || said.contains("--direct-tls"), said);
   }
@@ -125,8 +126,9 @@ class XmppWordsTest {
   @Test
   void aHangUpAfterStartTlsIsWordedAsEjabberdMeansIt() throws Exception {
     String said = check(Peer.STARTTLS_HANG_UP, false);
-    assertTrue(said.contains(" refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with Java's TLS"), said);
-    assertTrue(said.contains("it closed the connection without a TLS alert"), said);
+    assertTrue(said.contains(" refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite or key"
+        + " exchange group in common with Java's TLS"), said);
+    assertTrue(said.contains("hint: ejabberd's log says which"), said);
     assertFalse(said.contains("direct TLS") || said.contains("--direct-tls"), said);
   }
 
@@ -172,9 +174,8 @@ class XmppWordsTest {
       }
       assertTrue(failure != null, "the handshake went through");
       StepFailure said = Diagnose.network(failure, "the PUT URL", "the upload server");
-      assertTrue(said.getMessage().startsWith("the PUT URL refused the TLS handshake: no TLS version, cipher suite or key exchange group in common"
-          + " with Java's TLS ("), said.getMessage());
-      assertTrue(said.getMessage().endsWith(": it closed the connection without a TLS alert)"), said.getMessage());
+      assertTrue(said.getMessage().startsWith("the PUT URL refused the TLS handshake without a TLS alert: no usable certificate, or no TLS"
+          + " version, cipher suite or key exchange group in common with Java's TLS ("), said.getMessage());
       assertTrue(said.hint.contains("a TLS proxy with no backend"), said.hint);
     }
   }
@@ -200,6 +201,19 @@ class XmppWordsTest {
         Map.of("en", "too many logins"), List.of()));
     assertEquals("the server ended the stream with policy-violation: too many logins", Diagnose.smack(withText, 5000, null));
     assertEquals(null, Diagnose.smack(new IOException("other"), 5000, null), "anything else is Cause's");
+    // Smack's login waits out its timeout after a stream error (mod_fail2ban's policy-violation) ended the stream
+    assertEquals("the server ended the stream with policy-violation: too many logins", Diagnose.smack(noAnswer, 5000, withText));
+  }
+
+  /** JDK 25 puts the alert's name before JSSE's words; an alert on a direct TLS port is a refusal on every JDK. */
+  @Test
+  void anAlertIsARefusalInEveryJdksWords() {
+    for (String jsse : List.of("Received fatal alert: handshake_failure", "(handshake_failure) Received fatal alert: handshake_failure")) {
+      var alert = new javax.net.ssl.SSLHandshakeException(jsse);
+      StepFailure said = Diagnose.wrongTlsMode(Diagnose.network(alert, "x.test:5223", "ejabberd"), alert, true, false, "x.test:5223");
+      assertTrue(said.getMessage().startsWith("x.test:5223 refused the TLS handshake: no TLS version, cipher suite or key exchange group"),
+          jsse + ": " + said.getMessage());
+    }
   }
 
   /** A check against a peer on a free loopback port; the whole report and hint, its connect step CRITICAL and free of Smack's words. */
