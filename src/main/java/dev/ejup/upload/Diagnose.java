@@ -146,8 +146,9 @@ final class Diagnose {
           + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")", fix);
     }
     // fast_tls hangs up alike for a certificate it cannot load (no_certfile) and for nothing in common
+    Throwable said = firstOf(e, SSLHandshakeException.class);
     return StepFailure.crit(where + " refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite"
-        + " or key exchange group in common with Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")",
+        + " or key exchange group in common with Java's TLS (" + Cause.words(said != null ? said : e) + ")",
         "ejabberd's log says which (\"Failed to secure\", \"TLS failed\"): check certfiles (the files exist, ejabberd may read them, one"
             + " covers the name), else " + fix + "; a TLS proxy with no backend hangs up the same way");
   }
@@ -247,6 +248,11 @@ final class Diagnose {
     // STARTTLS port (ejabberd and Prosody answer one with XML)
     if (hungUp(e)) {
       return failure;
+    }
+    // a direct TLS connection reset before its handshake went through: fast_tls without its
+    // certificate resets so (NoCertificateIT), where with the whole ClientHello read it closes
+    if (directTls && !tlsUp && reset(e)) {
+      return noTlsInCommon(where, e, true);
     }
     // the port is right when TLS itself began: after STARTTLS's <proceed/>, or a TLS alert on a direct TLS port
     if (causedBy(e, SSLHandshakeException.class) && (!directTls || alerted(e))) {
