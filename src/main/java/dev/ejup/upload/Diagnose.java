@@ -141,14 +141,16 @@ final class Diagnose {
   private static StepFailure noTlsInCommon(String where, Throwable e, boolean hungUp) {
     String fix = "let that listener accept TLS 1.2 or 1.3 with AES-GCM and x25519 or P-256 (ejabberd's c2s_ciphers and c2s_protocol_options,"
         + " a listener's ciphers and protocol_options, or OpenSSL's own configuration)";
+    // a reset carries no handshake exception: its own words then
+    Throwable handshake = firstOf(e, SSLHandshakeException.class);
+    String jsse = Cause.words(handshake != null ? handshake : e);
     if (!hungUp) {
       return StepFailure.crit(where + " refused the TLS handshake: no TLS version, cipher suite or key exchange group in common with"
-          + " Java's TLS (" + Cause.words(firstOf(e, SSLHandshakeException.class)) + ")", fix);
+          + " Java's TLS (" + jsse + ")", fix);
     }
     // fast_tls hangs up alike for a certificate it cannot load (no_certfile) and for nothing in common
-    Throwable said = firstOf(e, SSLHandshakeException.class);
     return StepFailure.crit(where + " refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite"
-        + " or key exchange group in common with Java's TLS (" + Cause.words(said != null ? said : e) + ")",
+        + " or key exchange group in common with Java's TLS (" + jsse + ")",
         "ejabberd's log says which (\"Failed to secure\", \"TLS failed\"): check certfiles (the files exist, ejabberd may read them, one"
             + " covers the name), else " + fix + "; a TLS proxy with no backend hangs up the same way");
   }
@@ -207,14 +209,13 @@ final class Diagnose {
       return "no answer within " + dev.ejup.report.Seconds.of(java.time.Duration.ofMillis(timeoutMillis)) + " s";
     }
     if (causedBy(e, SmackException.NotConnectedException.class)) {
-      return closedBy instanceof XMPPException.StreamErrorException streamError ? streamError(streamError)
-          : "the server closed the stream while ejup waited for the answer";
+      return "the server closed the stream while ejup waited for the answer";
     }
     return null;
   }
 
   /** "the server ended the stream with system-shutdown: its text" (RFC 6120 section 4.9). */
-  private static String streamError(XMPPException.StreamErrorException e) {
+  static String streamError(XMPPException.StreamErrorException e) {
     StreamError error = e.getStreamError();
     String text = error.getDescriptiveText();
     return "the server ended the stream with " + error.getCondition() + (text == null || text.isBlank() ? "" : ": " + Cause.words(new Exception(text)));

@@ -347,10 +347,11 @@ public final class UploadFlow {
         return legacy;
       }
       // an item that did not answer may be the upload service itself: the fix is then that item, not enabling a service
+      ServerTerms terms = xmpp.terms(null);
       throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
-          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), skipped.isEmpty() ? xmpp.terms(null).enable()
+          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), skipped.isEmpty() ? terms.enable()
               : "an item that failed may be the upload service (a component configured but not connected does not answer): see "
-                  + xmpp.terms(null).log() + "; else " + xmpp.terms(null).enable());
+                  + terms.log() + "; else " + terms.enable());
     }, jid -> "upload service " + jid + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
   }
 

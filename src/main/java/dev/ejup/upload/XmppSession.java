@@ -156,7 +156,7 @@ final class XmppSession implements AutoCloseable {
           return java.util.Optional.of(StepFailure.crit(where() + " does not serve " + options.domain() + " (host-unknown)",
               "add " + options.domain() + " to ejabberd's hosts, or check the domain of --jid (and --server)"));
         }
-        return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.smack(t, 0, null), "see ejabberd's log"));
+        return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.streamError(streamError), "see ejabberd's log"));
       }
       // the server's <failure/> to STARTTLS (RFC 6120 section 5.4.2.2): ejabberd sends it when it has no certificate to offer
       if (t instanceof SmackException.SmackMessageException && "TLS negotiation has failed".equals(t.getMessage())) {
