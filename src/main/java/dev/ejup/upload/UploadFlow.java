@@ -480,9 +480,12 @@ public final class UploadFlow {
   private void probes(XmppSession xmpp, HttpTransfer http, XmppSession.Service service, Slot slot, TestFile file)
       throws InterruptedException {
     MaxFileSize max = service.max();
-    if (max.bytes() == null || max.bytes() == Long.MAX_VALUE) {
-      runner.record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, max.text() == null
-          ? "skipped: the service announces no max-file-size" : "skipped: max-file-size " + (max.problem() != null ? max.problem()
+    if (max.text() == null) {
+      // XEP-0363 section 3 asks for max-file-size "if such a limitation exists": none is conformant
+      // (ejabberd's max_size: infinity), and a deliberate setting must not keep a check at WARNING
+      runner.record(Step.ok("probe-too-large", Duration.ZERO, "skipped: the service announces no max-file-size, so it has no limit to probe"));
+    } else if (max.bytes() == null || max.bytes() == Long.MAX_VALUE) {
+      runner.record(Step.of("probe-too-large", Status.WARN, Duration.ZERO, "skipped: max-file-size " + (max.problem() != null ? max.problem()
               : max.text() + " leaves no larger size to ask for"),
           "set " + xmpp.terms(service).sizeOption() + " so clients know the limit"));
     } else {

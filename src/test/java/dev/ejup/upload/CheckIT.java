@@ -324,6 +324,19 @@ class CheckIT {
   }
 
   @Test
+  void maxSizeInfinityIsNoWarning() {
+    // ejabberd's max_size: infinity announces no max-file-size (XEP-0363 section 3: only "if such a
+    // limitation exists"); a deliberate, conformant setting must not hold the check at WARNING
+    load(pristine.replaceFirst("max_size: \\d+", "max_size: infinity"));
+    Ejup.Result r = check();
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "disco-info").contains("max-file-size not announced"), r.out());
+    assertTrue(line(r, "probe-too-large").trim().startsWith("OK")
+        && line(r, "probe-too-large").contains("announces no max-file-size"), r.out());
+    assertTrue(line(r, "get").trim().startsWith("OK"), r.out());
+  }
+
+  @Test
   void aGetThatReturnsOtherBytes() throws Exception {
     HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     liar.createContext("/", exchange -> {
