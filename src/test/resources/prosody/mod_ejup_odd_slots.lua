@@ -6,7 +6,9 @@
 --   ejup_max_file_size   max-file-size as text, sent as is (default "1048576")
 --   ejup_shape           "plain" (default), "cookies" (two Cookie headers and one header no client may send),
 --                        "newline" (an Authorization value with a line feed), "too-large-without-max"
---                        (file-too-large without <max-file-size>), "retry" (a quota refusal with
+--                        (file-too-large without <max-file-size>), "too-large-bare" (a size over the
+--                        limit refused with not-acceptable alone, no <file-too-large/>), "too-large-other"
+--                        (a size over the limit refused with policy-violation), "retry" (a quota refusal with
 --                        <retry stamp>), "not-allowed" (every slot refused with not-allowed), "drop" (plain; the
 --                        recorder drops a GET of a path it never stored)
 local st = require "util.stanza";
@@ -45,6 +47,14 @@ local function answer(event, ns, filename, size)
 	end
 	if not size or not filename then
 		origin.send(st.error_reply(stanza, "modify", "bad-request", "Missing filename or size"));
+		return true;
+	end
+	if limit and size > limit and shape == "too-large-bare" then
+		origin.send(st.error_reply(stanza, "modify", "not-acceptable", "File too large"));
+		return true;
+	end
+	if limit and size > limit and shape == "too-large-other" then
+		origin.send(st.error_reply(stanza, "modify", "policy-violation", "Not today"));
 		return true;
 	end
 	if limit and size > limit then

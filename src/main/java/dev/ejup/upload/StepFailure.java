@@ -17,6 +17,8 @@ final class StepFailure extends Exception {
     CERTIFICATE,
     /** the upload service refused a slot with XEP-0363's file-too-large */
     FILE_TOO_LARGE,
+    /** refused with not-acceptable, XEP-0363's condition for a file too large, but without file-too-large */
+    NOT_ACCEPTABLE,
     /** anything else */
     OTHER
   }

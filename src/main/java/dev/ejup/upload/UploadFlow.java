@@ -497,11 +497,17 @@ public final class UploadFlow {
           if (refused.kind == StepFailure.Kind.FILE_TOO_LARGE) {
             return "a slot of " + tooLarge + " bytes was refused with " + refused.getMessage().replaceFirst("^slot refused: ", "");
           }
+          String said = refused.getMessage().replaceFirst("^slot refused: ", "");
+          if (refused.kind == StepFailure.Kind.NOT_ACCEPTABLE) {
+            // XEP-0363 section 5 shows <file-too-large/> in its example but does not require it
+            return "a slot of " + tooLarge + " bytes was refused with " + said + ", without <file-too-large/>";
+          }
           if (refused.status != Status.CRIT) {
             throw refused; // temporary: the probe could not run, which says nothing of the limit
           }
-          throw StepFailure.crit("a slot above max-file-size was refused, but without file-too-large: " + refused.getMessage(),
-              "clients cannot tell the user why; check the server version");
+          // the limit holds (no slot was granted); only the reason clients are told is wrong
+          throw new StepFailure(Status.WARN, "a slot of " + tooLarge + " bytes, above max-file-size, was refused, but not as too large: " + said,
+              "clients will tell the user another reason than the size (XEP-0363 answers a size too large with not-acceptable); check the server version");
         }
         throw StepFailure.crit("the service granted a slot of " + tooLarge + " bytes, above its own max-file-size",
             "check " + xmpp.terms(service).sizeOption());

@@ -391,6 +391,9 @@ final class XmppSession implements AutoCloseable {
     if (error.getCondition() == StanzaError.Condition.forbidden) {
       return StepFailure.crit("slot refused: " + said, "the account may not upload: " + terms.accessOption());
     }
+    if (error.getCondition() == StanzaError.Condition.not_acceptable) {
+      return StepFailure.crit(StepFailure.Kind.NOT_ACCEPTABLE, "slot refused: " + said, "check " + terms.log());
+    }
     if (error.getCondition() == StanzaError.Condition.not_allowed) {
       return StepFailure.crit("slot refused: " + said,
           "the service does not allow this request from this account (not-allowed): check that the account's domain is one "

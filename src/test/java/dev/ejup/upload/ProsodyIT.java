@@ -196,6 +196,28 @@ class ProsodyIT {
   }
 
   @Test
+  void notAcceptableWithoutFileTooLargeIsARightRefusal() {
+    // XEP-0363 section 5 answers a size too large with not-acceptable; <file-too-large/> is in its
+    // example, not required: the limit held, so this is no fault of the service
+    Ejup.Result r = service("toolargebare.odd.test");
+    assertAllOk(r);
+    assertTrue(line(r, "probe-too-large").contains("refused with not-acceptable (File too large), without <file-too-large/>"), r.out());
+  }
+
+  @Test
+  void anOversizeRefusedForAnotherReasonIsAWarningNotCritical() {
+    // no slot was granted, so the limit held; clients are only told a wrong reason
+    Ejup.Result r = service("toolargeother.odd.test");
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    String probe = line(r, "probe-too-large");
+    assertTrue(probe.trim().startsWith("WARNING") && probe.contains("was refused, but not as too large: policy-violation (Not today)"), r.out());
+    assertTrue(hintAfter(r, "probe-too-large").contains("another reason than the size"), r.out());
+    for (String step : List.of("slot", "put", "get", "probe-overwrite", "probe-missing")) {
+      assertTrue(line(r, step).trim().startsWith("OK"), line(r, step));
+    }
+  }
+
+  @Test
   void aMaxFileSizeNoLongHoldsIsAWarningAndTheOversizeProbeIsSkipped() {
     Ejup.Result r = service("huge.odd.test");
     assertEquals(1, r.exitCode(), r.out() + r.err());
