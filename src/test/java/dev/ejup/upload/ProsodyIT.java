@@ -274,6 +274,18 @@ class ProsodyIT {
   }
 
   @Test
+  void aLegacyOnlyServiceOnTheDomainItselfIsCheckedWithTheLegacyFlow() {
+    // an older mod_http_upload on a VirtualHost announced only XEP-0363 0.2 on the host's disco#info
+    Ejup.Result r = check("hc@oldhost.localhost", "--allow-http");
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "disco-items").contains("upload service oldhost.localhost itself (its own disco#info)"), r.out());
+    assertTrue(line(r, "disco-info").trim().startsWith("WARNING") && line(r, "disco-info").contains("only the legacy"), r.out());
+    for (String step : List.of("slot", "put", "get", "probe-too-large", "probe-overwrite", "probe-missing")) {
+      assertTrue(line(r, step).trim().startsWith("OK"), line(r, step));
+    }
+  }
+
+  @Test
   void noServiceOnTheDomainNorAmongItsItemsIsStillCritical() {
     Ejup.Result r = check("hc@none.localhost");
     assertEquals(2, r.exitCode(), r.out() + r.err());
