@@ -29,7 +29,7 @@ public final class UploadFlow {
   /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
   private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
-  /** The item disco-items chose and its disco#info answer; null with --service or before disco-items. */
+  /** What disco-items chose (an item, or the domain itself) and its disco#info answer; null with --service or before disco-items. */
   private volatile Discovered discovered;
 
   private record Discovered(Jid item, XmppSession.Service info) {}
