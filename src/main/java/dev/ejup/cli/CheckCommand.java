@@ -24,7 +24,7 @@ final class CheckCommand implements Command {
   @Parameter(names = "--server", description = "HOST[:PORT] to connect to instead of resolving the domain")
   String server;
 
-  @Parameter(names = "--service", description = "upload service JID instead of finding it with disco#items")
+  @Parameter(names = "--service", description = "upload service JID instead of finding it with service discovery (disco#items, the domain's own disco#info)")
   String service;
 
   @Parameter(names = "--size", description = "bytes to upload: 1024, 64K, 10M (default 1K)")

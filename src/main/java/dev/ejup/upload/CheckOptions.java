@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param jid the account to log in with, e.g. hc@example.org (its domain is the server checked); a
  *     resource (hc@example.org/nagios) is used as given, else each run picks its own
  * @param server host[:port] to connect to instead of resolving the domain (SRV, then A/AAAA)
- * @param service the upload service's JID instead of finding it with disco#items
+ * @param service the upload service's JID instead of finding it with service discovery
  * @param size bytes of the generated test file
  * @param insecure accept a certificate that does not verify (reported as WARNING, never silently)
  * @param allowHttp accept plain http slot URLs
@@ -86,7 +86,7 @@ public record CheckOptions(
       }
       if (!domainOnly) {
         throw UserError.unusable("--service '" + service + "' is not the domain of an upload service",
-            "write e.g. upload." + domain() + ", or leave it out to find the service with disco#items");
+            "write e.g. upload." + domain() + ", or leave it out to find it by service discovery");
       }
     }
     if (origin != null && CorsProbe.unusable(origin) != null) {

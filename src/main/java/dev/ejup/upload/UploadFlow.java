@@ -29,7 +29,7 @@ public final class UploadFlow {
   /** The PUT's connection, opened during the login where the last slot pointed; null for a first check and with --insecure. */
   private final EarlyTls early;
   private List<ClusterProbe.Node> nodes = List.of();
-  /** The item disco-items chose and its disco#info answer; null with --service or before disco-items. */
+  /** What disco-items chose (an item, or the domain itself) and its disco#info answer; null with --service or before disco-items. */
   private volatile Discovered discovered;
 
   private record Discovered(Jid item, XmppSession.Service info) {}
@@ -327,21 +327,26 @@ public final class UploadFlow {
       // connected) is skipped, as clients skip it, and named in the detail
       Jid legacy = null;
       for (Jid item : items) {
-        XmppSession.Service candidate;
-        try {
-          candidate = xmpp.discoInfo(item);
-        } catch (StepFailure failed) {
-          skipped.add(item + " (" + failed.getMessage().replace("disco#info on " + item + " ", "disco#info ") + ")");
-          continue;
-        }
-        if (candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
+        XmppSession.Service candidate = infoOrSkip(xmpp, item, item.toString(), skipped);
+        if (candidate != null && candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
           discovered = new Discovered(item, candidate);
           return item;
         }
-        if (legacy == null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
+        if (legacy == null && candidate != null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
           legacy = item;
           discovered = new Discovered(item, candidate);
         }
+      }
+      // the domain's own disco#info, as Smack (which asks it first) and Conversations read it: where
+      // prosody-modules' mod_http_upload on a VirtualHost announces the service. Asked only when no item
+      // speaks :0 (ejabberd's upload.HOST is an item: no round trip more there); the same answer names the server for hints
+      boolean itemFailed = !skipped.isEmpty();
+      Jid domain = xmpp.domainJid();
+      XmppSession.Service own = items.contains(domain) ? null : infoOrSkip(xmpp, domain, domain + " itself", skipped);
+      boolean ownCurrent = own != null && own.namespaces().contains(XmppSession.NS_UPLOAD);
+      if (ownCurrent || legacy == null && own != null && own.namespaces().contains(XmppSession.NS_LEGACY)) {
+        discovered = new Discovered(domain, own);
+        return domain;
       }
       if (legacy != null) {
         return legacy;
@@ -349,10 +354,22 @@ public final class UploadFlow {
       // an item that did not answer may be the upload service itself: the fix is then that item, not enabling a service
       ServerTerms terms = xmpp.terms(null);
       throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
-          + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)), skipped.isEmpty() ? terms.enable()
+          + " or on " + options.domain() + "'s own disco#info" + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)),
+          !itemFailed ? terms.enable()
               : "an item that failed may be the upload service (a component configured but not connected does not answer): see "
                   + terms.log() + "; else " + terms.enable());
-    }, jid -> "upload service " + jid + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+    }, jid -> "upload service " + jid + (jid.equals(xmpp.domainJid()) ? " itself (its own disco#info)" : "")
+        + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+  }
+
+  /** jid's disco#info, or null with its failure added to skipped under the name shown. */
+  private static XmppSession.Service infoOrSkip(XmppSession xmpp, Jid jid, String shown, List<String> skipped) throws InterruptedException {
+    try {
+      return xmpp.discoInfo(jid);
+    } catch (StepFailure failed) {
+      skipped.add(shown + " (" + failed.getMessage().replace("disco#info on " + jid + " ", "disco#info ") + ")");
+      return null;
+    }
   }
 
   private XmppSession.Service requireUploadService(XmppSession xmpp, XmppSession.Service service) throws StepFailure, InterruptedException {

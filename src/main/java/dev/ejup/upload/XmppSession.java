@@ -64,8 +64,12 @@ final class XmppSession implements AutoCloseable {
   /** What ended the stream, when the connection said (a stream error, a closed socket) */
   private volatile Exception closedBy;
 
-  /** The server's name from disco#info on the domain (its server/im identity), once asked; "" when it has none. */
-  private volatile String serverName;
+  /**
+   * The domain's own disco#info answer (a DiscoverInfo) or why it failed (the exception), once
+   * asked: it names the server for hints and may itself announce the upload service, and is asked
+   * at most once per check for both.
+   */
+  private volatile Object domainAnswer;
 
   /**
    * An upload service as disco#info describes it.
@@ -291,27 +295,13 @@ final class XmppSession implements AutoCloseable {
     }
   }
 
+  /**
+   * What jid's disco#info says of upload (the domain's own answer from the one asked for hints and
+   * discovery, {@link #domainInfo()}); a failed request as a CRITICAL failure.
+   */
   Service discoInfo(Jid jid) throws StepFailure, InterruptedException {
     try {
-      DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(jid);
-      var store = info.getIdentities().stream().filter(i -> "store".equals(i.getCategory()) && "file".equals(i.getType())).findFirst();
-      List<String> namespaces = new ArrayList<>();
-      if (info.containsFeature(NS_UPLOAD)) {
-        namespaces.add(NS_UPLOAD);
-      }
-      OLD_NAMESPACES.stream().filter(info::containsFeature).forEach(namespaces::add);
-      String used = namespaces.contains(NS_UPLOAD) ? NS_UPLOAD : NS_LEGACY;
-      MaxFileSize max = MaxFileSize.NONE;
-      for (ExtensionElement element : info.getExtensions(DataForm.ELEMENT, DataForm.NAMESPACE)) {
-        if (element instanceof DataForm form && used.equals(form.getFormType())) {
-          FormField field = form.getField("max-file-size");
-          if (field != null && field.getFirstValue() != null) {
-            max = MaxFileSize.parse(field.getFirstValue());
-          }
-        }
-      }
-      return new Service(jid.asDomainBareJid(), store.isPresent(), store.map(i -> i.getName() == null ? "" : i.getName()).orElse(""),
-          namespaces, max);
+      return service(jid, jid.equals(domainJid()) ? domainInfo() : ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(jid));
     } catch (XMPPException.XMPPErrorException e) {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
           "check that " + jid + " is the upload service (" + terms(null).hostOption() + ")");
@@ -320,24 +310,67 @@ final class XmppSession implements AutoCloseable {
     }
   }
 
+  /** The account's domain as a JID. */
+  DomainBareJid domainJid() {
+    return connection.getXMPPServiceDomain();
+  }
+
+  /**
+   * The domain's own disco#info, asked once per session: a failure is kept and thrown again
+   * (a request that timed out is not waited for twice).
+   */
+  private DiscoverInfo domainInfo() throws XMPPException.XMPPErrorException, SmackException, InterruptedException {
+    Object answer = domainAnswer;
+    if (answer == null) {
+      try {
+        answer = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(domainJid());
+      } catch (XMPPException.XMPPErrorException | SmackException e) {
+        answer = e;
+      }
+      domainAnswer = answer;
+    }
+    if (answer instanceof XMPPException.XMPPErrorException e) {
+      throw e;
+    }
+    if (answer instanceof SmackException e) {
+      throw e;
+    }
+    return (DiscoverInfo) answer;
+  }
+
+  /** The upload service as jid's disco#info answer describes it (features, store/file identity, max-file-size). */
+  private static Service service(Jid jid, DiscoverInfo info) {
+    var store = info.getIdentities().stream().filter(i -> "store".equals(i.getCategory()) && "file".equals(i.getType())).findFirst();
+    List<String> namespaces = new ArrayList<>();
+    if (info.containsFeature(NS_UPLOAD)) {
+      namespaces.add(NS_UPLOAD);
+    }
+    OLD_NAMESPACES.stream().filter(info::containsFeature).forEach(namespaces::add);
+    String used = namespaces.contains(NS_UPLOAD) ? NS_UPLOAD : NS_LEGACY;
+    MaxFileSize max = MaxFileSize.NONE;
+    for (ExtensionElement element : info.getExtensions(DataForm.ELEMENT, DataForm.NAMESPACE)) {
+      if (element instanceof DataForm form && used.equals(form.getFormType())) {
+        FormField field = form.getField("max-file-size");
+        if (field != null && field.getFirstValue() != null) {
+          max = MaxFileSize.parse(field.getFirstValue());
+        }
+      }
+    }
+    return new Service(jid.asDomainBareJid(), store.isPresent(), store.map(i -> i.getName() == null ? "" : i.getName()).orElse(""),
+        namespaces, max);
+  }
+
   /**
    * The server's software as its disco#info identity names it (server/im: "ejabberd", "Prosody"),
-   * asked once and only when a hint needs it; "" when it does not answer or names none.
+   * from the domain's disco#info asked once ({@link #domainInfo()}); "" when it does not answer or names none.
    */
   String serverName() throws InterruptedException {
-    String name = serverName;
-    if (name == null) {
-      name = "";
-      try {
-        DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(JidCreate.domainBareFrom(options.domain()));
-        name = info.getIdentities().stream().filter(i -> "server".equals(i.getCategory()) && i.getName() != null)
-            .map(DiscoverInfo.Identity::getName).findFirst().orElse("");
-      } catch (SmackException | XMPPException | XmppStringprepException e) {
-        // no name: the hints then speak of "the upload service" in general
-      }
-      serverName = name;
+    try {
+      return domainInfo().getIdentities().stream().filter(i -> "server".equals(i.getCategory()) && i.getName() != null)
+          .map(DiscoverInfo.Identity::getName).findFirst().orElse("");
+    } catch (SmackException | XMPPException e) {
+      return ""; // no name: the hints then speak of "the upload service" in general
     }
-    return name;
   }
 
   /** The words of hints for this server and service (service may be null before disco#info). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ejup.Ejup;
+import dev.ejup.testing.EjupProcess;
 import dev.ejup.testing.LocalProsody;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -268,6 +269,64 @@ class ProsodyIT {
     assertTrue(items.contains("upload service v0.odd.test"), items);
     assertTrue(items.contains("skipped broken.odd.test (disco#info failed"), items);
     assertTrue(line(r, "disco-info").trim().startsWith("OK"), r.out());
+  }
+
+  @Test
+  void anUploadServiceOnTheDomainsOwnDiscoInfoIsFoundAndUsed() {
+    // prosody-modules' mod_http_upload in the VirtualHost's modules_enabled: no disco item, the host
+    // itself announces the service (Smack and Dino ask the domain's disco#info; the old check said "no upload service")
+    Ejup.Result r = check("hc@onhost.localhost");
+    assertAllOk(r);
+    assertTrue(line(r, "disco-items").contains("upload service onhost.localhost itself (its own disco#info)"), r.out());
+    assertTrue(line(r, "disco-info").contains("onhost.localhost: store/file, urn:xmpp:http:upload:0 urn:xmpp:http:upload, "
+        + "max-file-size 524288 bytes"), r.out());
+    assertTrue(line(r, "slot").contains("https://onhost.localhost:" + prosody.get("HTTPS_PORT") + "/upload/"), r.out());
+    assertTrue(line(r, "probe-too-large").contains("refused with file-too-large (524289 bytes)"), r.out());
+  }
+
+  @Test
+  void theDomainsOwnCurrentServiceIsPreferredOverALegacyOnlyItem() {
+    // mixed.localhost lists a component that is not connected and a legacy-only service; the host itself announces :0
+    Ejup.Result r = check("hc@mixed.localhost");
+    assertAllOk(r);
+    String items = line(r, "disco-items");
+    assertTrue(items.contains("upload service mixed.localhost itself (its own disco#info)"), items);
+    assertTrue(items.contains("skipped broken.odd.test (disco#info failed"), items);
+    assertTrue(line(r, "disco-info").trim().startsWith("OK") && line(r, "disco-info").contains("urn:xmpp:http:upload:0"), r.out());
+  }
+
+  @Test
+  void aLegacyOnlyServiceOnTheDomainItselfIsCheckedWithTheLegacyFlow() {
+    // an older mod_http_upload on a VirtualHost announced only XEP-0363 0.2 on the host's disco#info
+    Ejup.Result r = check("hc@oldhost.localhost", "--allow-http");
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "disco-items").contains("upload service oldhost.localhost itself (its own disco#info)"), r.out());
+    assertTrue(line(r, "disco-info").trim().startsWith("WARNING") && line(r, "disco-info").contains("only the legacy"), r.out());
+    for (String step : List.of("slot", "put", "get", "probe-too-large", "probe-overwrite", "probe-missing")) {
+      assertTrue(line(r, step).trim().startsWith("OK"), line(r, step));
+    }
+  }
+
+  @Test
+  void noServiceOnTheDomainNorAmongItsItemsIsStillCritical() {
+    Ejup.Result r = check("hc@none.localhost");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    String items = line(r, "disco-items");
+    assertTrue(items.trim().startsWith("CRITICAL") && items.contains(
+        "no upload service among the 0 items of none.localhost's disco#items or on none.localhost's own disco#info"), items);
+    assertEquals("hint: add a Component \"upload.none.localhost\" \"http_file_share\" to prosody.cfg.lua", hintAfter(r, "disco-items"));
+    assertFalse(r.out().contains("disco-info"), "no service, no disco-info step: " + r.out());
+  }
+
+  @Test
+  void theDomainsDiscoInfoIsAskedOnceForTheServiceAndTheHint() {
+    // run as users run it, with Smack's debugger: the one answer serves both the search and the hint's server name
+    EjupProcess.Result r = EjupProcess.launcher(Map.of("EJUP_PASSWORD", prosody.get("PASSWORD"), "EJUP_NO_CDS_LEARNING", "1",
+        "EJUP_JAVA_OPTS", "-Dsmack.debugEnabled=true"), "check", "--jid", "hc@none.localhost", "--server", "localhost:" + prosody.get("XMPP_PORT"),
+        "--format=nagios").waitFor(180);
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("http_file_share"), "the hint names Prosody's module: " + r.out());
+    assertEquals(1, DiscoOnceIT.sent(r.out(), "to='none.localhost'", "disco#info"), r.out());
   }
 
   @Test
