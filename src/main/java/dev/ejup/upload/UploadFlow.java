@@ -511,10 +511,10 @@ public final class UploadFlow {
         try {
           xmpp.slot(service, file.name + ".big", tooLarge, options.contentType());
         } catch (StepFailure refused) {
-          if (refused.kind == StepFailure.Kind.FILE_TOO_LARGE) {
-            return "a slot of " + tooLarge + " bytes was refused with " + refused.getMessage().replaceFirst("^slot refused: ", "");
-          }
           String said = refused.getMessage().replaceFirst("^slot refused: ", "");
+          if (refused.kind == StepFailure.Kind.FILE_TOO_LARGE) {
+            return "a slot of " + tooLarge + " bytes was refused with " + said;
+          }
           if (refused.kind == StepFailure.Kind.NOT_ACCEPTABLE) {
             // XEP-0363 section 5 shows <file-too-large/> in its example but does not require it
             return "a slot of " + tooLarge + " bytes was refused with " + said + ", without <file-too-large/>";
