@@ -63,6 +63,14 @@ final class XmppSession implements AutoCloseable {
   private BoundedSockets starttls;
   /** What ended the stream, when the connection said (a stream error, a closed socket) */
   private volatile Exception closedBy;
+  /** Counted down once closedBy is known for the current connection. */
+  private volatile java.util.concurrent.CountDownLatch closedKnown = new java.util.concurrent.CountDownLatch(1);
+  /** The thread in Smack's login while it is there, for {@link #newConnection}'s wake-up. */
+  private volatile Thread inLogin;
+  /** Set when the stream ended during a login and the login was woken for it (not by a deadline). */
+  private volatile boolean loginCutOff;
+  /** Set while ejup itself shuts the connection down: no stream ended then. */
+  private volatile boolean closing;
 
   /**
    * The domain's own disco#info answer (a DiscoverInfo) or why it failed (the exception), once
@@ -132,12 +140,30 @@ final class XmppSession implements AutoCloseable {
       directTls = new DirectTlsSockets(tls, options.domain(), timeoutMillis, tripped);
       configuration.setSocketFactory(directTls);
     }
-    XMPPTCPConnection made = new XMPPTCPConnection(configuration.build());
+    XMPPTCPConnection made = new XMPPTCPConnection(configuration.build()) {
+      // Smack 4.4's login waits for SASL's answer holding the connection's lock, and the reader,
+      // when the stream ends, shuts the connection down under that lock before it tells anyone: a
+      // stream that ended during SASL (mod_fail2ban's policy-violation instead of <failure/>) held
+      // the login for its whole timeout, worded as no answer. The reader comes here first, unlocked:
+      // wake the login, which lets the shutdown and the listener below through
+      @Override
+      public void instantShutdown() {
+        Thread waiting = inLogin;
+        if (waiting != null && waiting != Thread.currentThread() && !closing) {
+          loginCutOff = true;
+          waiting.interrupt();
+        }
+        super.instantShutdown();
+      }
+    };
     made.setReplyTimeout(timeoutMillis);
+    java.util.concurrent.CountDownLatch known = new java.util.concurrent.CountDownLatch(1);
+    closedKnown = known;
     made.addConnectionListener(new org.jivesoftware.smack.ConnectionListener() {
       @Override
       public void connectionClosedOnError(Exception e) {
         closedBy = e;
+        known.countDown();
       }
     });
     return made;
@@ -160,7 +186,7 @@ final class XmppSession implements AutoCloseable {
           return java.util.Optional.of(StepFailure.crit(where() + " does not serve " + options.domain() + " (host-unknown)",
               "add " + options.domain() + " to ejabberd's hosts, or check the domain of --jid (and --server)"));
         }
-        return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.streamError(streamError), "see ejabberd's log"));
+        return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.streamError(streamError), streamErrorHint(streamError)));
       }
       // the server's <failure/> to STARTTLS (RFC 6120 section 5.4.2.2): ejabberd sends it when it has no certificate to offer
       if (t instanceof SmackException.SmackMessageException && "TLS negotiation has failed".equals(t.getMessage())) {
@@ -220,7 +246,9 @@ final class XmppSession implements AutoCloseable {
       }
       KeyShares.widen(options.domain());
       // a new connection: the failed one's reader may still be shutting down what it had
+      closing = true;
       connection.instantShutdown();
+      closing = false;
       connection = newConnection((int) Math.min(left, Integer.MAX_VALUE));
       connection.connect();
       connection.setReplyTimeout(options.stepTimeout().toMillis());
@@ -255,17 +283,54 @@ final class XmppSession implements AutoCloseable {
   }
 
   String login() throws StepFailure, InterruptedException {
+    inLogin = Thread.currentThread();
     try {
       connection.login();
       return connection.getUser() + " via " + connection.getUsedSaslMechansism();
     } catch (SASLErrorException e) {
       throw StepFailure.crit("authentication failed for " + options.jid() + " (" + e.getSASLFailure().getSASLErrorString() + ")",
           "check the account and its password (ejabberdctl check_password USER HOST PASSWORD)");
+    } catch (InterruptedException e) {
+      if (!loginCutOff) {
+        throw e; // a deadline
+      }
+      throw endedDuringLogin();
     } catch (SmackException | IOException | XMPPException e) {
+      if (loginCutOff) {
+        throw endedDuringLogin();
+      }
       String said = Diagnose.smack(e, options.stepTimeout().toMillis(), closedBy);
       throw overBound().orElse(said != null ? StepFailure.crit("login at " + where() + ": " + said, "see ejabberd's log")
           : Diagnose.network(e, where(), "ejabberd"));
+    } finally {
+      inLogin = null;
+      if (loginCutOff) {
+        Thread.interrupted(); // the wake-up, had it come after Smack's wait
+      }
     }
+  }
+
+  /** The login's failure when the stream ended during it: what ended it, once the reader has said (at most a second). */
+  private StepFailure endedDuringLogin() throws InterruptedException {
+    Thread.interrupted();
+    closedKnown.await(1, java.util.concurrent.TimeUnit.SECONDS);
+    Exception why = closedBy;
+    if (why instanceof XMPPException.StreamErrorException streamError) {
+      return StepFailure.crit("login at " + where() + ": " + Diagnose.streamError(streamError), streamErrorHint(streamError));
+    }
+    return overBound().orElse(StepFailure.crit("login at " + where() + ": the server closed the stream during the login", "see ejabberd's log"));
+  }
+
+  /**
+   * The hint for a stream error: policy-violation is, at a connect or a login, how ejabberd's
+   * mod_fail2ban refuses an address after c2s_max_auth_failures failed logins.
+   */
+  private String streamErrorHint(XMPPException.StreamErrorException e) {
+    if (e.getStreamError().getCondition() == org.jivesoftware.smack.packet.StreamError.Condition.policy_violation) {
+      return "if it names failed authentications, mod_fail2ban has banned this address: check the account's password "
+          + "(ejabberdctl check_password USER HOST PASSWORD), then lift the ban (ejabberdctl unban_ip with the address it names); else see ejabberd's log";
+    }
+    return "see ejabberd's log";
   }
 
   /** A request's failure in words: Smack's own failures without its class names and filters. */
@@ -445,6 +510,7 @@ final class XmppSession implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     connection.instantShutdown();
   }
 

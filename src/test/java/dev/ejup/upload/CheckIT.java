@@ -337,6 +337,34 @@ class CheckIT {
   }
 
   @Test
+  void aStreamErrorThatEndsTheLoginIsNamedAtOnce() {
+    // mod_fail2ban at its limit answers the SASL response with a stream error (policy-violation), not
+    // <failure/>; Smack's login held the connection's lock while it waited, so the reader could not
+    // say so: the check waited out its step timeout and said "no answer". The module needs a restart
+    // (reload_config leaves it without its table), and the restart also forgets the ban
+    server.write(pristine.replaceFirst("\nmodules:\n", "\nmodules:\n  mod_fail2ban:\n    c2s_max_auth_failures: 1\n"));
+    restart();
+    try {
+      long start = System.nanoTime();
+      Ejup.Result r = checkAs("not-the-password", "--step-timeout", "30", "--no-probes");
+      double took = (System.nanoTime() - start) / 1e9;
+      assertEquals(2, r.exitCode(), r.out() + r.err());
+      assertTrue(line(r, "login").contains("the server ended the stream with policy-violation: Too many (1) failed authentications"), r.out());
+      assertTrue(r.out().contains("mod_fail2ban has banned this address") && r.out().contains("ejabberdctl unban_ip"), r.out());
+      // 15 s of slack for a loaded 2-core machine, half the step timeout it used to wait out
+      assertTrue(took < 15, "named at once, not after the step timeout of 30 s: took " + took + " s");
+      // the next check is refused at the stream's start, with the same words and hint
+      Ejup.Result banned = check("--no-probes");
+      assertEquals(2, banned.exitCode(), banned.out());
+      assertTrue(line(banned, "connect").contains("policy-violation") && banned.out().contains("mod_fail2ban has banned"), banned.out());
+      assertNoStackTrace(r);
+    } finally {
+      server.write(pristine);
+      restart();
+    }
+  }
+
+  @Test
   void aGetThatReturnsOtherBytes() throws Exception {
     HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     liar.createContext("/", exchange -> {
