@@ -65,8 +65,9 @@ final class XmppSession implements AutoCloseable {
   private volatile Exception closedBy;
   /** Counted down once closedBy is known for the current connection. */
   private volatile java.util.concurrent.CountDownLatch closedKnown = new java.util.concurrent.CountDownLatch(1);
-  /** The thread in Smack's login while it is there, for {@link #newConnection}'s wake-up. */
-  private volatile Thread inLogin;
+  /** The thread in Smack's login while it is there, for {@link #newConnection}'s wake-up (under loginGuard). */
+  private Thread inLogin;
+  private final Object loginGuard = new Object();
   /** Set when the stream ended during a login and the login was woken for it (not by a deadline). */
   private volatile boolean loginCutOff;
   /** Set while ejup itself shuts the connection down: no stream ended then. */
@@ -148,10 +149,11 @@ final class XmppSession implements AutoCloseable {
       // wake the login, which lets the shutdown and the listener below through
       @Override
       public void instantShutdown() {
-        Thread waiting = inLogin;
-        if (waiting != null && waiting != Thread.currentThread() && !closing) {
-          loginCutOff = true;
-          waiting.interrupt();
+        synchronized (loginGuard) {
+          if (inLogin != null && inLogin != Thread.currentThread() && !closing) {
+            loginCutOff = true;
+            inLogin.interrupt();
+          }
         }
         super.instantShutdown();
       }
@@ -283,7 +285,9 @@ final class XmppSession implements AutoCloseable {
   }
 
   String login() throws StepFailure, InterruptedException {
-    inLogin = Thread.currentThread();
+    synchronized (loginGuard) {
+      inLogin = Thread.currentThread();
+    }
     try {
       connection.login();
       return connection.getUser() + " via " + connection.getUsedSaslMechansism();
@@ -303,9 +307,11 @@ final class XmppSession implements AutoCloseable {
       throw overBound().orElse(said != null ? StepFailure.crit("login at " + where() + ": " + said, "see ejabberd's log")
           : Diagnose.network(e, where(), "ejabberd"));
     } finally {
-      inLogin = null;
-      if (loginCutOff) {
-        Thread.interrupted(); // the wake-up, had it come after Smack's wait
+      synchronized (loginGuard) {
+        inLogin = null;
+        if (loginCutOff) {
+          Thread.interrupted(); // the wake-up, had it come after Smack's wait: no later step may take it for a deadline
+        }
       }
     }
   }
