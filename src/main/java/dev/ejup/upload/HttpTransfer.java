@@ -366,8 +366,9 @@ final class HttpTransfer {
    * URL that answered (a relative one too), up to {@link #MAX_REDIRECTS}, to http as to https (a
    * downgrade is the caller's to judge: {@link Outcome#downgrade}). Each hop is a request of its
    * own through the client's interceptors (key shares, User-Agent), and the step timeout bounds
-   * the whole chain, the last answer's body included. A Cross-origin hop after the first carries
-   * {@code Origin: null}, as a browser's does (Fetch: the tainted origin flag).
+   * the whole chain, the last answer's body included. With a page's Origin, a redirect from an
+   * origin other than the page's to yet another makes every later request carry {@code Origin: null},
+   * as a browser's does (Fetch: the tainted origin flag).
    */
   private Followed follow(String url) throws IOException, StepFailure {
     long deadline = System.nanoTime() + stepNanos;
