@@ -169,4 +169,33 @@ class RedirectIT {
     assertTrue(missing.trim().startsWith("WARN") && missing.contains(": GET redirects in a loop: https://localhost:" + nginx.port() + "/upload/"),
         missing);
   }
+
+  @Test
+  void anExternalUploadServersRefusedFileWhoseUrlLoopsIsNotServedSoTheTokenProbesPass() throws Exception {
+    java.nio.file.Path root = Files.createTempDirectory("ejup-redirect-external-");
+    java.nio.file.Path secret = Files.writeString(root.resolve("secret"), Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
+    int port = LocalNginx.freePort();
+    String before = Files.readString(server.config());
+    try (dev.ejup.testing.ExternalUploadServer external = dev.ejup.testing.ExternalUploadServer.start(
+        Files.createTempDirectory(root, "files-"), secret, port, "1.1", false)) {
+      Ejup.Result apply = Ejup.runCaptured(Map.of(), "config", "apply", server.config().toString(), "--no-backup",
+          "--put-url", "http://127.0.0.1:" + port + "/upload", "--get-url", "https://localhost:" + nginx.port() + "/upload",
+          "--external-secret", Files.readString(secret).trim());
+      assertEquals(0, apply.exitCode(), apply.out() + apply.err());
+      assertEquals(0, server.load(Files.readString(server.config())).exit());
+      // get_url passed on to the external server; what it does not serve (404) redirects to itself
+      nginx.start("location /upload/ { proxy_pass http://127.0.0.1:" + port + "; proxy_intercept_errors on; error_page 404 = @missing; }\n"
+          + "location @missing { return 302 $request_uri; }\n");
+      Ejup.Result r = check("--allow-http");
+      assertEquals(1, r.exitCode(), r.out());
+      assertTrue(step(r, "get").trim().startsWith("OK"), r.out());
+      for (String probe : List.of("probe-forged-token", "probe-size-mismatch")) {
+        assertTrue(step(r, probe).trim().startsWith("OK") && step(r, probe).contains("the file is not served"), r.out());
+      }
+      assertTrue(step(r, "probe-missing").trim().startsWith("WARN") && step(r, "probe-missing").contains("GET redirects in a loop"), r.out());
+    } finally {
+      assertEquals(0, server.load(before).exit());
+      LocalEjabberd.Shell.run(List.of("rm", "-rf", root.toString()), 30);
+    }
+  }
 }
