@@ -36,7 +36,7 @@ final class CheckCommand implements Command {
   @Parameter(names = "--insecure", description = "accept a certificate that does not verify (reported as WARNING)")
   boolean insecure;
 
-  @Parameter(names = "--allow-http", description = "accept plain http slot URLs")
+  @Parameter(names = "--allow-http", description = "accept plain http slot URLs, and a GET URL that redirects to http (a WARNING then)")
   boolean allowHttp;
 
   @Parameter(names = "--direct-tls", description = "TLS from the first byte (XEP-0368, port 5223) instead of STARTTLS")

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param service the upload service's JID instead of finding it with service discovery
  * @param size bytes of the generated test file
  * @param insecure accept a certificate that does not verify (reported as WARNING, never silently)
- * @param allowHttp accept plain http slot URLs
+ * @param allowHttp accept plain http slot URLs, and a GET URL redirected from https to http (a WARNING then)
  * @param directTls XEP-0368: TLS from the first byte (port 5223, SRV _xmpps-client) instead of STARTTLS
  * @param probes also run the negative probes (too large, overwrite, missing file)
  * @param deadline bound on the whole run

@@ -41,7 +41,7 @@ final class CorsProbe {
       wrong.add("the preflight (OPTIONS) answered HTTP " + preflight.status() + ", not 2xx");
     }
     List<String> origins = new ArrayList<>();
-    allowsOrigin("the preflight", preflight, origin, origins);
+    allowsOrigin("the preflight", preflight.headers(), origin, origins);
     String methods = preflight.headers().get("Access-Control-Allow-Methods");
     if (methods == null) {
       wrong.add("the preflight has no Access-Control-Allow-Methods");
@@ -54,10 +54,14 @@ final class CorsProbe {
     } else if (!listed(headers, "content-type", true)) {
       wrong.add("the preflight's Access-Control-Allow-Headers '" + headers + "' does not name Content-Type");
     }
-    allowsOrigin("the PUT", put, origin, origins);
-    allowsOrigin("the GET", get, origin, origins);
+    allowsOrigin("the PUT", put.headers(), origin, origins);
+    // a redirected GET: every redirect's answer must allow the page too, and after one to another origin the browser sends Origin: null
+    for (HttpTransfer.Hop hop : get.redirects()) {
+      allowsOrigin("the GET's " + hop.status() + " redirect from " + hop.from(), hop.headers(), hop.origin() == null ? origin : hop.origin(), origins);
+    }
+    allowsOrigin("the GET" + get.via(), get.headers(), get.origin() == null ? origin : get.origin(), origins);
     // ejabberd's custom_headers are the same on every answer: say it once
-    if (origins.size() == 3 && origins.stream().map(o -> o.substring(o.indexOf(':') + 1)).distinct().count() == 1) {
+    if (origins.size() == 3 && get.redirects().isEmpty() && origins.stream().map(o -> o.substring(o.indexOf(':') + 1)).distinct().count() == 1) {
       String one = origins.get(0);
       wrong.add(0, "the preflight, PUT and GET" + one.substring(one.indexOf(':')));
     } else {
@@ -65,8 +69,11 @@ final class CorsProbe {
     }
     if (!wrong.isEmpty()) {
       boolean unexpanded = String.join(" ", wrong).contains("@HOST@");
+      boolean tainted = String.join(" ", wrong).contains(", not null");
       throw StepFailure.crit("a web page on " + origin + " cannot upload: " + String.join("; ", wrong),
           (unexpanded ? "ejabberd does not expand @HOST@ in custom_headers; " : "")
+              + (tainted ? "after a redirect to another origin a browser sends Origin: null, so that origin must answer "
+                  + "Access-Control-Allow-Origin: * (or redirect get_url within one origin); " : "")
               + "add to mod_http_upload: custom_headers: {\"Access-Control-Allow-Origin\": \"" + origin + "\", "
               + "\"Access-Control-Allow-Methods\": \"GET,HEAD,PUT,OPTIONS\", \"Access-Control-Allow-Headers\": \"Content-Type\"} "
               + "(or the same headers in the proxy in front of it)");
@@ -75,9 +82,9 @@ final class CorsProbe {
         + "and the preflight, PUT and GET answer Access-Control-Allow-Origin " + preflight.headers().get("Access-Control-Allow-Origin");
   }
 
-  private static void allowsOrigin(String what, HttpTransfer.Outcome answer, String origin, List<String> wrong) {
+  private static void allowsOrigin(String what, okhttp3.Headers headers, String origin, List<String> wrong) {
     // "WHAT: problem", the colon marking where the answer's name ends
-    List<String> values = answer.headers().values("Access-Control-Allow-Origin");
+    List<String> values = headers.values("Access-Control-Allow-Origin");
     if (values.isEmpty()) {
       wrong.add(what + ": no Access-Control-Allow-Origin");
     } else if (values.size() > 1) {

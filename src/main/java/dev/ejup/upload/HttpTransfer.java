@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
 import okhttp3.EventListener;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,6 +29,8 @@ final class HttpTransfer {
   private static final java.util.Set<String> ALLOWED_SLOT_HEADERS = java.util.Set.of("authorization", "cookie", "expires");
 
   private final OkHttpClient client;
+  /** The step timeout in nanoseconds: it bounds a redirected GET's whole chain, as it bounds one call. */
+  private final long stepNanos;
   private final AtomicReference<Call> current = new AtomicReference<>();
 
   /**
@@ -40,7 +43,52 @@ final class HttpTransfer {
    *     a proxy's own error page tells it apart from ejabberd's
    */
   record Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength,
-      okhttp3.Headers headers, String errorBody) {}
+      okhttp3.Headers headers, String errorBody, List<Hop> redirects, String origin) {
+    /** An answer reached without a redirect, to a request without an Origin header. */
+    Outcome(int status, String message, long bytes, long firstDifference, String contentType, long declaredLength,
+        okhttp3.Headers headers, String errorBody) {
+      this(status, message, bytes, firstDifference, contentType, declaredLength, headers, errorBody, List.of(), null);
+    }
+
+    /** For a step's detail: " after 302 -> URL, 301 -> URL" naming the redirects that led here; "" when none did. */
+    String via() {
+      return redirects.isEmpty() ? "" : " after " + String.join(", ", redirects.stream().map(h -> h.status() + " -> " + h.to()).toList());
+    }
+
+    /** The first redirect from https to plain http, as "FROM -> TO" origins (via() has the URLs); null when none left https. */
+    String downgrade() {
+      return redirects.stream().filter(h -> h.from().startsWith("https:") && h.to().startsWith("http:"))
+          .map(h -> originOf(HttpUrl.get(h.from())) + " -> " + originOf(HttpUrl.get(h.to()))).findFirst().orElse(null);
+    }
+  }
+
+  /**
+   * One redirect a GET followed: its status, the URL that answered it and the one its Location
+   * points to (resolved against it), its headers (CORS), and the Origin header the request
+   * carried (null for none).
+   */
+  record Hop(int status, String from, String to, okhttp3.Headers headers, String origin) {}
+
+  /**
+   * The redirects a GET follows: the limit Chromium, Firefox, the Fetch standard, OkHttp
+   * (Conversations) and libsoup (Gajim, Dino) all share, so a chain ejup follows is one every
+   * client follows. 300 is not among them: browsers never follow it.
+   */
+  static final int MAX_REDIRECTS = 20;
+  private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
+
+  /** A failure after a GET was redirected: where it happened, in words, for {@link Diagnose}. */
+  static final class Redirected extends IOException {
+    final String where;
+
+    Redirected(String where, IOException cause) {
+      super(null, cause);
+      this.where = where;
+    }
+  }
+
+  /** Marks a redirected GET to another origin than the first: a Host header set for the first ({@link #withHost}) is not for it. */
+  private static final class OtherOrigin {}
 
   /**
    * A GET's body that broke off after {@code received} bytes (of {@code declared}, its
@@ -78,6 +126,7 @@ final class HttpTransfer {
   /** @param early the PUT's connection opened during the login ({@link EarlyTls}), or null for none */
   HttpTransfer(Tls tls, Duration stepTimeout, EarlyTls early) {
     this.firstRefused = new java.util.concurrent.atomic.AtomicReference<>();
+    this.stepNanos = stepTimeout.toNanos();
     javax.net.ssl.SSLSocketFactory oneShare = BoundedSockets.oneShare(tls.context().getSocketFactory());
     this.client = new OkHttpClient.Builder()
         .socketFactory(early == null ? new NoDelaySockets() : early.sockets())
@@ -99,6 +148,7 @@ final class HttpTransfer {
             }
           }
         })
+        // PUT (XEP-0363: to the slot's URL), OPTIONS: never; a GET follows in follow(), with each hop through these interceptors
         // a host that refuses the one key share is asked again with JSSE's own groups (KeyShares)
         .addInterceptor(chain -> {
           String host = chain.request().url().host();
@@ -121,9 +171,10 @@ final class HttpTransfer {
         .build();
   }
 
-  private HttpTransfer(OkHttpClient client, java.util.concurrent.atomic.AtomicReference<String> firstRefused) {
+  private HttpTransfer(OkHttpClient client, java.util.concurrent.atomic.AtomicReference<String> firstRefused, long stepNanos) {
     this.client = client;
     this.firstRefused = firstRefused;
+    this.stepNanos = stepNanos;
   }
 
   /** For a step's detail: that a connection was made again with Java's default TLS groups, and why; "" when none was. */
@@ -139,7 +190,8 @@ final class HttpTransfer {
    */
   HttpTransfer withHost(String host) {
     return new HttpTransfer(client.newBuilder()
-        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("Host", host).build())).build(), firstRefused);
+        .addInterceptor(chain -> chain.request().tag(OtherOrigin.class) != null ? chain.proceed(chain.request())
+            : chain.proceed(chain.request().newBuilder().header("Host", host).build())).build(), firstRefused, stepNanos);
   }
 
   /** A client with OkHttp's classes loaded, made off the critical path. */
@@ -255,10 +307,16 @@ final class HttpTransfer {
    * regenerated (equal bytes, hence equal SHA-256, at memory speed rather than hash speed). The
    * answer is wrong from a Content-Length other than the file's size, or from the first byte that
    * differs or lies past the file's end, and reading stops there: a server may send without end.
-   * Without an expected file only the status is of interest, and no body is read.
+   * Without an expected file only the status is of interest, and no body is read. Redirects are
+   * followed as clients follow them ({@link #follow}); the answer is the chain's last.
+   *
+   * @throws StepFailure CRIT for a redirect loop, more than {@link #MAX_REDIRECTS} redirects, or a
+   *     Location that is not an http(s) URL
+   * @throws Redirected for a failure on the way after a redirect, naming where it went
    */
   Outcome get(String url, TestFile expected, Progress progress) throws IOException, StepFailure {
-    try (Response response = executeIdempotent(url)) {
+    Followed followed = follow(url);
+    try (Response response = followed.response()) {
       long declared = response.body() == null ? -1 : response.body().contentLength();
       long bytes = 0;
       long difference = -1;
@@ -279,7 +337,8 @@ final class HttpTransfer {
               }
             } catch (IOException e) {
               // a timeout too: the server answered, and the report says how far its body got
-              throw new CutShort(bytes + n, declared, e);
+              CutShort cut = new CutShort(bytes + n, declared, e);
+              throw followed.hops().isEmpty() ? cut : new Redirected(target(followed.hops()), cut);
             }
             if (n <= 0) {
               break;
@@ -295,24 +354,119 @@ final class HttpTransfer {
         }
       }
       return new Outcome(response.code(), response.message(), bytes, difference, response.header("Content-Type", ""), declared,
-          response.headers(), response.isSuccessful() ? "" : errorBody(response));
+          response.headers(), response.isSuccessful() ? "" : errorBody(response), followed.hops(), response.request().header("Origin"));
     }
   }
 
+  private record Followed(Response response, List<Hop> hops) {}
+
   /**
-   * A GET, and once more on a fresh connection when it failed on a pooled one before any answer:
-   * servers that close a connection after each answer (HTTP/1.0, simple upload servers, Flask)
-   * leave the pool holding a closed connection. A GET may be repeated; a PUT only by {@link #putAgain}.
+   * A GET that follows redirects as clients do (Fetch standard, HTTP-redirect fetch; OkHttp's
+   * RetryAndFollowUpInterceptor): 301, 302, 303, 307 and 308 with a Location, resolved against the
+   * URL that answered (a relative one too), up to {@link #MAX_REDIRECTS}, to http as to https (a
+   * downgrade is the caller's to judge: {@link Outcome#downgrade}). Each hop is a request of its
+   * own through the client's interceptors (key shares, User-Agent), and the step timeout bounds
+   * the whole chain, the last answer's body included. With a page's Origin, a redirect from an
+   * origin other than the page's to yet another makes every later request carry {@code Origin: null},
+   * as a browser's does (Fetch: the tainted origin flag).
    */
-  private Response executeIdempotent(String url) throws IOException, StepFailure {
-    return retryingStale(request(url, "GET").get());
+  private Followed follow(String url) throws IOException, StepFailure {
+    long deadline = System.nanoTime() + stepNanos;
+    List<Hop> hops = new java.util.ArrayList<>();
+    Request.Builder request = request(url, "GET").get();
+    HttpUrl first = request.build().url();
+    String page = origin;
+    boolean tainted = false;
+    while (true) {
+      Response response;
+      try {
+        response = retryingStale(request, deadline);
+      } catch (IOException e) {
+        if (hops.isEmpty()) {
+          throw e;
+        }
+        throw new Redirected(target(hops), e);
+      }
+      String location = response.header("Location");
+      if (!REDIRECTS.contains(response.code()) || location == null) {
+        return new Followed(response, List.copyOf(hops));
+      }
+      HttpUrl from = response.request().url();
+      HttpUrl to = from.resolve(location);
+      String sent = response.request().header("Origin");
+      Hop hop = new Hop(response.code(), from.toString(), to == null ? location : to.toString(), response.headers(), sent);
+      response.close();
+      if (to == null) {
+        throw StepFailure.crit("GET answered HTTP " + hop.status() + " with a Location that is not an http(s) URL: " + location + via(hops),
+            "clients cannot follow it; make the redirect's Location an https URL (check the proxy or CDN in front of get_url)");
+      }
+      boolean again = hops.stream().anyMatch(h -> h.from().equals(hop.to())) || hop.to().equals(hop.from());
+      hops.add(hop);
+      if (again) {
+        throw StepFailure.crit("GET redirects in a loop: " + chain(hops), "clients give up on it; check the redirect rules "
+            + "of what serves get_url (a proxy or CDN that redirects to itself, e.g. http/https or a trailing slash back and forth)");
+      }
+      if (hops.size() > MAX_REDIRECTS) {
+        throw StepFailure.crit("GET was redirected more than " + MAX_REDIRECTS + " times (browsers and OkHttp stop there): " + chain(hops),
+            "clients give up on it; make get_url, or its first redirect, point to where the file is served");
+      }
+      // a browser page's request that went to another origin and then away from it sends Origin: null from there on
+      tainted |= page != null && !originOf(from).equalsIgnoreCase(originOf(to)) && !originOf(from).equalsIgnoreCase(page);
+      request = new Request.Builder().url(to).get();
+      if (page != null) {
+        request.header("Origin", tainted ? "null" : page);
+      }
+      if (!originOf(to).equals(originOf(first))) {
+        request.tag(OtherOrigin.class, new OtherOrigin());
+      }
+    }
   }
 
-  /** The request, and once more on a fresh connection when it failed on a pooled one before any answer. */
+  /** Where a redirected GET went, for words: "the redirect target of the GET URL, https://host:port (after 302)". */
+  private static String target(List<Hop> hops) {
+    Hop last = hops.get(hops.size() - 1);
+    return "the redirect target of the GET URL, " + originOf(HttpUrl.get(last.to())) + " (after " + last.status() + ")";
+  }
+
+  private static String via(List<Hop> hops) {
+    return hops.isEmpty() ? "" : " (after " + chain(hops) + ")";
+  }
+
+  /** "URL -302-> URL -301-> URL": the chain as followed; a long one as its first two and last two redirects. */
+  private static String chain(List<Hop> hops) {
+    StringBuilder out = new StringBuilder(hops.get(0).from());
+    for (int i = 0; i < hops.size(); i++) {
+      if (hops.size() > 5 && i == 2) {
+        out.append(" … (").append(hops.size() - 4).append(" more)");
+        i = hops.size() - 3;
+        continue;
+      }
+      out.append(" -").append(hops.get(i).status()).append("-> ").append(hops.get(i).to());
+    }
+    return out.toString();
+  }
+
+  /** scheme://host[:port], the port only when not the scheme's default: as a browser writes an origin. */
+  static String originOf(HttpUrl url) {
+    return url.scheme() + "://" + (url.host().contains(":") ? "[" + url.host() + "]" : url.host())
+        + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port());
+  }
+
+  /** As {@link #retryingStale(Request.Builder, long)} within the step timeout. */
   private Response retryingStale(Request.Builder request) throws IOException {
+    return retryingStale(request, 0);
+  }
+
+  /**
+   * The request, and once more on a fresh connection when it failed on a pooled one before any
+   * answer: servers that close a connection after each answer (HTTP/1.0, simple upload servers,
+   * Flask) leave the pool holding a closed connection. A GET may be repeated; a PUT only by
+   * {@link #putAgain}. A deadline (System.nanoTime(), 0 for none) bounds the call, body included.
+   */
+  private Response retryingStale(Request.Builder request, long deadline) throws IOException {
     Fresh fresh = new Fresh();
     try {
-      return execute(request.tag(Fresh.class, fresh).build());
+      return execute(request.tag(Fresh.class, fresh).build(), deadline);
     } catch (InterruptedIOException e) {
       throw e; // a timeout or the deadline: trying again would only outlast it
     } catch (IOException e) {
@@ -321,7 +475,7 @@ final class HttpTransfer {
         throw e;
       }
       client.connectionPool().evictAll();
-      return execute(request.tag(Fresh.class, new Fresh()).build());
+      return execute(request.tag(Fresh.class, new Fresh()).build(), deadline);
     }
   }
 
@@ -337,7 +491,18 @@ final class HttpTransfer {
   }
 
   private Response execute(Request request) throws IOException {
+    return execute(request, 0);
+  }
+
+  private Response execute(Request request, long deadline) throws IOException {
     Call call = client.newCall(request);
+    if (deadline != 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new InterruptedIOException("timeout"); // the chain's time is up: worded as the step timeout (Diagnose)
+      }
+      call.timeout().timeout(left, TimeUnit.NANOSECONDS);
+    }
     current.set(call);
     return call.execute();
   }

@@ -64,7 +64,7 @@ public final class UploadFlow {
     this.progress = progress;
     this.early = connectsEarly() ? EarlyTls.forCheck(options.jid(), String.valueOf(options.server())) : null;
     this.runner = new StepRunner("check", options.domain(), "connect", fault,
-        (step, e) -> Diagnose.network(e, READS.contains(step) ? "the GET URL" : "the PUT URL",
+        (step, e) -> Diagnose.network(e, e instanceof HttpTransfer.Redirected r ? r.where : READS.contains(step) ? "the GET URL" : "the PUT URL",
             external ? "the external upload server (put_url, signed with external_secret)" : "the upload listener", options.stepTimeout()));
   }
 
@@ -261,11 +261,17 @@ public final class UploadFlow {
     stopIfAsked("put");
     runner.metric("upload_size_bytes", (double) file.size);
     HttpTransfer.Outcome get = runner.stage("get", () -> requireSame(status("get", http.get(slot.getUrl().toString(), file, progress)), slot.getUrl().toString(), file),
-        o -> "HTTP " + o.status() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
+        o -> "HTTP " + o.status() + o.via() + ", " + o.bytes() + " bytes identical to the PUT (sha256 " + file.sha256().substring(0, 16) + "…)");
     if (get == null) {
       return false;
     }
     untrustedUpload(tls, slot.getUrl());
+    for (HttpTransfer.Hop hop : get.redirects()) {
+      untrustedUpload(tls, okhttp3.HttpUrl.get(hop.to()).url());
+    }
+    if (get.downgrade() != null && !downgraded(get.downgrade())) {
+      return false;
+    }
     String served = get.contentType().replaceAll(";.*", "").trim();
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
       runner.replaceLast(Status.WARN, "served as '" + served + "' but uploaded as '" + options.contentType() + "'",
@@ -279,6 +285,25 @@ public final class UploadFlow {
     if (options.probes()) {
       probes(xmpp, http, service, slot, file);
     }
+    return true;
+  }
+
+  /**
+   * A GET URL redirected from https to plain http: the file travels unencrypted, and a browser
+   * client on an https page blocks it (mixed content) while native clients follow it. As an http
+   * slot URL: CRIT, unless --allow-http accepts plain http, then a WARNING for browser clients.
+   * False when it ended the run.
+   */
+  private boolean downgraded(String downgrade) throws InterruptedException {
+    String fix = "make the redirect point to an https URL";
+    if (!options.allowHttp()) {
+      runner.replaceLast(Status.CRIT, "the GET URL redirects from https to plain http: " + downgrade,
+          fix + ": the file is downloaded unencrypted, and browser clients (Converse.js) block it as mixed content; "
+              + "or pass --allow-http to accept plain http");
+      return false;
+    }
+    runner.replaceLast(Status.WARN, "the GET URL redirects from https to plain http (accepted by --allow-http): " + downgrade,
+        fix + ": browser clients on an https page (Converse.js) block it as mixed content");
     return true;
   }
 
@@ -437,10 +462,18 @@ public final class UploadFlow {
     throw StepFailure.crit("the slot from " + service.jid() + " " + why, "check " + xmpp.terms(service).module() + "'s URL settings");
   }
 
-  private static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, String url, Long maxFileSize, long size,
+  static HttpTransfer.Outcome requirePut(HttpTransfer.Outcome put, String url, Long maxFileSize, long size,
       XmppSession xmpp, XmppSession.Service service) throws StepFailure, InterruptedException {
     if (put.status() == 201 || put.status() == 200) {
       return put;
+    }
+    String location = put.headers().get("Location");
+    if (put.status() >= 300 && put.status() < 400 && location != null) {
+      // OkHttp (Conversations) turns a PUT redirected by 301/302/303 into a GET without the file, browsers send it again
+      throw StepFailure.crit(("PUT answered HTTP " + put.status() + " " + put.message()).trim() + ", a redirect to " + location
+          + "; ejup does not follow a redirected PUT (XEP-0363: the PUT goes to the slot's put_url)",
+          "clients differ on a redirected PUT (some turn it into a GET and lose the file, some drop the slot's headers on "
+              + "another host); make put_url the address that stores the file");
     }
     StepFailure proxied = ProxyAnswer.explain("PUT", url, put, maxFileSize, size);
     if (proxied != null) {
@@ -468,13 +501,16 @@ public final class UploadFlow {
   }
 
   static HttpTransfer.Outcome requireSame(HttpTransfer.Outcome get, String url, TestFile file) throws StepFailure {
+    boolean redirected = !get.redirects().isEmpty();
     if (get.status() != 200) {
-      StepFailure proxied = ProxyAnswer.explain("GET", url, get, null, file.size);
+      // its words are about a proxy in front of ejabberd at get_url's address, not about where a redirect went
+      StepFailure proxied = redirected ? null : ProxyAnswer.explain("GET", url, get, null, file.size);
       if (proxied != null) {
         throw proxied;
       }
-      throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message(),
-          get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
+      throw StepFailure.crit("GET answered HTTP " + get.status() + " " + get.message() + get.via(), redirected
+          ? "get_url redirects to where the file is not served; make the redirect (a proxy's or CDN's rule) point to it"
+          : get.status() == 404 ? "the file was stored but is not served at get_url: check get_url and the listener"
               : "check the download listener (get_url) and any proxy in front of it");
     }
     String other = null;
@@ -488,8 +524,9 @@ public final class UploadFlow {
       other = get.bytes() + " of the " + file.size + " bytes that were PUT";
     }
     if (other != null) {
-      throw StepFailure.crit("GET returned other bytes than were PUT: " + other,
-          "something between the client and the docroot changes files: check get_url, proxies and the disk");
+      throw StepFailure.crit("GET returned other bytes than were PUT" + get.via() + ": " + other, redirected
+          ? "get_url redirects to something that serves other bytes (a login or error page?); make the redirect point to where the file is served"
+          : "something between the client and the docroot changes files: check get_url, proxies and the disk");
     }
     return get;
   }
@@ -542,13 +579,19 @@ public final class UploadFlow {
     String missing = neverIssued(slot.getUrl(), file.seed);
     String shown = java.net.URI.create(missing).getRawPath();
     runner.stage("probe-missing", () -> {
-      HttpTransfer.Outcome absent = http.get(missing, null, Progress.NONE);
+      HttpTransfer.Outcome absent;
+      try {
+        absent = http.get(missing, null, Progress.NONE);
+      } catch (StepFailure unfollowable) {
+        // a redirect no client follows serves nothing either: as any answer but 404 that serves nothing
+        throw new StepFailure(Status.WARN, "GET of a never-issued path " + shown + ": " + unfollowable.getMessage(), unfollowable.hint);
+      }
       if (absent.status() != 404) {
         throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,
-            "GET of a never-issued path " + shown + " answered HTTP " + absent.status() + " instead of 404",
+            "GET of a never-issued path " + shown + " answered HTTP " + absent.status() + absent.via() + " instead of 404",
             "check what serves get_url: it should answer 404 for unknown files");
       }
-      return "GET of a never-issued path " + shown + " answered 404";
+      return "GET of a never-issued path " + shown + " answered 404" + absent.via();
     }, d -> d);
     if (external) {
       new TokenProbes(runner, xmpp, http, service, options.contentType()).run(file, TokenProbes.tokenParameter(slot.putUrl()));

@@ -72,7 +72,7 @@ class ProxyIT {
   }
 
   /** The step's line and the hint line under it. */
-  private static String stepAndHint(Ejup.Result r, String step) {
+  static String stepAndHint(Ejup.Result r, String step) {
     List<String> lines = r.out().lines().toList();
     int at = lines.indexOf(line(r, step));
     return lines.get(at) + "\n" + (at + 1 < lines.size() ? lines.get(at + 1) : "");
