@@ -8,7 +8,8 @@
 --                        "newline" (an Authorization value with a line feed), "too-large-without-max"
 --                        (file-too-large without <max-file-size>), "too-large-bare" (a size over the
 --                        limit refused with not-acceptable alone, no <file-too-large/>), "too-large-other"
---                        (a size over the limit refused with policy-violation), "retry" (a quota refusal with
+--                        (a size over the limit refused with policy-violation), "too-large-silent" (a size
+--                        over the limit never answered), "retry" (a quota refusal with
 --                        <retry stamp>), "not-allowed" (every slot refused with not-allowed), "drop" (plain; the
 --                        recorder drops a GET of a path it never stored)
 local st = require "util.stanza";
@@ -51,6 +52,9 @@ local function answer(event, ns, filename, size)
 	end
 	if limit and size > limit and shape == "too-large-bare" then
 		origin.send(st.error_reply(stanza, "modify", "not-acceptable", "File too large"));
+		return true;
+	end
+	if limit and size > limit and shape == "too-large-silent" then
 		return true;
 	end
 	if limit and size > limit and shape == "too-large-other" then

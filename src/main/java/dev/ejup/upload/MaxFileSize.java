@@ -14,6 +14,8 @@ import java.math.BigDecimal;
  */
 record MaxFileSize(Long bytes, String text, String problem) {
   static final MaxFileSize NONE = new MaxFileSize(null, null, null);
+  /** A max-file-size field that is there but holds no value: announced, and malformed, unlike none at all. */
+  static final MaxFileSize EMPTY = new MaxFileSize(null, "", "is empty");
 
   static MaxFileSize parse(String raw) {
     if (raw == null || raw.isBlank()) {

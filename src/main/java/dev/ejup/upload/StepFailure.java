@@ -19,6 +19,8 @@ final class StepFailure extends Exception {
     FILE_TOO_LARGE,
     /** refused with not-acceptable, XEP-0363's condition for a file too large, but without file-too-large */
     NOT_ACCEPTABLE,
+    /** refused with another stanza error that is a decision (forbidden, not-allowed, policy-violation...), not a failure */
+    REFUSED,
     /** anything else */
     OTHER
   }

@@ -559,6 +559,10 @@ public final class UploadFlow {
           if (refused.status != Status.CRIT) {
             throw refused; // temporary: the probe could not run, which says nothing of the limit
           }
+          if (refused.kind != StepFailure.Kind.REFUSED) {
+            // no answer, a closed stream, a result without a slot, a service failing: a client asking for this size fails
+            throw StepFailure.crit("a slot of " + tooLarge + " bytes, above max-file-size, was not refused as XEP-0363 says: " + said, refused.hint);
+          }
           // the limit holds (no slot was granted); only the reason clients are told is wrong
           throw new StepFailure(Status.WARN, "a slot of " + tooLarge + " bytes, above max-file-size, was refused, but not as too large: " + said,
               "clients will tell the user another reason than the size (XEP-0363 answers a size too large with not-acceptable); check the server version");

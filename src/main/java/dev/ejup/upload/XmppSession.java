@@ -422,8 +422,9 @@ final class XmppSession implements AutoCloseable {
     for (ExtensionElement element : info.getExtensions(DataForm.ELEMENT, DataForm.NAMESPACE)) {
       if (element instanceof DataForm form && used.equals(form.getFormType())) {
         FormField field = form.getField("max-file-size");
-        if (field != null && field.getFirstValue() != null) {
-          max = MaxFileSize.parse(field.getFirstValue());
+        if (field != null) {
+          String value = field.getFirstValue();
+          max = value == null || value.isBlank() ? MaxFileSize.EMPTY : MaxFileSize.parse(value);
         }
       }
     }
@@ -486,24 +487,33 @@ final class XmppSession implements AutoCloseable {
     }
     ExtensionElement retry = error.getExtension("retry", NS_UPLOAD);
     String stamp = retry instanceof org.jivesoftware.smack.packet.StandardExtensionElement r ? r.getAttributeValue("stamp") : null;
-    if (stamp != null || error.getType() == StanzaError.Type.WAIT) {
+    // temporary only as XEP-0363 section 5 shows it (a quota: resource-constraint, a <retry stamp>); another error of
+    // type wait is a service failing now (prosody-modules' mod_http_upload answers a storage it cannot write so)
+    if (stamp != null || error.getCondition() == StanzaError.Condition.resource_constraint) {
       return new StepFailure(dev.ejup.model.Status.UNKNOWN,
           "slot refused for now: " + said + (stamp == null ? "" : "; retry after " + stamp),
           "temporary, not a broken upload: the account " + (stamp == null ? "may try again later" : "may try again after " + stamp)
               + "; if it is a quota, give the check account room (" + terms.quotaOption() + ")");
     }
+    if (error.getCondition() == StanzaError.Condition.internal_server_error) {
+      return StepFailure.crit("slot refused: " + said, "the upload service failed on its side: " + terms.log()
+          + " says why (often it cannot write its storage directory)");
+    }
     if (error.getCondition() == StanzaError.Condition.forbidden) {
-      return StepFailure.crit("slot refused: " + said, "the account may not upload: " + terms.accessOption());
+      return StepFailure.crit(StepFailure.Kind.REFUSED, "slot refused: " + said, "the account may not upload: " + terms.accessOption());
     }
     if (error.getCondition() == StanzaError.Condition.not_acceptable) {
-      return StepFailure.crit(StepFailure.Kind.NOT_ACCEPTABLE, "slot refused: " + said, "check " + terms.log());
+      return StepFailure.crit(StepFailure.Kind.NOT_ACCEPTABLE, "slot refused: " + said,
+          "not-acceptable is XEP-0363's answer to a file too large: upload less, or raise " + terms.sizeOption() + "; else see " + terms.log());
     }
     if (error.getCondition() == StanzaError.Condition.not_allowed) {
-      return StepFailure.crit("slot refused: " + said,
+      return StepFailure.crit(StepFailure.Kind.REFUSED, "slot refused: " + said,
           "the service does not allow this request from this account (not-allowed): check that the account's domain is one "
               + terms.module() + " serves, and " + terms.log());
     }
-    return StepFailure.crit("slot refused: " + said, "check " + terms.log());
+    boolean failing = error.getType() == StanzaError.Type.WAIT || error.getCondition() == StanzaError.Condition.service_unavailable
+        || error.getCondition() == StanzaError.Condition.remote_server_timeout || error.getCondition() == StanzaError.Condition.remote_server_not_found;
+    return StepFailure.crit(failing ? StepFailure.Kind.OTHER : StepFailure.Kind.REFUSED, "slot refused: " + said, "check " + terms.log());
   }
 
   private static StepFailure tooLarge(TooLarge tooLarge, long size, ServerTerms terms) {

@@ -219,6 +219,35 @@ class ProsodyIT {
   }
 
   @Test
+  void anOversizeRequestThatIsNeverAnsweredIsCritical() {
+    // no refusal at all: a client asking for that size waits for nothing, so the limit's probe fails
+    Ejup.Result r = service("toolargesilent.odd.test", "--step-timeout", "3");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    String probe = line(r, "probe-too-large");
+    assertTrue(probe.trim().startsWith("CRITICAL") && probe.contains("was not refused as XEP-0363 says") && probe.contains("no answer within 3 s"), r.out());
+    assertFalse(probe.contains("was refused"), r.out());
+  }
+
+  @Test
+  void aServiceThatCannotWriteItsStorageIsCriticalNotTemporary() {
+    // prosody-modules' mod_http_upload answers a failed mkdir with internal-server-error of type wait: that is a
+    // broken upload, not a quota to wait out
+    Ejup.Result r = service("unwritable.localhost");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "slot").trim().startsWith("CRITICAL") && line(r, "slot").contains("slot refused: internal-server-error"), r.out());
+    assertTrue(hintAfter(r, "slot").contains("failed on its side") && !hintAfter(r, "slot").contains("quota"), r.out());
+  }
+
+  @Test
+  void anEmptyMaxFileSizeIsAWarningNotNoLimit() {
+    // a field that is there without a value is malformed, not XEP-0363's "no limit" (no field at all)
+    Ejup.Result r = service("emptymax.odd.test");
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    assertTrue(line(r, "disco-info").trim().startsWith("WARNING") && line(r, "disco-info").contains("max-file-size is empty"), r.out());
+    assertTrue(line(r, "probe-too-large").trim().startsWith("WARNING") && line(r, "probe-too-large").contains("skipped"), r.out());
+  }
+
+  @Test
   void aMaxFileSizeNoLongHoldsIsAWarningAndTheOversizeProbeIsSkipped() {
     Ejup.Result r = service("huge.odd.test");
     assertEquals(1, r.exitCode(), r.out() + r.err());

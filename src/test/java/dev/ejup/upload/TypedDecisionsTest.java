@@ -16,7 +16,10 @@ class TypedDecisionsTest {
     // a server that refuses for another reason and writes the words in its text: clients cannot read that as XEP-0363's element
     StanzaError error = StanzaError.getBuilder(StanzaError.Condition.not_acceptable).setDescriptiveEnText("file-too-large").build();
     StepFailure refusal = XmppSession.refusal(error, 100, EJABBERD);
-    assertEquals(StepFailure.Kind.OTHER, refusal.kind, refusal.getMessage());
+    assertEquals(StepFailure.Kind.NOT_ACCEPTABLE, refusal.kind, refusal.getMessage());
+    StepFailure other = XmppSession.refusal(StanzaError.getBuilder(StanzaError.Condition.policy_violation)
+        .setDescriptiveEnText("file-too-large").build(), 100, EJABBERD);
+    assertEquals(StepFailure.Kind.REFUSED, other.kind, other.getMessage());
   }
 
   private static final ServerTerms EJABBERD = ServerTerms.of("ejabberd", null);
