@@ -184,6 +184,19 @@ final class ClusterProbe {
     throw StepFailure.crit(answer, "check the upload listener of " + node.base() + " and anything in front of it");
   }
 
+  /**
+   * Fails (WARNING) a node's GET whose bytes came from another address a redirect pointed to: they
+   * prove nothing of this node, which does not serve uploads itself.
+   */
+  static void servedHere(Node node, String url, HttpTransfer.Outcome got, String what) throws StepFailure {
+    String start = HttpTransfer.originOf(okhttp3.HttpUrl.get(url));
+    if (got.redirects().stream().anyMatch(h -> !HttpTransfer.originOf(okhttp3.HttpUrl.get(h.to())).equals(start))) {
+      throw new StepFailure(Status.WARN, "GET through " + node.base() + " of " + what + " was redirected to another address"
+          + got.via() + ": the bytes came from there, not from this node", "this node does not serve uploads itself, and a client's "
+          + "GET that reaches it depends on where the redirect points: check that node's upload listener and any proxy in front of it");
+    }
+  }
+
   private String get(HttpTransfer http, Node node, Node getNode, List<Stored> stored) throws Exception {
     List<Stored> others = stored.stream().filter(s -> s.through != node).toList();
     List<Stored> wanted = others.isEmpty() ? stored.stream().filter(s -> s.through == node).toList() : others;
@@ -215,6 +228,7 @@ final class ClusterProbe {
       } catch (StepFailure f) {
         throw new StepFailure(f.status, "through " + node.base() + ", " + what + ": " + f.getMessage(), f.hint);
       }
+      servedHere(node, url, got, what);
       served.add(file.through.base());
     }
     return "GET through " + node.base() + " served the files PUT through " + String.join(", ", served) + " byte for byte";

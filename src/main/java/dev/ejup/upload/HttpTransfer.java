@@ -52,7 +52,13 @@ final class HttpTransfer {
 
     /** For a step's detail: " after 302 -> URL, 301 -> URL" naming the redirects that led here; "" when none did. */
     String via() {
-      return redirects.isEmpty() ? "" : " after " + String.join(", ", redirects.stream().map(h -> h.status() + " -> " + h.to()).toList());
+      if (redirects.isEmpty()) {
+        return "";
+      }
+      // a report's line, Nagios' first among them: a long chain as its first and last redirects, long URLs cut
+      List<String> shown = redirects.stream().map(h -> h.status() + " -> " + cut(h.to())).toList();
+      return " after " + (shown.size() <= 4 ? String.join(", ", shown)
+          : shown.get(0) + ", … (" + (shown.size() - 2) + " more), " + shown.get(shown.size() - 1));
     }
 
     /** The first redirect from https to plain http, as "FROM -> TO" origins (via() has the URLs); null when none left https. */
@@ -113,6 +119,9 @@ final class HttpTransfer {
 
   /** The Origin header a browser page on that origin sends (--origin), or null for none. */
   private volatile String origin;
+
+  /** Whether a GET follows a redirect from https to plain http (--allow-http); else it stops before sending anything there. */
+  private volatile boolean toPlainHttp = true;
 
   /** Marks a call that opened a connection of its own; without the mark it ran on one from the pool. */
   private static final class Fresh {
@@ -189,9 +198,11 @@ final class HttpTransfer {
    * finds the upload service by the Host header (mod_http_upload's parse_http_request).
    */
   HttpTransfer withHost(String host) {
-    return new HttpTransfer(client.newBuilder()
+    HttpTransfer withHost = new HttpTransfer(client.newBuilder()
         .addInterceptor(chain -> chain.request().tag(OtherOrigin.class) != null ? chain.proceed(chain.request())
             : chain.proceed(chain.request().newBuilder().header("Host", host).build())).build(), firstRefused, stepNanos);
+    withHost.toPlainHttp = toPlainHttp;
+    return withHost;
   }
 
   /** A client with OkHttp's classes loaded, made off the critical path. */
@@ -272,6 +283,15 @@ final class HttpTransfer {
   /** From now on every request carries {@code Origin: origin}, as a browser page on that origin sends it. */
   void origin(String origin) {
     this.origin = origin;
+  }
+
+  /**
+   * Whether a GET follows a redirect from https to plain http. Without it the chain stops there,
+   * before a request goes out in the clear (browsers block mixed content before they send it):
+   * whoever serves get_url could otherwise point the check, or an exporter, at any plain-http address.
+   */
+  void followsToPlainHttp(boolean allowed) {
+    this.toPlainHttp = allowed;
   }
 
   /**
@@ -394,7 +414,7 @@ final class HttpTransfer {
       HttpUrl from = response.request().url();
       HttpUrl to = from.resolve(location);
       String sent = response.request().header("Origin");
-      Hop hop = new Hop(response.code(), from.toString(), to == null ? location : to.toString(), response.headers(), sent);
+      Hop hop = new Hop(response.code(), shown(from), to == null ? location : shown(to), response.headers(), sent);
       response.close();
       if (to == null) {
         throw StepFailure.crit("GET answered HTTP " + hop.status() + " with a Location that is not an http(s) URL: " + location + via(hops),
@@ -405,6 +425,11 @@ final class HttpTransfer {
       if (again) {
         throw StepFailure.crit("GET redirects in a loop: " + chain(hops), "clients give up on it; check the redirect rules "
             + "of what serves get_url (a proxy or CDN that redirects to itself, e.g. http/https or a trailing slash back and forth)");
+      }
+      if (!toPlainHttp && hop.from().startsWith("https:") && hop.to().startsWith("http:")) {
+        throw StepFailure.crit("the GET URL redirects from https to plain http: " + originOf(from) + " -> " + originOf(to)
+            + " (not followed)" + via(hops.subList(0, hops.size() - 1)), "make the redirect point to an https URL: the file would be "
+            + "downloaded unencrypted, and browser clients (Converse.js) block it as mixed content; or pass --allow-http to accept plain http");
       }
       if (hops.size() > MAX_REDIRECTS) {
         throw StepFailure.crit("GET was redirected more than " + MAX_REDIRECTS + " times (browsers and OkHttp stop there): " + chain(hops),
@@ -422,6 +447,16 @@ final class HttpTransfer {
     }
   }
 
+  /** A URL in words at most 200 characters long: a Location can be any length. */
+  static String cut(String url) {
+    return url.length() <= 200 ? url : url.substring(0, 199) + "…";
+  }
+
+  /** A URL for words and logs: without user and password, which a Location may carry. */
+  private static String shown(HttpUrl url) {
+    return url.username().isEmpty() && url.password().isEmpty() ? url.toString() : url.newBuilder().username("").password("").build().toString();
+  }
+
   /** Where a redirected GET went, for words: "the redirect target of the GET URL, https://host:port (after 302)". */
   private static String target(List<Hop> hops) {
     Hop last = hops.get(hops.size() - 1);
@@ -434,14 +469,14 @@ final class HttpTransfer {
 
   /** "URL -302-> URL -301-> URL": the chain as followed; a long one as its first two and last two redirects. */
   private static String chain(List<Hop> hops) {
-    StringBuilder out = new StringBuilder(hops.get(0).from());
+    StringBuilder out = new StringBuilder(cut(hops.get(0).from()));
     for (int i = 0; i < hops.size(); i++) {
       if (hops.size() > 5 && i == 2) {
         out.append(" … (").append(hops.size() - 4).append(" more)");
         i = hops.size() - 3;
         continue;
       }
-      out.append(" -").append(hops.get(i).status()).append("-> ").append(hops.get(i).to());
+      out.append(" -").append(hops.get(i).status()).append("-> ").append(cut(hops.get(i).to()));
     }
     return out.toString();
   }

@@ -73,7 +73,7 @@ final class TokenProbes {
       String forged = forge(signed.queryParameter(parameter));
       HttpUrl url = signed.newBuilder().setQueryParameter(parameter, forged).build();
       HttpTransfer.Outcome put = http.put(url.toString(), slot.headers, probe, contentType, Progress.NONE);
-      requireRefused(put, slot, "a PUT with a forged token (" + parameter + "=" + forged.substring(0, Math.min(8, forged.length())) + "…)");
+      requireRefused(put, slot, probe, "a PUT with a forged token (" + parameter + "=" + forged.substring(0, Math.min(8, forged.length())) + "…)");
       return "a PUT with a forged token was refused with HTTP " + put.status() + " and the file is not served";
     }, d -> d);
     runner.stage("probe-size-mismatch", () -> {
@@ -83,24 +83,26 @@ final class TokenProbes {
       SlotAnswer slot = xmpp.slot(service, signedFor.name, signedFor.size, contentType);
       TestFile sent = new TestFile(other, 1, signedFor.seed, contentType);
       HttpTransfer.Outcome put = http.put(slot.putUrl, slot.headers, sent, contentType, Progress.NONE);
-      requireRefused(put, slot, "a PUT of " + other + " bytes with a token signed for " + file.size);
+      requireRefused(put, slot, sent, "a PUT of " + other + " bytes with a token signed for " + file.size);
       return "a PUT of " + other + " bytes with the token signed for " + file.size + " was refused with HTTP " + put.status()
           + " and the file is not served";
     }, d -> d);
   }
 
-  /** Fails the probe when the server took the PUT, or serves the file whatever it answered. */
-  private void requireRefused(HttpTransfer.Outcome put, SlotAnswer slot, String what) throws Exception {
+  /** Fails the probe when the server took the PUT, or serves the file (its bytes) whatever it answered. */
+  private void requireRefused(HttpTransfer.Outcome put, SlotAnswer slot, TestFile sent, String what) throws Exception {
     if (put.status() >= 200 && put.status() < 300) {
       throw StepFailure.crit("the external upload server stored " + what + " (HTTP " + put.status() + "): " + OPEN_HOST, FIX);
     }
     HttpTransfer.Outcome get;
     try {
-      get = http.get(slot.getUrl, null, Progress.NONE);
-    } catch (StepFailure unfollowable) {
-      get = null; // a redirect loop or one no client follows: nothing is served there
+      get = http.get(slot.getUrl, sent, Progress.NONE);
+    } catch (StepFailure | HttpTransfer.Redirected nothingThere) {
+      get = null; // a redirect loop, one no client follows, or one to where nothing answers: nothing is served there
     }
-    if (get != null && get.status() >= 200 && get.status() < 300) {
+    // a page that answers 200 for any unknown file (a redirect to a home page) is not the file: only its bytes are
+    boolean served = get != null && get.status() >= 200 && get.status() < 300 && get.firstDifference() < 0 && get.bytes() == sent.size;
+    if (served) {
       throw StepFailure.crit("the external upload server answered " + what + " with HTTP " + put.status()
           + " but serves the file at the GET URL (HTTP " + get.status() + "): " + OPEN_HOST, FIX);
     }

@@ -238,6 +238,7 @@ public final class UploadFlow {
       new ClusterProbe(runner, options, nodes).run(xmpp, http, service, slot, file);
     }
     HttpTransfer.Outcome preflight = null;
+    http.followsToPlainHttp(options.allowHttp());
     if (options.origin() != null) {
       // what the browser does before its PUT; judged in the "cors" step, after the PUT and GET it allows
       http.origin(options.origin());
@@ -589,6 +590,11 @@ public final class UploadFlow {
       } catch (StepFailure unfollowable) {
         // a redirect no client follows serves nothing either: as any answer but 404 that serves nothing
         throw new StepFailure(Status.WARN, "GET of a never-issued path " + shown + ": " + unfollowable.getMessage(), unfollowable.hint);
+      } catch (HttpTransfer.Redirected nowhere) {
+        // redirected to where nothing answers (refused, a TLS failure, too slow): nothing is served either
+        StepFailure said = Diagnose.network(nowhere.getCause(), nowhere.where, "what the redirect points to", options.stepTimeout());
+        throw new StepFailure(Status.WARN, "GET of a never-issued path " + shown + " was redirected, and then: " + said.getMessage(),
+            "check what serves get_url: it should answer 404 for unknown files, not redirect them");
       }
       if (absent.status() != 404) {
         throw new StepFailure(absent.status() >= 200 && absent.status() < 300 ? Status.CRIT : Status.WARN,

@@ -150,7 +150,8 @@ final class XmppSession implements AutoCloseable {
       @Override
       public void instantShutdown() {
         synchronized (loginGuard) {
-          if (inLogin != null && inLogin != Thread.currentThread() && !closing) {
+          // only the current connection's end: a key-share retry's first connection may still be shutting down
+          if (inLogin != null && inLogin != Thread.currentThread() && !closing && this == XmppSession.this.connection) {
             loginCutOff = true;
             inLogin.interrupt();
           }
@@ -161,11 +162,14 @@ final class XmppSession implements AutoCloseable {
     made.setReplyTimeout(timeoutMillis);
     java.util.concurrent.CountDownLatch known = new java.util.concurrent.CountDownLatch(1);
     closedKnown = known;
+    closedBy = null;
     made.addConnectionListener(new org.jivesoftware.smack.ConnectionListener() {
       @Override
       public void connectionClosedOnError(Exception e) {
-        closedBy = e;
-        known.countDown();
+        if (made == XmppSession.this.connection) { // not a retried connection's late end
+          closedBy = e;
+          known.countDown();
+        }
       }
     });
     return made;

@@ -96,4 +96,20 @@ class NodeUrlTest {
     assertTrue(result.err().contains("--node-url 'https://node1/upload' has more than scheme, host and port"), result.err());
     assertEquals("", result.out());
   }
+
+  @Test
+  void aNodesGetThatWasRedirectedToAnotherAddressProvesNothingOfThatNode() throws Exception {
+    // a node that proxies PUTs but redirects GETs to another node: the bytes are right, but not from it
+    ClusterProbe.Node node = ClusterProbe.parse(List.of("https://127.0.0.1:26610")).get(0);
+    String url = "https://127.0.0.1:26610/upload/a/b/f.bin";
+    HttpTransfer.Outcome elsewhere = new HttpTransfer.Outcome(200, "OK", 1024, -1, "application/octet-stream", 1024, okhttp3.Headers.of(), "",
+        List.of(new HttpTransfer.Hop(302, url, "https://localhost:26601/upload/a/b/f.bin", okhttp3.Headers.of(), null)), null);
+    StepFailure f = org.junit.jupiter.api.Assertions.assertThrows(StepFailure.class, () -> ClusterProbe.servedHere(node, url, elsewhere, "the file"));
+    assertEquals(dev.ejup.model.Status.WARN, f.status);
+    org.junit.jupiter.api.Assertions.assertTrue(f.getMessage().contains("was redirected to another address after 302 -> https://localhost:26601/"), f.getMessage());
+    // a redirect within the node's own address is the node's own answer
+    HttpTransfer.Outcome same = new HttpTransfer.Outcome(200, "OK", 1024, -1, "application/octet-stream", 1024, okhttp3.Headers.of(), "",
+        List.of(new HttpTransfer.Hop(301, url, "https://127.0.0.1:26610/files/f.bin", okhttp3.Headers.of(), null)), null);
+    ClusterProbe.servedHere(node, url, same, "the file");
+  }
 }

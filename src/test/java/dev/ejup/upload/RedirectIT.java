@@ -132,8 +132,9 @@ class RedirectIT {
     Ejup.Result r = check("--no-probes");
     assertEquals(2, r.exitCode(), r.out());
     String get = step(r, "get");
-    assertTrue(get.trim().startsWith("CRIT") && get.contains("HTTP 200 after 302 -> " + http + "/upload/")
-        && get.contains("redirects from https to plain http: https://localhost:" + nginx.port() + " -> " + http), get);
+    // stopped before anything goes out in the clear
+    assertTrue(get.trim().startsWith("CRIT") && get.contains("redirects from https to plain http: https://localhost:" + nginx.port()
+        + " -> " + http + " (not followed)"), get);
     assertTrue(get.contains("mixed content") && get.contains("--allow-http"), get);
 
     Ejup.Result allowed = check("--no-probes", "--allow-http");
@@ -171,7 +172,34 @@ class RedirectIT {
   }
 
   @Test
+  void aNeverIssuedPathRedirectedToWhereNothingAnswersServesNothingAndIsAWarning() throws Exception {
+    int closed = LocalNginx.freePort();
+    nginx.start(proxied("return 302 https://localhost:" + closed + "$request_uri;"));
+    Ejup.Result r = check();
+    assertEquals(1, r.exitCode(), r.out());
+    String missing = step(r, "probe-missing");
+    assertTrue(missing.trim().startsWith("WARN") && missing.contains("was redirected, and then: ") && missing.contains("refused"), missing);
+  }
+
+  @Test
   void anExternalUploadServersRefusedFileWhoseUrlLoopsIsNotServedSoTheTokenProbesPass() throws Exception {
+    // what the external server does not serve (404) redirects to itself
+    Ejup.Result r = behindExternal("location @missing { return 302 $request_uri; }\n");
+    assertEquals(1, r.exitCode(), r.out());
+    assertTrue(step(r, "probe-missing").trim().startsWith("WARN") && step(r, "probe-missing").contains("GET redirects in a loop"), r.out());
+  }
+
+  @Test
+  void anExternalUploadServersRefusedFileRedirectedToAHomePageIsNotServedEither() throws Exception {
+    // a home page that answers 200 is not the file: the token probes pass, the never-issued path is what fails
+    Ejup.Result r = behindExternal("location @missing { return 302 /; }\n"
+        + "location = / { default_type text/html; return 200 '<html>welcome</html>'; }\n");
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(step(r, "probe-missing").trim().startsWith("CRIT"), r.out());
+  }
+
+  /** A check of an external upload server (prosody's mod_http_upload_external protocol) whose get_url nginx passes on, with onMissing for its 404s. */
+  private Ejup.Result behindExternal(String onMissing) throws Exception {
     java.nio.file.Path root = Files.createTempDirectory("ejup-redirect-external-");
     java.nio.file.Path secret = Files.writeString(root.resolve("secret"), Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
     int port = LocalNginx.freePort();
@@ -183,16 +211,14 @@ class RedirectIT {
           "--external-secret", Files.readString(secret).trim());
       assertEquals(0, apply.exitCode(), apply.out() + apply.err());
       assertEquals(0, server.load(Files.readString(server.config())).exit());
-      // get_url passed on to the external server; what it does not serve (404) redirects to itself
       nginx.start("location /upload/ { proxy_pass http://127.0.0.1:" + port + "; proxy_intercept_errors on; error_page 404 = @missing; }\n"
-          + "location @missing { return 302 $request_uri; }\n");
+          + onMissing);
       Ejup.Result r = check("--allow-http");
-      assertEquals(1, r.exitCode(), r.out());
       assertTrue(step(r, "get").trim().startsWith("OK"), r.out());
       for (String probe : List.of("probe-forged-token", "probe-size-mismatch")) {
         assertTrue(step(r, probe).trim().startsWith("OK") && step(r, probe).contains("the file is not served"), r.out());
       }
-      assertTrue(step(r, "probe-missing").trim().startsWith("WARN") && step(r, "probe-missing").contains("GET redirects in a loop"), r.out());
+      return r;
     } finally {
       assertEquals(0, server.load(before).exit());
       LocalEjabberd.Shell.run(List.of("rm", "-rf", root.toString()), 30);

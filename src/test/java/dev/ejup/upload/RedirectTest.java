@@ -74,6 +74,13 @@ class RedirectTest {
     return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** An https server on loopback with a self-signed certificate, as https://localhost:PORT. */
+  private String secure(Map<String, Route> routes) throws Exception {
+    HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    tls.setHttpsConfigurator(new HttpsConfigurator(dev.ejup.testing.SelfSignedTls.serverContext(Files.createTempDirectory("redirect-tls"))));
+    return serve(tls, routes, "https").replace("127.0.0.1", "localhost");
+  }
+
   private static Route redirect(int status, String location) {
     return exchange -> {
       exchange.getResponseHeaders().add("Location", location);
@@ -236,9 +243,7 @@ class RedirectTest {
   @Test
   void aDowngradeFromHttpsToPlainHttpIsReportedForTheFlowToJudge() throws Exception {
     String plain = serve(Map.of("/f", bytes(file())));
-    HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    tls.setHttpsConfigurator(new HttpsConfigurator(dev.ejup.testing.SelfSignedTls.serverContext(Files.createTempDirectory("redirect-tls"))));
-    String secure = serve(tls, Map.of("/f", redirect(301, plain + "/f")), "https").replace("127.0.0.1", "localhost");
+    String secure = secure(Map.of("/f", redirect(301, plain + "/f")));
     HttpTransfer http = new HttpTransfer(new Tls(true), STEP);
     try {
       HttpTransfer.Outcome got = get(http, secure + "/f");
@@ -247,6 +252,40 @@ class RedirectTest {
     } finally {
       http.close();
     }
+  }
+
+  @Test
+  void withoutAllowHttpADowngradeIsNotFollowedAndNothingGoesOutInTheClear() throws Exception {
+    // whoever serves get_url must not be able to point the check (or an exporter) at any plain-http address
+    String plain = serve(Map.of("/internal", bytes(file())));
+    String secure = secure(Map.of("/f", redirect(302, plain + "/internal")));
+    HttpTransfer http = new HttpTransfer(new Tls(true), STEP);
+    http.followsToPlainHttp(false);
+    try {
+      StepFailure f = assertThrows(StepFailure.class, () -> get(http, secure + "/f"));
+      assertEquals(dev.ejup.model.Status.CRIT, f.status);
+      assertTrue(f.getMessage().startsWith("the GET URL redirects from https to plain http: " + secure + " -> " + plain + " (not followed)"), f.getMessage());
+      assertTrue(f.hint.contains("--allow-http"), f.hint);
+      assertFalse(seen.stream().anyMatch(r -> r.startsWith("GET /internal")), "nothing sent in the clear: " + seen);
+    } finally {
+      http.close();
+    }
+  }
+
+  @Test
+  void aLocationsUserAndPasswordAreNeverShownAndALongChainIsShortInAnOkDetail() throws Exception {
+    Map<String, Route> routes = new ConcurrentHashMap<>();
+    String other = serve(routes);
+    routes.put("/u", redirect(302, other.replace("http://", "http://hc:s3cretpw@") + "/h0"));
+    for (int i = 0; i < 8; i++) {
+      routes.put("/h" + i, redirect(302, "/h" + (i + 1) + "?" + "q".repeat(400)));
+    }
+    routes.put("/h8", bytes(file()));
+    HttpTransfer.Outcome got = get(other + "/u");
+    assertEquals(200, got.status());
+    String via = got.via();
+    assertFalse(via.contains("s3cretpw") || via.contains("hc:"), via);
+    assertTrue(via.contains("(7 more)") && via.length() < 700, via.length() + ": " + via);
   }
 
   @Test
