@@ -411,6 +411,13 @@ final class HttpTransfer {
       if (!REDIRECTS.contains(response.code()) || location == null) {
         return new Followed(response, List.copyOf(hops));
       }
+      if (response.headers("Location").stream().distinct().count() > 1) {
+        // OkHttp would take the last; Chromium refuses the answer (ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION)
+        String answered = "GET answered HTTP " + response.code() + " with " + response.headers("Location").size() + " different Location headers"
+            + via(hops);
+        response.close();
+        throw StepFailure.crit(answered, "browsers refuse such an answer and other clients pick one: make what serves get_url send one Location");
+      }
       HttpUrl from = response.request().url();
       HttpUrl to = from.resolve(location);
       String sent = response.request().header("Origin");
@@ -419,6 +426,11 @@ final class HttpTransfer {
       if (to == null) {
         throw StepFailure.crit("GET answered HTTP " + hop.status() + " with a Location that is not an http(s) URL: " + location + via(hops),
             "clients cannot follow it; make the redirect's Location an https URL (check the proxy or CDN in front of get_url)");
+      }
+      if (page != null && (!to.username().isEmpty() || !to.password().isEmpty()) && !originOf(to).equalsIgnoreCase(page)) {
+        // Fetch standard, HTTP-redirect fetch: a cors-mode request redirected to a URL with credentials is a network error
+        throw StepFailure.crit("GET redirected to a URL with a user and password on another origin than the page's: " + hop.to() + via(hops),
+            "browser clients (Converse.js) fail such a redirect: make the redirect's Location carry no user and password");
       }
       boolean again = hops.stream().anyMatch(h -> h.from().equals(hop.to())) || hop.to().equals(hop.from());
       hops.add(hop);

@@ -289,6 +289,35 @@ class RedirectTest {
   }
 
   @Test
+  void twoDifferentLocationsAreRefusedAsBrowsersRefuseThem() throws Exception {
+    String base = serve(Map.of("/f", exchange -> {
+      exchange.getResponseHeaders().add("Location", "/a");
+      exchange.getResponseHeaders().add("Location", "/b");
+      exchange.sendResponseHeaders(302, -1);
+    }, "/a", bytes(file()), "/b", bytes(file())));
+    StepFailure f = assertThrows(StepFailure.class, () -> get(base + "/f"));
+    assertTrue(f.getMessage().startsWith("GET answered HTTP 302 with 2 different Location headers"), f.getMessage());
+  }
+
+  @Test
+  void aBrowsersRedirectToAUrlWithAUserAndPasswordIsRefusedAsFetchRefusesIt() throws Exception {
+    Map<String, Route> routes = new ConcurrentHashMap<>();
+    String base = serve(routes);
+    routes.put("/f", redirect(302, base.replace("http://", "http://hc:pw@") + "/g"));
+    routes.put("/g", bytes(file()));
+    HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+    http.origin("https://chat.localhost");
+    try {
+      StepFailure f = assertThrows(StepFailure.class, () -> get(http, base + "/f"));
+      assertTrue(f.getMessage().startsWith("GET redirected to a URL with a user and password on another origin than the page's: "
+          + base + "/g"), f.getMessage());
+    } finally {
+      http.close();
+    }
+    assertEquals(200, get(base + "/f").status(), "without a page's origin it is followed, as OkHttp follows it");
+  }
+
+  @Test
   void thePutIsNotFollowedAndItsRedirectIsNamed() throws Exception {
     String base = serve(Map.of("/put", redirect(307, "/elsewhere"), "/elsewhere", bytes(new byte[0])));
     HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
