@@ -368,7 +368,7 @@ public final class UploadFlow {
    * (ServiceDiscoveryManager.findServicesDiscoverInfo, for :0 then for 0.2) and Dino ask it: where
    * prosody-modules' mod_http_upload in a VirtualHost's modules_enabled announces the service. It
    * went out beside disco#items ({@link XmppSession#discoItems}), so it costs no round trip more,
-   * and the same answer names the server for hints. Then the items in order; one whose disco#info
+   * and the same answer names the server for hints. The items in order; one whose disco#info
    * fails (a component configured but not connected) is skipped, as clients skip it, and named.
    * Smack's order: the domain's :0, the first :0 item, the domain's legacy 0.2, the first legacy
    * item. A second service beside the chosen one that some clients use instead is a WARNING.
@@ -384,7 +384,6 @@ public final class UploadFlow {
       items = List.of();
       itemsFailed = failed;
     }
-    XmppSession.Service own = infoOrSkip(xmpp, domain, domain + " itself", skipped);
     Discovered current = null;
     Discovered legacy = null;
     for (Jid item : items) {
@@ -397,6 +396,8 @@ public final class UploadFlow {
         legacy = new Discovered(item, candidate);
       }
     }
+    // read after the items': its answer is parsed while theirs are used
+    XmppSession.Service own = infoOrSkip(xmpp, domain, domain + " itself", skipped);
     String note = itemsFailed == null ? "" : "; " + itemsFailed.getMessage();
     boolean ownCurrent = own != null && own.namespaces().contains(XmppSession.NS_UPLOAD);
     boolean ownLegacy = own != null && own.namespaces().contains(XmppSession.NS_LEGACY);

@@ -356,17 +356,23 @@ final class XmppSession implements AutoCloseable {
   }
 
   /**
-   * The domain's disco#items (XEP-0030 section 4). The domain's own disco#info is sent just before
+   * The domain's disco#items (XEP-0030 section 4). The domain's own disco#info is sent right after
    * it and read later ({@link #domainInfo()}): clients look for the upload service there first, and
-   * asked together the two cost one round trip, not two.
+   * asked together the two cost one round trip, not two. Items first: the server answers in order,
+   * so the items' answer is read while the domain's (ejabberd's is the larger) is still parsed.
    */
   List<Jid> discoItems() throws StepFailure, InterruptedException {
-    askDomainInfo();
     try {
-      DiscoverItems items = ServiceDiscoveryManager.getInstanceFor(connection).discoverItems(JidCreate.domainBareFrom(options.domain()));
+      DiscoverItems request = new DiscoverItems();
+      request.setType(IQ.Type.get);
+      request.setTo(JidCreate.domainBareFrom(options.domain()));
+      org.jivesoftware.smack.StanzaCollector pending = connection.createStanzaCollectorAndSend(request);
+      askDomainInfo();
       List<Jid> jids = new ArrayList<>();
-      for (DiscoverItems.Item item : items.getItems()) {
-        jids.add(item.getEntityID());
+      if (pending.nextResultOrThrow() instanceof DiscoverItems items) {
+        for (DiscoverItems.Item item : items.getItems()) {
+          jids.add(item.getEntityID());
+        }
       }
       return jids;
     } catch (XMPPException.XMPPErrorException e) {
