@@ -346,54 +346,107 @@ public final class UploadFlow {
       }
     }
     List<String> skipped = new java.util.ArrayList<>();
-    return runner.stage("disco-items", () -> {
-      List<Jid> items = xmpp.discoItems();
-      // clients pick an item that announces XEP-0363 0.3+ (:0) and fall back to one with only the
-      // legacy 0.2; an item whose disco#info fails (a component that is configured but not
-      // connected) is skipped, as clients skip it, and named in the detail
-      Jid legacy = null;
-      for (Jid item : items) {
-        XmppSession.Service candidate = infoOrSkip(xmpp, item, item.toString(), skipped);
-        if (candidate != null && candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
-          discovered = new Discovered(item, candidate);
-          return item;
-        }
-        if (legacy == null && candidate != null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
-          legacy = item;
-          discovered = new Discovered(item, candidate);
-        }
-      }
-      // the domain's own disco#info, as Smack (which asks it first) and Conversations read it: where
-      // prosody-modules' mod_http_upload on a VirtualHost announces the service. Asked only when no item
-      // speaks :0 (ejabberd's upload.HOST is an item: no round trip more there); the same answer names the server for hints
-      boolean itemFailed = !skipped.isEmpty();
-      Jid domain = xmpp.domainJid();
-      XmppSession.Service own = items.contains(domain) ? null : infoOrSkip(xmpp, domain, domain + " itself", skipped);
-      boolean ownCurrent = own != null && own.namespaces().contains(XmppSession.NS_UPLOAD);
-      if (ownCurrent || legacy == null && own != null && own.namespaces().contains(XmppSession.NS_LEGACY)) {
-        discovered = new Discovered(domain, own);
-        return domain;
-      }
-      if (legacy != null) {
-        return legacy;
-      }
-      // an item that did not answer may be the upload service itself: the fix is then that item, not enabling a service
-      ServerTerms terms = xmpp.terms(null);
-      throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
-          + " or on " + options.domain() + "'s own disco#info" + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)),
-          !itemFailed ? terms.enable()
-              : "an item that failed may be the upload service (a component configured but not connected does not answer): see "
-                  + terms.log() + "; else " + terms.enable());
-    }, jid -> "upload service " + jid + (jid.equals(xmpp.domainJid()) ? " itself (its own disco#info)" : "")
-        + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+    Choice choice = runner.stage("disco-items", () -> chooseService(xmpp, skipped),
+        c -> "upload service " + c.jid() + (c.jid().equals(xmpp.domainJid()) ? " itself (its own disco#info)" : "") + c.note()
+            + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+    if (choice == null) {
+      return null;
+    }
+    if (choice.twin() != null) {
+      runner.replaceLast(Status.WARN, choice.twin(), choice.twinHint());
+    }
+    return choice.jid();
   }
 
-  /** jid's disco#info, or null with its failure added to skipped under the name shown. */
+  /**
+   * What disco-items chose; note: what failed on the way that clients get by without; twin and
+   * twinHint: a second service announced beside it (clients differ in which one they use), or null.
+   */
+  private record Choice(Jid jid, String note, String twin, String twinHint) {}
+
+  /**
+   * The upload service as clients find it. The domain's own disco#info first, as Smack 4.4
+   * (ServiceDiscoveryManager.findServicesDiscoverInfo, for :0 then for 0.2) and Dino ask it: where
+   * prosody-modules' mod_http_upload in a VirtualHost's modules_enabled announces the service. It
+   * went out beside disco#items ({@link XmppSession#discoItems}), so it costs no round trip more,
+   * and the same answer names the server for hints. The items in order; one whose disco#info
+   * fails (a component configured but not connected) is skipped, as clients skip it, and named.
+   * Smack's order: the domain's :0, the first :0 item, the domain's legacy 0.2, the first legacy
+   * item. A second service beside the chosen one that some clients use instead is a WARNING.
+   */
+  private Choice chooseService(XmppSession xmpp, List<String> skipped) throws StepFailure, InterruptedException {
+    Jid domain = xmpp.domainJid();
+    List<Jid> items;
+    StepFailure itemsFailed = null;
+    try {
+      items = xmpp.discoItems();
+    } catch (StepFailure failed) {
+      // Smack and Dino find a service the domain announces without its disco#items
+      items = List.of();
+      itemsFailed = failed;
+    }
+    Discovered current = null;
+    Discovered legacy = null;
+    for (Jid item : items) {
+      XmppSession.Service candidate = item.equals(domain) ? null : infoOrSkip(xmpp, item, item.toString(), skipped);
+      if (candidate != null && candidate.namespaces().contains(XmppSession.NS_UPLOAD)) {
+        current = new Discovered(item, candidate);
+        break;
+      }
+      if (legacy == null && candidate != null && candidate.namespaces().contains(XmppSession.NS_LEGACY)) {
+        legacy = new Discovered(item, candidate);
+      }
+    }
+    // read after the items': its answer is parsed while theirs are used
+    XmppSession.Service own = infoOrSkip(xmpp, domain, domain + " itself", skipped);
+    String note = itemsFailed == null ? "" : "; " + itemsFailed.getMessage();
+    boolean ownCurrent = own != null && own.namespaces().contains(XmppSession.NS_UPLOAD);
+    boolean ownLegacy = own != null && own.namespaces().contains(XmppSession.NS_LEGACY);
+    if (ownCurrent || current == null && ownLegacy) {
+      discovered = new Discovered(domain, own);
+      Discovered twin = ownCurrent ? current : legacy;
+      String ns = ownCurrent ? XmppSession.NS_UPLOAD : XmppSession.NS_LEGACY;
+      return twin == null ? new Choice(domain, note, null, null)
+          : new Choice(domain, note, twin.item() + " announces " + ns + " too: two upload services",
+              "two upload services are announced: Smack- and Dino-based clients use " + domain + "'s own, others may use " + twin.item()
+                  + "; remove the leftover, or check the other with --service " + twin.item());
+    }
+    if (current != null) {
+      discovered = current;
+      // Dino takes the domain's service in either version before any item
+      return !ownLegacy ? new Choice(current.item(), note, null, null)
+          : new Choice(current.item(), note, domain + "'s own disco#info announces the legacy " + XmppSession.NS_LEGACY + " too: two upload services",
+              "two upload services are announced: Dino uses " + domain + "'s own (legacy 0.2), Smack-based clients and Conversations use "
+                  + current.item() + "; remove the leftover, or check the other with --service " + domain);
+    }
+    if (legacy != null) {
+      discovered = legacy;
+      return new Choice(legacy.item(), note, null, null);
+    }
+    String skippedText = skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped);
+    if (itemsFailed != null) {
+      throw new StepFailure(itemsFailed.status, itemsFailed.getMessage()
+          + (own == null ? "" : "; " + domain + "'s own disco#info announces no upload service") + skippedText, itemsFailed.hint);
+    }
+    // what did not answer may be the upload service itself: the fix is then there, not enabling a service
+    boolean ownFailed = own == null;
+    boolean itemFailed = skipped.size() > (ownFailed ? 1 : 0);
+    String maybe = itemFailed && ownFailed ? "an item that failed, or " + domain + " itself, may be the upload service"
+        : itemFailed ? "an item that failed may be the upload service (a component configured but not connected does not answer)"
+        : ownFailed ? domain + "'s own disco#info failed, and it may announce the upload service itself (a module loaded on the host)"
+        : null;
+    ServerTerms terms = xmpp.terms(null);
+    throw StepFailure.crit("no upload service among the " + items.size() + " items of " + options.domain() + "'s disco#items"
+        + " or on " + options.domain() + "'s own disco#info" + skippedText,
+        maybe == null ? terms.enable() : maybe + ": see " + terms.log() + "; else " + terms.enable());
+  }
+
+  /** jid's disco#info, or null with its failure added to skipped under the name shown (which names jid: the failure's words do not again). */
   private static XmppSession.Service infoOrSkip(XmppSession xmpp, Jid jid, String shown, List<String> skipped) throws InterruptedException {
     try {
       return xmpp.discoInfo(jid);
     } catch (StepFailure failed) {
-      skipped.add(shown + " (" + failed.getMessage().replace("disco#info on " + jid + " ", "disco#info ") + ")");
+      skipped.add(shown + " (" + failed.getMessage().replace("disco#info on " + jid, "disco#info") + ")");
       return null;
     }
   }

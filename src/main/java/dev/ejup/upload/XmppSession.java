@@ -76,9 +76,14 @@ final class XmppSession implements AutoCloseable {
   /**
    * The domain's own disco#info answer (a DiscoverInfo) or why it failed (the exception), once
    * asked: it names the server for hints and may itself announce the upload service, and is asked
-   * at most once per check for both.
+   * at most once per check for both (under domainGuard).
    */
-  private volatile Object domainAnswer;
+  private Object domainAnswer;
+  /** The domain's disco#info while its answer is awaited, sent beside disco#items ({@link #askDomainInfo}); else null. */
+  private org.jivesoftware.smack.StanzaCollector domainPending;
+  /** When domainPending was sent (System.nanoTime), for what is left of its timeout. */
+  private long domainSent;
+  private final Object domainGuard = new Object();
 
   /**
    * An upload service as disco#info describes it.
@@ -354,12 +359,24 @@ final class XmppSession implements AutoCloseable {
     return java.util.Optional.ofNullable(tripped.get()).map(e -> Diagnose.exceeded(e, where()));
   }
 
+  /**
+   * The domain's disco#items (XEP-0030 section 4). The domain's own disco#info is sent right after
+   * it and read later ({@link #domainInfo()}): clients look for the upload service there first, and
+   * asked together the two cost one round trip, not two. Items first: the server answers in order,
+   * so the items' answer is read while the domain's (ejabberd's is the larger) is still parsed.
+   */
   List<Jid> discoItems() throws StepFailure, InterruptedException {
     try {
-      DiscoverItems items = ServiceDiscoveryManager.getInstanceFor(connection).discoverItems(JidCreate.domainBareFrom(options.domain()));
+      DiscoverItems request = new DiscoverItems();
+      request.setType(IQ.Type.get);
+      request.setTo(JidCreate.domainBareFrom(options.domain()));
+      org.jivesoftware.smack.StanzaCollector pending = connection.createStanzaCollectorAndSend(request);
+      askDomainInfo();
       List<Jid> jids = new ArrayList<>();
-      for (DiscoverItems.Item item : items.getItems()) {
-        jids.add(item.getEntityID());
+      if (pending.nextResultOrThrow() instanceof DiscoverItems items) {
+        for (DiscoverItems.Item item : items.getItems()) {
+          jids.add(item.getEntityID());
+        }
       }
       return jids;
     } catch (XMPPException.XMPPErrorException e) {
@@ -395,14 +412,24 @@ final class XmppSession implements AutoCloseable {
    * (a request that timed out is not waited for twice).
    */
   private DiscoverInfo domainInfo() throws XMPPException.XMPPErrorException, SmackException, InterruptedException {
-    Object answer = domainAnswer;
-    if (answer == null) {
-      try {
-        answer = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(domainJid());
-      } catch (XMPPException.XMPPErrorException | SmackException e) {
-        answer = e;
+    Object answer;
+    synchronized (domainGuard) {
+      if (domainAnswer == null) {
+        askDomainInfo();
+        if (domainAnswer == null) {
+          long left = options.stepTimeout().toMillis() - (System.nanoTime() - domainSent) / 1_000_000;
+          org.jivesoftware.smack.StanzaCollector pending = domainPending;
+          domainPending = null; // a wait cut short (a deadline) leaves nothing to read: asked again if ever needed
+          try {
+            org.jivesoftware.smack.packet.Stanza got = pending.nextResultOrThrow(Math.max(1, left));
+            domainAnswer = got instanceof DiscoverInfo ? got
+                : new SmackException.SmackMessageException("answered without a disco#info query");
+          } catch (XMPPException.XMPPErrorException | SmackException e) {
+            domainAnswer = e;
+          }
+        }
       }
-      domainAnswer = answer;
+      answer = domainAnswer;
     }
     if (answer instanceof XMPPException.XMPPErrorException e) {
       throw e;
@@ -411,6 +438,21 @@ final class XmppSession implements AutoCloseable {
       throw e;
     }
     return (DiscoverInfo) answer;
+  }
+
+  /** Sends the domain's own disco#info unless it was sent or answered already; its answer is read by {@link #domainInfo()}. */
+  private void askDomainInfo() throws InterruptedException {
+    synchronized (domainGuard) {
+      if (domainAnswer != null || domainPending != null) {
+        return;
+      }
+      try {
+        domainSent = System.nanoTime();
+        domainPending = connection.createStanzaCollectorAndSend(DiscoverInfo.builder(connection).to(domainJid()).build());
+      } catch (SmackException.NotConnectedException e) {
+        domainAnswer = e;
+      }
+    }
   }
 
   /** The upload service as jid's disco#info answer describes it (features, store/file identity, max-file-size). */

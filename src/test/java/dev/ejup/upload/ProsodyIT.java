@@ -359,6 +359,71 @@ class ProsodyIT {
   }
 
   @Test
+  void whenTheDomainAndAnItemBothAnnounceTheServiceTheDomainsIsCheckedAsSmackUsesIt() {
+    // twice.localhost: a leftover mod_http_upload on the host whose storage does not exist, and the working item
+    // share.localhost. Smack 4.4 and Dino ask the domain first and fail there; the old check said OK on the item
+    Ejup.Result r = check("hc@twice.localhost", "--no-probes");
+    assertTrue(r.exitCode() >= 2, "what Smack-based clients see is no upload: " + r.out());
+    String items = line(r, "disco-items");
+    assertTrue(items.trim().startsWith("WARNING"), items);
+    assertTrue(items.contains("upload service twice.localhost itself (its own disco#info); share.localhost announces urn:xmpp:http:upload:0 too"), items);
+    String hint = hintAfter(r, "disco-items");
+    assertTrue(hint.contains("two upload services are announced: Smack- and Dino-based clients use twice.localhost's own, others may use share.localhost")
+        && hint.contains("--service share.localhost"), hint);
+    assertFalse(line(r, "slot").trim().startsWith("OK"), r.out());
+    // the other one, as the hint says
+    Ejup.Result other = check("hc@twice.localhost", "--no-probes", "--service", "share.localhost");
+    assertEquals(0, other.exitCode(), other.out());
+  }
+
+  @Test
+  void whenDiscoItemsFailsTheServiceOnTheDomainItselfIsStillFound() {
+    // noitems.localhost answers disco#items with feature-not-implemented; its own disco#info announces mod_http_upload,
+    // where Smack and Dino find it (the old check: CRITICAL "disco#items failed")
+    Ejup.Result r = check("hc@noitems.localhost");
+    assertAllOk(r);
+    String items = line(r, "disco-items");
+    assertTrue(items.trim().startsWith("OK"), items);
+    assertTrue(items.contains("upload service noitems.localhost itself (its own disco#info); disco#items on noitems.localhost failed: "
+        + "feature-not-implemented"), items);
+  }
+
+  @Test
+  void whenTheDomainsDiscoInfoDoesNotAnswerTheHintSaysItMayBeTheService() {
+    Ejup.Result r = check("hc@silent.localhost", "--step-timeout", "2");
+    assertEquals(2, r.exitCode(), r.out());
+    String items = line(r, "disco-items");
+    assertTrue(items.contains("; skipped silent.localhost itself (disco#info: no answer within 2 s)"), "the name said once: " + items);
+    String hint = hintAfter(r, "disco-items");
+    assertTrue(hint.startsWith("hint: silent.localhost's own disco#info failed, and it may announce the upload service itself"), hint);
+    assertTrue(hint.contains("; else "), hint);
+  }
+
+  @Test
+  void twoLegacyServicesTheDomainsIsCheckedAndTheOtherNamed() {
+    // oldtwice.localhost: legacy-only on the host and the legacy-only item legacy.odd.test: Smack's 0.2 search and Dino
+    // take the domain's (the old check took the item, silently)
+    Ejup.Result r = check("hc@oldtwice.localhost", "--allow-http", "--no-probes");
+    assertEquals(1, r.exitCode(), r.out());
+    String items = line(r, "disco-items");
+    assertTrue(items.trim().startsWith("WARNING"), items);
+    assertTrue(items.contains("upload service oldtwice.localhost itself (its own disco#info); legacy.odd.test announces urn:xmpp:http:upload too"), items);
+    assertTrue(line(r, "disco-info").contains("oldtwice.localhost: store/file, urn:xmpp:http:upload,"), r.out());
+  }
+
+  @Test
+  void aCurrentItemIsCheckedAndALegacyServiceOnTheDomainThatDinoUsesIsNamed() {
+    // v0item.localhost: legacy-only on the host, the :0 item v0.odd.test. Smack and Conversations take the item, Dino the domain's
+    Ejup.Result r = check("hc@v0item.localhost", "--allow-http", "--no-probes");
+    assertEquals(1, r.exitCode(), r.out());
+    String items = line(r, "disco-items");
+    assertTrue(items.trim().startsWith("WARNING"), items);
+    assertTrue(items.contains("upload service v0.odd.test; v0item.localhost's own disco#info announces the legacy urn:xmpp:http:upload too"), items);
+    assertTrue(hintAfter(r, "disco-items").contains("Dino uses v0item.localhost's own (legacy 0.2)"), r.out());
+    assertTrue(line(r, "put").trim().startsWith("OK"), r.out());
+  }
+
+  @Test
   void aProbeThatFailsOnTheGetUrlSaysGetUrl() {
     // the recorder drops the connection on a GET of a path it never stored, for this shape
     Ejup.Result r = service("drop.odd.test");
