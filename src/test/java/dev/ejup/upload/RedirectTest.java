@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,9 @@ class RedirectTest {
   private static final TestFile FILE = new TestFile(100_000, 0, 11, "application/octet-stream");
 
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  /** The self-signed certificate's files; JUnit removes them (the suite must leave /tmp as it found it). */
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path keys;
   /** Each request as "METHOD PATH Host=... Origin=...", in the order they came. */
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
@@ -77,7 +79,7 @@ class RedirectTest {
   /** An https server on loopback with a self-signed certificate, as https://localhost:PORT. */
   private String secure(Map<String, Route> routes) throws Exception {
     HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    tls.setHttpsConfigurator(new HttpsConfigurator(dev.ejup.testing.SelfSignedTls.serverContext(Files.createTempDirectory("redirect-tls"))));
+    tls.setHttpsConfigurator(new HttpsConfigurator(dev.ejup.testing.SelfSignedTls.serverContext(keys)));
     return serve(tls, routes, "https").replace("127.0.0.1", "localhost");
   }
 
@@ -232,9 +234,7 @@ class RedirectTest {
 
   @Test
   void aRedirectTargetWhoseCertificateFailsIsNamedWithTheTlsWords() throws Exception {
-    HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    tls.setHttpsConfigurator(new HttpsConfigurator(dev.ejup.testing.SelfSignedTls.serverContext(Files.createTempDirectory("redirect-tls"))));
-    String target = serve(tls, Map.of("/f", bytes(file())), "https").replace("127.0.0.1", "localhost");
+    String target = secure(Map.of("/f", bytes(file())));
     String base = serve(Map.of("/f", redirect(302, target + "/f")));
     String said = words(base + "/f");
     assertTrue(said.startsWith("CRIT TLS certificate of the redirect target of the GET URL, " + target + " (after 302) is not trusted"), said);
