@@ -270,8 +270,10 @@ public final class UploadFlow {
     for (HttpTransfer.Hop hop : get.redirects()) {
       untrustedUpload(tls, okhttp3.HttpUrl.get(hop.to()).url());
     }
-    if (get.downgrade() != null && !downgraded(get.downgrade())) {
-      return false;
+    if (get.downgrade() != null) {
+      // only --allow-http gets here: without it the GET stopped before the plain-http request (HttpTransfer.follow)
+      runner.replaceLast(Status.WARN, "the GET URL redirects from https to plain http (accepted by --allow-http): " + get.downgrade(),
+          "make the redirect point to an https URL: browser clients on an https page (Converse.js) block it as mixed content");
     }
     String served = get.contentType().replaceAll(";.*", "").trim();
     if (!served.equalsIgnoreCase(options.contentType().replaceAll(";.*", "").trim())) {
@@ -286,25 +288,6 @@ public final class UploadFlow {
     if (options.probes()) {
       probes(xmpp, http, service, slot, file);
     }
-    return true;
-  }
-
-  /**
-   * A GET URL redirected from https to plain http: the file travels unencrypted, and a browser
-   * client on an https page blocks it (mixed content) while native clients follow it. As an http
-   * slot URL: CRIT, unless --allow-http accepts plain http, then a WARNING for browser clients.
-   * False when it ended the run.
-   */
-  private boolean downgraded(String downgrade) throws InterruptedException {
-    String fix = "make the redirect point to an https URL";
-    if (!options.allowHttp()) {
-      runner.replaceLast(Status.CRIT, "the GET URL redirects from https to plain http: " + downgrade,
-          fix + ": the file is downloaded unencrypted, and browser clients (Converse.js) block it as mixed content; "
-              + "or pass --allow-http to accept plain http");
-      return false;
-    }
-    runner.replaceLast(Status.WARN, "the GET URL redirects from https to plain http (accepted by --allow-http): " + downgrade,
-        fix + ": browser clients on an https page (Converse.js) block it as mixed content");
     return true;
   }
 
