@@ -23,6 +23,8 @@ final class Tls {
   final HostnameVerifier hostnameVerifier;
   /** The system's trusted certificates, read once per process: a fleet run has many checks. */
   private static final CompletableFuture<X509TrustManager> SYSTEM = CompletableFuture.supplyAsync(Tls::systemTrust);
+  /** Chains the system accepted in this process: the same chain is not path-validated again (see there why that is sound). */
+  private static final TrustedChains TRUSTED = new TrustedChains();
   private final CompletableFuture<SSLContext> context;
   private final AtomicReference<String> overridden = new AtomicReference<>();
   /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
@@ -42,7 +44,10 @@ final class Tls {
       @Override
       public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         try {
-          system().checkServerTrusted(chain, authType);
+          if (!TRUSTED.accepted(chain, authType, new java.util.Date(), System.nanoTime())) {
+            system().checkServerTrusted(chain, authType);
+            TRUSTED.accept(chain, authType, System.nanoTime());
+          }
         } catch (CertificateException e) {
           if (!insecure) {
             throw e;
