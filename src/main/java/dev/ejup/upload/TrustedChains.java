@@ -18,8 +18,13 @@ import java.util.Map;
  * full), the trust anchors (read once per process), the security properties (read at start) and
  * the time, which is checked again at every use: each certificate of the chain must be within
  * its validity then. Only acceptances are kept, never a refusal. Nothing is kept when revocation
- * checking is on ({@code com.sun.net.ssl.checkRevocation}), whose answer changes with time, and an
- * entry is forgotten after {@link #TTL_NANOS} whatever happens.
+ * checking is on ({@code com.sun.net.ssl.checkRevocation}), whose answer changes with time, or
+ * when the JDK may fetch missing intermediates from the network ({@code com.sun.security.enableAIAcaIssuers}:
+ * a fetched certificate is not part of the chain the key holds), and an entry is forgotten after
+ * {@link #TTL_NANOS} whatever happens. Checks JSSE makes outside the trust manager (algorithm
+ * constraints, with their {@code denyAfter} dates, on the chain's certificates) run on every
+ * handshake anyway; a {@code denyAfter} date on the trust anchor's own key that passes while an
+ * entry lives is the one verdict that may come up to ten minutes late.
  */
 final class TrustedChains {
   static final int MAX = 256;
@@ -59,7 +64,8 @@ final class TrustedChains {
 
   /** Notes that the system's trust manager has just accepted this chain for authType. */
   void accept(X509Certificate[] chain, String authType, long nanoTime) {
-    if (chain == null || chain.length == 0 || Boolean.getBoolean("com.sun.net.ssl.checkRevocation")) {
+    if (chain == null || chain.length == 0 || Boolean.getBoolean("com.sun.net.ssl.checkRevocation")
+        || Boolean.getBoolean("com.sun.security.enableAIAcaIssuers")) {
       return;
     }
     synchronized (accepted) {

@@ -100,6 +100,20 @@ class TrustedChainsTest {
   }
 
   @Test
+  void nothingIsKeptWhenTheVerdictMayDependOnMoreThanTheChain() {
+    for (String property : new String[] {"com.sun.net.ssl.checkRevocation", "com.sun.security.enableAIAcaIssuers"}) {
+      TrustedChains chains = new TrustedChains();
+      System.setProperty(property, "true");
+      try {
+        chains.accept(new X509Certificate[] {one}, AUTH, 0);
+      } finally {
+        System.clearProperty(property);
+      }
+      assertFalse(chains.accepted(new X509Certificate[] {one}, AUTH, new Date(), 1), property);
+    }
+  }
+
+  @Test
   void aRefusalIsNeverRemembered() throws Exception {
     Tls tls = new Tls(false);
     X509Certificate[] chain = {one};
