@@ -4,7 +4,8 @@
 #   1. a warm probe (GET /probe, no negative probes: login, disco, slot, PUT, GET, compare) vs
 #      go-sendxmpp's cold upload of a 1 KiB file and a cold `ejup check --no-probes`, interleaved,
 #      RUNS times each: median and p95, and the ratios; after 30 probes, and again (warm probe
-#      and go-sendxmpp only, with CPU per probe) after WARM (300) probes, when C2 has settled;
+#      and go-sendxmpp only, with CPU per probe) after WARM (300) probes, when C2 has mostly
+#      settled, and once more after section 4's soak (the state of an exporter that has run a while);
 #   2. CPU seconds and RSS of the exporter per probe (from /proc, over 100 sequential probes);
 #   3. 100 probes over VHOSTS vhosts, PARALLEL requests at once against --max-concurrent LIMIT:
 #      wall time, answers by HTTP status, probe_success;
@@ -116,23 +117,28 @@ printf '%-44s %8s (at most %s)\n' "most probes in flight (sampled)" "$(sort -n "
 # probe falls from ~70 to ~35 ms by probe 300 and stays there). An exporter is a long-running
 # process: Prometheus scraping 50 targets every 15 s probes 300 times in 90 s, one target every
 # 15 s in 75 min. So the same comparison again once the exporter has run WARM probes.
-done_so_far=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/ {n += $2} END {printf "%d", n}')
-for _ in $(seq $((WARM - done_so_far))); do probe localhost >/dev/null; done
-echo "== 1 KiB upload after $WARM probes (settled JIT): warm probe vs go-sendxmpp, $RUNS runs each, interleaved (load $(cut -d' ' -f1 /proc/loadavg))"
-: > "$work/warm2"; : > "$work/gs2"
-c0=$(cpu)
-for _ in $(seq "$RUNS"); do
-  probe localhost | awk '{print $2}' >> "$work/warm2"
-  grep -q '^probe_success 1' "$work/last" || { echo "a warm probe failed:"; cat "$work/last"; exit 1; }
-  seconds go-sendxmpp -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >> "$work/gs2"
-done
-c1=$(cpu)
-w=$(median < "$work/warm2"); g=$(median < "$work/gs2")
-printf '%-44s %8s %8s\n' "" "median s" "p95 s"
-printf '%-44s %8s %8s\n' "ejup serve, warm probe after $WARM" "$w" "$(p95 < "$work/warm2")"
-printf '%-44s %8s %8s\n' "go-sendxmpp -h, cold (login..PUT)" "$g" "$(p95 < "$work/gs2")"
-printf '%-44s %8s   (target <= 0.30)\n' "ratio warm probe / go-sendxmpp" "$(awk -v a="$w" -v b="$g" 'BEGIN {printf "%.2f", a/b}')"
-printf '%-44s %8s ms\n' "exporter CPU per probe (these $RUNS)" "$(awk -v a="$c0" -v b="$c1" -v n="$RUNS" 'BEGIN {printf "%.1f", (b-a)*1000/n}')"
+probes_so_far() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/ {n += $2} END {printf "%d", n}'; }
+versus() {  # the warm probe against go-sendxmpp's cold upload, RUNS each, interleaved, with the exporter's CPU per probe
+  local n; n=$(probes_so_far)
+  echo "== 1 KiB upload after $n probes: warm probe vs go-sendxmpp, $RUNS runs each, interleaved (load $(cut -d' ' -f1 /proc/loadavg))"
+  : > "$work/warm2"; : > "$work/gs2"
+  local c0 c1 w g
+  c0=$(cpu)
+  for _ in $(seq "$RUNS"); do
+    probe localhost | awk '{print $2}' >> "$work/warm2"
+    grep -q '^probe_success 1' "$work/last" || { echo "a warm probe failed:"; cat "$work/last"; exit 1; }
+    seconds go-sendxmpp -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >> "$work/gs2"
+  done
+  c1=$(cpu)
+  w=$(median < "$work/warm2"); g=$(median < "$work/gs2")
+  printf '%-44s %8s %8s\n' "" "median s" "p95 s"
+  printf '%-44s %8s %8s\n' "ejup serve, warm probe after $n" "$w" "$(p95 < "$work/warm2")"
+  printf '%-44s %8s %8s\n' "go-sendxmpp -h, cold (login..PUT)" "$g" "$(p95 < "$work/gs2")"
+  printf '%-44s %8s   (target <= 0.30)\n' "ratio warm probe / go-sendxmpp" "$(awk -v a="$w" -v b="$g" 'BEGIN {printf "%.2f", a/b}')"
+  printf '%-44s %8s ms\n' "exporter CPU per probe (these $RUNS)" "$(awk -v a="$c0" -v b="$c1" -v n="$RUNS" 'BEGIN {printf "%.1f", (b-a)*1000/n}')"
+}
+for _ in $(seq $((WARM - $(probes_so_far)))); do probe localhost >/dev/null; done
+versus
 
 fi
 
@@ -174,3 +180,5 @@ summary "launcher's flags" "$line" "$heaps" "$c0" "$c1" "$idle" "$peak_mine"
 [ -z "$ref_pid" ] || summary "REF_OPTS" "$ref_line" "$ref_heaps" "$r0" "$r1" "$ref_idle" "$peak_ref"
 echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %8s\n' "probes by result" "$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/{printf "%s=%s ", $1, $2}')"
+# an exporter runs for days: the same comparison once more after the soak, the settled state
+[ "$MODE" = soak ] || versus
