@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ejup.testing.SelfSignedTls;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -26,25 +23,8 @@ class TrustedChainsTest {
 
   @BeforeAll
   static void certificates(@TempDir Path dir) throws Exception {
-    one = selfSigned(dir, "one");
-    other = selfSigned(dir, "other");
-  }
-
-  private static X509Certificate selfSigned(Path dir, String name) throws Exception {
-    Path store = dir.resolve(name + ".p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name + ".localhost",
-        "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
-    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (keytool.waitFor() != 0) {
-      throw new IllegalStateException("keytool failed: " + said);
-    }
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    return (X509Certificate) keys.getCertificate(name);
+    one = SelfSignedTls.certificate(dir, "one", "one.localhost");
+    other = SelfSignedTls.certificate(dir, "other", "other.localhost");
   }
 
   /** The same certificate as a handshake delivers it: parsed anew from its bytes. */
