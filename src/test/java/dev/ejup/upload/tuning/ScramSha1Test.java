@@ -25,9 +25,19 @@ class ScramSha1Test {
     assertFalse(registered.containsKey("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism"), registered.toString());
   }
 
+  /** Both of the login's HMACs: on ints (C1) and on the JDK's SHA-1 (C2). */
+  private static java.util.List<org.jivesoftware.smack.sasl.core.ScramHmac> hmacs() {
+    return java.util.List.of(new ScramSha1.KeyedOnceHmac(), new ScramSha1.JdkDigestHmac());
+  }
+
   @Test
   void sameAnswersAsAFreshHmacWhateverTheOrderOfKeys() throws Exception {
-    ScramSha1.KeyedOnceHmac hmac = new ScramSha1.KeyedOnceHmac();
+    for (var hmac : hmacs()) {
+      sameAnswersWhateverTheOrderOfKeys(hmac);
+    }
+  }
+
+  private static void sameAnswersWhateverTheOrderOfKeys(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
     byte[] password = "pencil".getBytes(StandardCharsets.UTF_8);
     byte[] other = "clientKey".getBytes(StandardCharsets.UTF_8);
     byte[] u = "salt\u0000\u0000\u0000\u0001".getBytes(StandardCharsets.ISO_8859_1);
@@ -45,13 +55,20 @@ class ScramSha1Test {
 
   @Test
   void everyKeyLengthAndMessageLengthAsTheJdksHmac() throws Exception {
+    for (var hmac : hmacs()) {
+      everyLengthAsTheJdksHmac(hmac);
+    }
+  }
+
+  private static void everyLengthAsTheJdksHmac(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
     java.util.Random random = new java.util.Random(42);
-    ScramSha1.KeyedOnceHmac hmac = new ScramSha1.KeyedOnceHmac();
-    // around the 64-byte block: a longer key is hashed first (RFC 2104 section 2), a shorter one padded
+    // around the 64-byte block: a longer key is hashed first (RFC 2104 section 2), a shorter one padded;
+    // every message length over three blocks: the padding's 0x80 and bit length land in every word
+    // of a block, or spill into a block of their own (55 and 56 bytes)
     for (int keyLength : new int[] {1, 19, 20, 63, 64, 65, 100, 130}) {
       byte[] key = new byte[keyLength];
       random.nextBytes(key);
-      for (int length : new int[] {0, 1, 20, 55, 56, 63, 64, 65, 119, 200}) {
+      for (int length = 0; length <= 200; length++) {
         byte[] data = new byte[length];
         random.nextBytes(data);
         assertArrayEquals(reference(key, data), hmac.hmac(key, data), "key " + keyLength + " bytes, data " + length + " bytes");
@@ -62,8 +79,13 @@ class ScramSha1Test {
 
   @Test
   void scramsHiIsPbkdf2WithHmacSha1() throws Exception {
+    for (var hmac : hmacs()) {
+      hiIsPbkdf2(hmac);
+    }
+  }
+
+  private static void hiIsPbkdf2(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
     // RFC 5802 section 2.2: Hi(str, salt, i) is PBKDF2 with HMAC-SHA1, dkLen 20: what the login computes with this HMAC
-    ScramSha1.KeyedOnceHmac hmac = new ScramSha1.KeyedOnceHmac();
     byte[] password = "pencil".getBytes(StandardCharsets.UTF_8);
     byte[] salt = java.util.Base64.getDecoder().decode("QSXCR+Q6sek8bf92");
     byte[] u = hmac.hmac(password, java.nio.ByteBuffer.allocate(salt.length + 4).put(salt).putInt(1).array());
