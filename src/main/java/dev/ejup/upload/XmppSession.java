@@ -163,6 +163,20 @@ final class XmppSession implements AutoCloseable {
         }
         super.instantShutdown();
       }
+
+      // Only the reader calls this (ejup ends its connections with instantShutdown), when the
+      // server ends the stream with a bare </stream:stream>, no stream error, the TCP connection
+      // left open. Smack's disconnect waits for the lock the login holds, and wakes no pending
+      // request: a login or a disco waited out its whole timeout, worded as no answer. Ended as on
+      // a stream error instead, every wait ends at once and the listener below learns why
+      @Override
+      public void disconnect() {
+        if (!closing && this == XmppSession.this.connection) {
+          notifyConnectionError(new StreamEnded());
+        } else {
+          super.disconnect();
+        }
+      }
     };
     made.setReplyTimeout(timeoutMillis);
     java.util.concurrent.CountDownLatch known = new java.util.concurrent.CountDownLatch(1);
@@ -178,6 +192,13 @@ final class XmppSession implements AutoCloseable {
       }
     });
     return made;
+  }
+
+  /** The server ended the stream with a bare </stream:stream> (RFC 6120 section 4.4), no stream error. */
+  static final class StreamEnded extends IOException {
+    StreamEnded() {
+      super("the server ended the stream (</stream:stream>, no stream error)");
+    }
   }
 
   /** Whether TLS was up on the last connection: STARTTLS got its {@code <proceed/>}, or the direct TLS handshake went through. */
@@ -333,7 +354,8 @@ final class XmppSession implements AutoCloseable {
     if (why instanceof XMPPException.StreamErrorException streamError) {
       return StepFailure.crit("login at " + where() + ": " + Diagnose.streamError(streamError), streamErrorHint(streamError));
     }
-    return overBound().orElse(StepFailure.crit("login at " + where() + ": the server closed the stream during the login", "see ejabberd's log"));
+    return overBound().orElse(StepFailure.crit("login at " + where() + ": "
+        + (why instanceof StreamEnded ended ? ended.getMessage() : "the server closed the stream") + " during the login", "see ejabberd's log"));
   }
 
   /**

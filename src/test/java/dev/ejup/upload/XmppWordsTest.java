@@ -72,7 +72,11 @@ class XmppWordsTest {
     /** offers STARTTLS, says proceed, reads the ClientHello's first bytes, then closes */
     STARTTLS_HANG_UP,
     /** the same, then resets the connection */
-    STARTTLS_RESET;
+    STARTTLS_RESET,
+    /** STARTTLS, the stream over TLS, SASL's first message answered with a bare </stream:stream>; the TCP connection stays open */
+    SASL_STREAM_END,
+    /** the same after a login (PLAIN) and resource binding: the first request after them is answered with </stream:stream> */
+    SESSION_STREAM_END;
 
     boolean direct() {
       return name().startsWith("DIRECT");
@@ -217,8 +221,41 @@ class XmppWordsTest {
     }
   }
 
+  /**
+   * A server that ends the stream in the middle of SASL without a stream error, and keeps the TCP
+   * connection open (RFC 6120 section 4.4 lets either side close a stream so). Smack ends the
+   * connection in answer, but its login went on waiting for SASL's answer until the step timed
+   * out, and the report said the server did not answer.
+   */
+  @Test
+  void aStreamEndedDuringTheLoginIsSaidAtOnce() throws Exception {
+    long start = System.nanoTime();
+    String said = check(Peer.SASL_STREAM_END, false, "login", "10");
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(said.contains("login at 127.0.0.1:") && said.contains(": the server ended the stream (</stream:stream>, no stream error) during the login"), said);
+    assertFalse(said.contains("did not answer"), said);
+    // the step timeout is 10 s: the verdict comes with the stream's end, not with the timeout
+    assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
+  }
+
+  /** The same after the login: a request waits for its answer, not for the step timeout. */
+  @Test
+  void aStreamEndedAfterTheLoginIsSaidAtOnce() throws Exception {
+    long start = System.nanoTime();
+    String said = check(Peer.SESSION_STREAM_END, false, "disco-items", "10");
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(said.contains("disco#items on localhost: the server ended the stream (</stream:stream>, no stream error) while ejup waited for the answer"), said);
+    assertFalse(said.contains("did not answer") || said.contains("no answer"), said);
+    assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
+  }
+
   /** A check against a peer on a free loopback port; the whole report and hint, its connect step CRITICAL and free of Smack's words. */
   private static String check(Peer peer, boolean directTls) throws Exception {
+    return check(peer, directTls, "connect", "2");
+  }
+
+  /** The same, with the step expected CRITICAL and the step timeout in seconds. */
+  private static String check(Peer peer, boolean directTls, String step, String stepTimeout) throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread server = new Thread(() -> {
         while (true) {
@@ -233,12 +270,12 @@ class XmppWordsTest {
       }, "words-peer");
       server.setDaemon(true);
       server.start();
-      String[] args = {"check", "--jid", "monitor@localhost", "--server", "127.0.0.1:" + listener.getLocalPort(), "--step-timeout", "2",
+      String[] args = {"check", "--jid", "monitor@localhost", "--server", "127.0.0.1:" + listener.getLocalPort(), "--step-timeout", stepTimeout,
           "--deadline", "20", "--insecure", "--no-probes", directTls ? "--direct-tls" : "--no-probes"};
       Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "secret"), args);
       String said = r.out() + r.err();
       assertEquals(2, r.exitCode(), said);
-      assertTrue(said.lines().anyMatch(l -> l.matches("\\s+CRITICAL\\s+[0-9.]+s\\s+connect\\s.*")), "no critical connect step:\n" + said);
+      assertTrue(said.lines().anyMatch(l -> l.matches("\\s+CRITICAL\\s+[0-9.]+s\\s+" + step + "\\s.*")), "no critical " + step + " step:\n" + said);
       for (String smack : List.of("Exception", "\tat ", "XMPPTCPConnection", "Filter", "No response received", "Timeout was",
           "required by client", "Premature end of file")) {
         assertFalse(said.contains(smack), "'" + smack + "' in: " + said);
@@ -275,6 +312,10 @@ class XmppWordsTest {
         handshake(s);
         return;
       }
+      if (peer == Peer.SASL_STREAM_END || peer == Peer.SESSION_STREAM_END) {
+        endStream(s, peer);
+        return;
+      }
     }
     // the ClientHello's record header: TLS has begun
     byte[] record = in.readNBytes(5);
@@ -299,12 +340,55 @@ class XmppWordsTest {
     tls.close();
   }
 
-  private static void readUntil(InputStream in, String mark) throws IOException {
+  /**
+   * The server's side of TLS and of the stream over it, until the client's first SASL message
+   * (SASL_STREAM_END) or its first request after login and binding (SESSION_STREAM_END): then
+   * </stream:stream>, and the TCP connection held.
+   */
+  private static void endStream(Socket s, Peer peer) throws IOException {
+    SSLSocket tls = (SSLSocket) serverTls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+    tls.setUseClientMode(false);
+    InputStream in = tls.getInputStream();
+    OutputStream out = tls.getOutputStream();
+    readUntil(in, ">");
+    String mechanisms = peer == Peer.SASL_STREAM_END ? "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism>" : "<mechanism>PLAIN</mechanism>";
+    out.write((HEADER + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + mechanisms
+        + "</mechanisms></stream:features>").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    readUntil(in, "</auth>");
+    if (peer == Peer.SESSION_STREAM_END) {
+      out.write("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      readUntil(in, "<stream:stream");
+      readUntil(in, ">");
+      out.write((HEADER + "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      String bind = readUntil(in, "</iq>");
+      java.util.regex.Matcher id = java.util.regex.Pattern.compile("id=['\"]([^'\"]+)['\"]").matcher(bind);
+      if (!id.find()) {
+        return;
+      }
+      out.write(("<iq type='result' id='" + id.group(1) + "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>monitor@localhost/r</jid></bind></iq>")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      readUntil(in, "</iq>");
+    }
+    out.write("</stream:stream>".getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    try {
+      in.transferTo(OutputStream.nullOutputStream()); // held open until the client hangs up
+    } catch (IOException e) {
+      // the client's TLS close or reset: it has hung up
+    }
+  }
+
+  /** What the client sent up to and with mark. */
+  private static String readUntil(InputStream in, String mark) throws IOException {
     StringBuilder seen = new StringBuilder();
     for (int c; (c = in.read()) >= 0; ) {
       seen.append((char) c);
       if (seen.indexOf(mark) >= 0) {
-        return;
+        return seen.toString();
       }
     }
     throw new IOException("the client hung up");
