@@ -205,14 +205,6 @@ final class Diagnose {
         && (causedBy(e, SmackException.NoResponseException.class) || causedBy(e, SmackException.NotConnectedException.class))) {
       return streamError(streamError); // Smack's login waits out its timeout after the stream ended
     }
-    // a bare </stream:stream>: a request cut off carries it as its cause, before the listener has heard of it
-    Throwable ended = firstOf(e, XmppSession.StreamEnded.class);
-    if (ended == null && (causedBy(e, SmackException.NoResponseException.class) || causedBy(e, SmackException.NotConnectedException.class))) {
-      ended = closedBy instanceof XmppSession.StreamEnded ? closedBy : null;
-    }
-    if (ended != null) {
-      return ended.getMessage() + " while ejup waited for the answer";
-    }
     if (causedBy(e, SmackException.NoResponseException.class)) {
       return "no answer within " + dev.ejup.report.Seconds.of(java.time.Duration.ofMillis(timeoutMillis)) + " s";
     }

@@ -194,11 +194,20 @@ final class XmppSession implements AutoCloseable {
     return made;
   }
 
-  /** The server ended the stream with a bare </stream:stream> (RFC 6120 section 4.4), no stream error. */
+  /**
+   * The server ended the stream with a bare </stream:stream> (RFC 6120 section 4.4), no stream
+   * error. Worded as a connection the server closed: ejabberd sends that tag and closes the TCP
+   * connection at once, and which of the two Smack sees first is a race.
+   */
   static final class StreamEnded extends IOException {
     StreamEnded() {
-      super("the server ended the stream (</stream:stream>, no stream error)");
+      super("the server closed the stream (</stream:stream>)");
     }
+  }
+
+  /** The hint for a request that got no answer: the server's log when it ended the session, else {@code otherwise}. */
+  private String ended(String otherwise) {
+    return connection.isConnected() ? otherwise : "the server ended this session: its log says why";
   }
 
   /** Whether TLS was up on the last connection: STARTTLS got its {@code <proceed/>}, or the direct TLS handshake went through. */
@@ -219,6 +228,9 @@ final class XmppSession implements AutoCloseable {
               "add " + options.domain() + " to ejabberd's hosts, or check the domain of --jid (and --server)"));
         }
         return java.util.Optional.of(StepFailure.crit(where() + ": " + Diagnose.streamError(streamError), streamErrorHint(streamError)));
+      }
+      if (t instanceof StreamEnded) {
+        return java.util.Optional.of(StepFailure.crit(where() + ": the server closed the stream before the login", "see ejabberd's log"));
       }
       // the server's <failure/> to STARTTLS (RFC 6120 section 5.4.2.2): ejabberd sends it when it has no certificate to offer
       if (t instanceof SmackException.SmackMessageException && "TLS negotiation has failed".equals(t.getMessage())) {
@@ -354,8 +366,7 @@ final class XmppSession implements AutoCloseable {
     if (why instanceof XMPPException.StreamErrorException streamError) {
       return StepFailure.crit("login at " + where() + ": " + Diagnose.streamError(streamError), streamErrorHint(streamError));
     }
-    return overBound().orElse(StepFailure.crit("login at " + where() + ": "
-        + (why instanceof StreamEnded ended ? ended.getMessage() : "the server closed the stream") + " during the login", "see ejabberd's log"));
+    return overBound().orElse(StepFailure.crit("login at " + where() + ": the server closed the stream during the login", "see ejabberd's log"));
   }
 
   /**
@@ -405,7 +416,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#items on " + options.domain() + " failed: " + e.getStanzaError().getCondition(),
           "enable mod_disco under modules");
     } catch (SmackException | XmppStringprepException e) {
-      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + words(e), "check that ejabberd answers (ejabberdctl status)"));
+      throw overBound().orElse(StepFailure.crit("disco#items on " + options.domain() + ": " + words(e), ended("check that ejabberd answers (ejabberdctl status)")));
     }
   }
 
@@ -420,7 +431,7 @@ final class XmppSession implements AutoCloseable {
       throw StepFailure.crit("disco#info on " + jid + " failed: " + e.getStanzaError().getCondition(),
           "check that " + jid + " is the upload service (" + terms(null).hostOption() + ")");
     } catch (SmackException e) {
-      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + words(e), "check that " + terms(null).server() + " answers"));
+      throw overBound().orElse(StepFailure.crit("disco#info on " + jid + ": " + words(e), ended("check that " + terms(null).server() + " answers")));
     }
   }
 

@@ -73,6 +73,8 @@ class XmppWordsTest {
     STARTTLS_HANG_UP,
     /** the same, then resets the connection */
     STARTTLS_RESET,
+    /** STARTTLS, then the stream over TLS opened and ended at once with a bare </stream:stream>; the TCP connection stays open */
+    TLS_STREAM_END,
     /** STARTTLS, the stream over TLS, SASL's first message answered with a bare </stream:stream>; the TCP connection stays open */
     SASL_STREAM_END,
     /** the same after a login (PLAIN) and resource binding: the first request after them is answered with </stream:stream> */
@@ -232,9 +234,21 @@ class XmppWordsTest {
     long start = System.nanoTime();
     String said = check(Peer.SASL_STREAM_END, false, "login", "10");
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(said.contains("login at 127.0.0.1:") && said.contains(": the server ended the stream (</stream:stream>, no stream error) during the login"), said);
+    assertTrue(said.contains("login at 127.0.0.1:") && said.contains(": the server closed the stream during the login"), said);
     assertFalse(said.contains("did not answer"), said);
     // the step timeout is 10 s: the verdict comes with the stream's end, not with the timeout
+    assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
+  }
+
+  /** The same before the login: the connect step names it, with no hint about the other way in (the port spoke XMPP). */
+  @Test
+  void aStreamEndedBeforeTheLoginIsSaidAtOnce() throws Exception {
+    long start = System.nanoTime();
+    String said = check(Peer.TLS_STREAM_END, false, "connect", "10");
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(said.contains(": the server closed the stream before the login"), said);
+    assertTrue(said.contains("hint: see ejabberd's log"), said);
+    assertFalse(said.contains("--direct-tls") || said.contains("--debug"), said);
     assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
   }
 
@@ -244,7 +258,8 @@ class XmppWordsTest {
     long start = System.nanoTime();
     String said = check(Peer.SESSION_STREAM_END, false, "disco-items", "10");
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(said.contains("disco#items on localhost: the server ended the stream (</stream:stream>, no stream error) while ejup waited for the answer"), said);
+    assertTrue(said.contains("disco#items on localhost: the server closed the stream while ejup waited for the answer"), said);
+    assertTrue(said.contains("hint: the server ended this session: its log says why"), "ejabberd answered, by ending the session: " + said);
     assertFalse(said.contains("did not answer") || said.contains("no answer"), said);
     assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
   }
@@ -312,7 +327,7 @@ class XmppWordsTest {
         handshake(s);
         return;
       }
-      if (peer == Peer.SASL_STREAM_END || peer == Peer.SESSION_STREAM_END) {
+      if (peer == Peer.TLS_STREAM_END || peer == Peer.SASL_STREAM_END || peer == Peer.SESSION_STREAM_END) {
         endStream(s, peer);
         return;
       }
@@ -351,6 +366,12 @@ class XmppWordsTest {
     InputStream in = tls.getInputStream();
     OutputStream out = tls.getOutputStream();
     readUntil(in, ">");
+    if (peer == Peer.TLS_STREAM_END) {
+      out.write((HEADER + "</stream:stream>").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      hold(in);
+      return;
+    }
     String mechanisms = peer == Peer.SASL_STREAM_END ? "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism>" : "<mechanism>PLAIN</mechanism>";
     out.write((HEADER + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + mechanisms
         + "</mechanisms></stream:features>").getBytes(StandardCharsets.UTF_8));
@@ -375,8 +396,13 @@ class XmppWordsTest {
     }
     out.write("</stream:stream>".getBytes(StandardCharsets.UTF_8));
     out.flush();
+    hold(in);
+  }
+
+  /** Keeps the connection open until the client hangs up. */
+  private static void hold(InputStream in) {
     try {
-      in.transferTo(OutputStream.nullOutputStream()); // held open until the client hangs up
+      in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       // the client's TLS close or reset: it has hung up
     }
