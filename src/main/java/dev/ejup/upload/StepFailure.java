@@ -21,6 +21,8 @@ final class StepFailure extends Exception {
     NOT_ACCEPTABLE,
     /** refused with another stanza error that is a decision (forbidden, not-allowed, policy-violation...), not a failure */
     REFUSED,
+    /** the server had ended the XMPP stream before the request was sent: nothing was asked */
+    STREAM_GONE,
     /** anything else */
     OTHER
   }

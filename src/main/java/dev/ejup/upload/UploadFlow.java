@@ -596,6 +596,9 @@ public final class UploadFlow {
           if (refused.status != Status.CRIT) {
             throw refused; // temporary: the probe could not run, which says nothing of the limit
           }
+          if (refused.kind == StepFailure.Kind.STREAM_GONE) {
+            throw refused; // nothing was asked: the server ended the session, which is the failure to name
+          }
           if (refused.kind != StepFailure.Kind.REFUSED) {
             // no answer, a closed stream, a result without a slot, a service failing: a client asking for this size fails
             throw StepFailure.crit("a slot of " + tooLarge + " bytes, above max-file-size, was not refused as XEP-0363 says: " + said, refused.hint);

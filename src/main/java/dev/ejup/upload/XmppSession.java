@@ -207,8 +207,10 @@ final class XmppSession implements AutoCloseable {
 
   /** The hint for a request that got no answer: the server's log when it ended the session, else {@code otherwise}. */
   private String ended(String otherwise) {
-    return connection.isConnected() ? otherwise : "the server ended this session: its log says why";
+    return connection.isConnected() ? otherwise : SESSION_ENDED;
   }
+
+  private static final String SESSION_ENDED = "the server ended this session: its log says why";
 
   /** Whether TLS was up on the last connection: STARTTLS got its {@code <proceed/>}, or the direct TLS handshake went through. */
   private boolean tlsUp() {
@@ -537,6 +539,11 @@ final class XmppSession implements AutoCloseable {
     IQ request = NS_LEGACY.equals(service.namespace())
         ? new org.jivesoftware.smackx.httpfileupload.element.SlotRequest_V0_2(service.jid(), name, size, contentType)
         : new SlotRequest(service.jid(), name, size, contentType);
+    if (!connection.isConnected()) {
+      // ended during an HTTP step: Smack would refuse to send, worded as if it had waited for an answer
+      throw StepFailure.crit(StepFailure.Kind.STREAM_GONE, "the server had closed the stream before the slot request to " + service.jid(),
+          SESSION_ENDED);
+    }
     try {
       IQ answer = connection.createStanzaCollectorAndSend(request).nextResultOrThrow(options.stepTimeout().toMillis());
       if (answer instanceof SlotAnswer slot) {

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       TLS handshake (STARTTLS or direct TLS).
  * </ul>
  * A peer that answers a ClientHello with XML is still a STARTTLS port. And Smack's failures of a
- * request in words, never its class or filter names.
+ * request in words, never its class or filter names; and a stream the server ends with a bare
+ * {@code </stream:stream>} before, during or after the login, or before a probe's request, said at
+ * once and as what it is.
  */
 class XmppWordsTest {
   private static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
@@ -262,6 +264,151 @@ class XmppWordsTest {
     assertTrue(said.contains("hint: the server ended this session: its log says why"), "ejabberd answered, by ending the session: " + said);
     assertFalse(said.contains("did not answer") || said.contains("no answer"), said);
     assertTrue(tookMillis < 6_000, tookMillis + " ms: " + said);
+  }
+
+  /**
+   * The server ends the stream during the PUT, after the upload's slot was granted: the oversize
+   * probe's slot request is never sent. It used to say the slot "was not refused as XEP-0363
+   * says" and that ejup "waited for the answer"; it names the ended session now.
+   */
+  @Test
+  void aStreamEndedBeforeAProbesRequestIsNotCalledAnAnswer() throws Exception {
+    try (ServerSocket xmppListener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket httpsListener = serverTls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicReference<OutputStream> xmppOut = new java.util.concurrent.atomic.AtomicReference<>();
+      String putUrl = "https://localhost:" + httpsListener.getLocalPort() + "/upload/a/file.bin";
+      Thread xmpp = new Thread(() -> {
+        try (Socket s = xmppListener.accept()) {
+          uploadService(s, putUrl, xmppOut);
+        } catch (IOException e) {
+          // the client hung up
+        }
+      }, "words-xmpp");
+      Thread https = new Thread(() -> {
+        while (!httpsListener.isClosed()) {
+          try {
+            Socket s = httpsListener.accept();
+            Thread one = new Thread(() -> docroot(s, xmppOut), "words-https");
+            one.setDaemon(true);
+            one.start();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      }, "words-https-accept");
+      for (Thread t : new Thread[] {xmpp, https}) {
+        t.setDaemon(true);
+        t.start();
+      }
+      String[] args = {"check", "--jid", "monitor@localhost", "--server", "127.0.0.1:" + xmppListener.getLocalPort(), "--step-timeout", "10",
+          "--deadline", "30", "--insecure"};
+      Ejup.Result r = Ejup.runCaptured(Map.of("EJUP_PASSWORD", "secret"), args);
+      String said = r.out() + r.err();
+      System.out.println("UPLOAD_THEN_END: " + said);
+      assertTrue(said.contains("bytes identical to the PUT"), "the upload itself went through:\n" + said);
+      assertTrue(said.contains("probe-too-large") && said.contains("the server had closed the stream before the slot request to upload.localhost"), said);
+      assertTrue(said.contains("hint: the server ended this session: its log says why"), said);
+      assertFalse(said.contains("was not refused") || said.contains("waited for the answer"), "nothing was asked: " + said);
+      assertEquals(2, r.exitCode(), said);
+    }
+  }
+
+  /** An upload service on the stream over TLS: PLAIN login, binding, disco, one slot for putUrl; the stream's output left in out for the docroot to end it. */
+  private static void uploadService(Socket s, String putUrl, java.util.concurrent.atomic.AtomicReference<OutputStream> shared) throws IOException {
+    InputStream in = s.getInputStream();
+    OutputStream plain = s.getOutputStream();
+    readUntil(in, ">");
+    plain.write((HEADER + STARTTLS).getBytes(StandardCharsets.UTF_8));
+    plain.flush();
+    readUntil(in, "starttls");
+    readUntil(in, ">");
+    plain.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.UTF_8));
+    plain.flush();
+    SSLSocket tls = (SSLSocket) serverTls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+    tls.setUseClientMode(false);
+    in = tls.getInputStream();
+    OutputStream out = tls.getOutputStream();
+    shared.set(out);
+    readUntil(in, ">");
+    send(out, HEADER + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+    readUntil(in, "</auth>");
+    send(out, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    readUntil(in, "<stream:stream");
+    readUntil(in, ">");
+    send(out, HEADER + "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+    java.util.regex.Pattern id = java.util.regex.Pattern.compile("id=['\"]([^'\"]+)['\"]");
+    while (true) {
+      String iq = readUntil(in, "</iq>");
+      java.util.regex.Matcher m = id.matcher(iq.substring(iq.lastIndexOf("<iq")));
+      if (!m.find()) {
+        return;
+      }
+      String answer;
+      if (iq.contains("urn:ietf:params:xml:ns:xmpp-bind")) {
+        answer = "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>monitor@localhost/r</jid></bind>";
+      } else if (iq.contains("disco#items")) {
+        answer = "<query xmlns='http://jabber.org/protocol/disco#items'><item jid='upload.localhost'/></query>";
+      } else if (iq.contains("disco#info") && iq.contains("upload.localhost")) {
+        answer = "<query xmlns='http://jabber.org/protocol/disco#info'><identity category='store' type='file' name='HTTP File Upload'/>"
+            + "<feature var='urn:xmpp:http:upload:0'/><x type='result' xmlns='jabber:x:data'><field var='FORM_TYPE' type='hidden'>"
+            + "<value>urn:xmpp:http:upload:0</value></field><field var='max-file-size'><value>1048576</value></field></x></query>";
+      } else if (iq.contains("disco#info")) {
+        answer = "<query xmlns='http://jabber.org/protocol/disco#info'><identity category='server' type='im'/></query>";
+      } else if (iq.contains("<request")) {
+        answer = "<slot xmlns='urn:xmpp:http:upload:0'><put url='" + putUrl + "'/><get url='" + putUrl + "'/></slot>";
+      } else {
+        answer = "";
+      }
+      // Smack takes a reply only from where the request went
+      java.util.regex.Matcher to = java.util.regex.Pattern.compile(" to=['\"]([^'\"]+)['\"]").matcher(iq.substring(iq.lastIndexOf("<iq")));
+      send(out, "<iq type='result' id='" + m.group(1) + "'" + (to.find() ? " from='" + to.group(1) + "'" : "") + ">" + answer + "</iq>");
+    }
+  }
+
+  private static void send(OutputStream out, String xml) throws IOException {
+    synchronized (out) {
+      out.write(xml.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+
+  /**
+   * A docroot over HTTPS, one connection's requests in turn: the first PUT of a path is stored
+   * (201), after the XMPP stream was ended (</stream:stream>, the TCP connection left open); a PUT
+   * again is 403, a GET of a stored path 200 with its bytes, anything else 404.
+   */
+  private static final Map<String, byte[]> STORED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void docroot(Socket s, java.util.concurrent.atomic.AtomicReference<OutputStream> xmppOut) {
+    try (s) {
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      while (true) {
+        String head = readUntil(in, "\r\n\r\n");
+        String[] line = head.substring(0, head.indexOf("\r\n")).split(" ");
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        byte[] body = in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        String status;
+        byte[] reply = new byte[0];
+        if (line[0].equals("PUT") && STORED.putIfAbsent(line[1], body) == null) {
+          send(xmppOut.get(), "</stream:stream>");
+          Thread.sleep(500); // the client's reader ends the stream before the PUT is answered
+          status = "201 Created";
+        } else if (line[0].equals("PUT")) {
+          status = "403 Forbidden";
+        } else if (line[0].equals("GET") && STORED.containsKey(line[1])) {
+          status = "200 OK";
+          reply = STORED.get(line[1]);
+        } else {
+          status = "404 Not Found";
+        }
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Length: " + reply.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(reply);
+        out.flush();
+      }
+    } catch (IOException | InterruptedException e) {
+      // the client hung up
+    }
   }
 
   /** A check against a peer on a free loopback port; the whole report and hint, its connect step CRITICAL and free of Smack's words. */
