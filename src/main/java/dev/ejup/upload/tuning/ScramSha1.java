@@ -12,14 +12,18 @@ import org.jivesoftware.smack.sasl.core.ScramMechanism;
  * SCRAM-SHA-1 as Smack does it, with a faster HMAC. Smack's goes through one static synchronized
  * Mac that it re-keys on every call, and SCRAM's PBKDF2 calls it 4,096 times per login with the
  * same key: parallel checks in a fleet queued on that lock (a quarter of a fleet run's CPU was
- * in it). Here each login has its own HMAC, keyed once per key ({@link KeyedOnceHmac}).
+ * in it). Here each login has its own HMAC, keyed once per key ({@link KeyedOnceHmac}), on ints
+ * where C1 compiles, on the JDK's SHA-1 where C2 does ({@link SmackSetup#compiledByC2}).
  */
 final class ScramSha1 extends ScramMechanism {
   /** Smack's SCRAMSHA1Mechanism.PRIORITY, so the mechanism chosen does not change. */
   private static final int PRIORITY = 110;
 
+  /** Set once by the exporter, whose JVM runs C2 (bin/ejup): the JDK's SHA-1 is the faster one there. */
+  static volatile boolean jdkDigest;
+
   ScramSha1() {
-    super(new KeyedOnceHmac());
+    super(jdkDigest ? new JdkDigestHmac() : new KeyedOnceHmac());
   }
 
   @Override
@@ -41,11 +45,8 @@ final class ScramSha1 extends ScramMechanism {
    * checks and fleets, SHA-1 runs without its CPU instructions: its compression function (FIPS
    * 180-4 section 6.1.2) is done here on ints, without the JDK MessageDigest's clone, buffer and
    * byte-order calls per block. A login's Hi() in a fresh C1-only JVM: 16 against 62 ms the first
-   * time, 5 against 10 ms later; a cold check's login step 43 against 54 ms. Under C2 (the
-   * exporter) the JDK's SHA-1 on the CPU's instructions is faster once warm (2.7 against 3.1 ms),
-   * slower in its first logins (100 against 28 ms for the first): one implementation serves both.
-   * The answers are the JDK Mac's (ScramSha1Test: key lengths around the block, every message length
-   * up to three blocks).
+   * time, 5 against 10 ms later; a cold check's login step 43 against 54 ms. The answers are the JDK
+   * Mac's (ScramSha1Test: key lengths around the block, every message length up to three blocks).
    */
   static final class KeyedOnceHmac implements ScramHmac {
     private static final int BLOCK = 64;
@@ -64,7 +65,7 @@ final class ScramSha1 extends ScramMechanism {
     @Override
     public synchronized byte[] hmac(byte[] key, byte[] str) throws InvalidKeyException {
       if (this.key == null || !Arrays.equals(this.key, key)) {
-        byte[] k = key.length > BLOCK ? sha1(key) : key;
+        byte[] k = key.length > BLOCK ? sha1().digest(key) : key;
         keyed(k, 0x36, inner);
         keyed(k, 0x5c, outer);
         this.key = key.clone();
@@ -176,13 +177,66 @@ final class ScramSha1 extends ScramMechanism {
       h[3] += d;
       h[4] += e;
     }
+  }
 
-    private static byte[] sha1(byte[] data) {
-      try {
-        return MessageDigest.getInstance("SHA-1").digest(data);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("the JDK always has SHA-1", e);
+  /**
+   * HMAC-SHA1 keyed once per key on the JDK's SHA-1, for the exporter, whose JVM runs C2 for days:
+   * there the JDK's SHA-1 runs on the CPU's SHA instructions (an intrinsic). Two exporters side by
+   * side after 1,000 probes each (plain-stored passwords, so PBKDF2 at every probe), twice with the
+   * order swapped: about 1 ms of wall and CPU per probe less than {@link KeyedOnceHmac}. Its first
+   * logins are slower (cold, 67-152 against 17-44 ms), which an exporter pays once per account
+   * when passwords are stored as SCRAM (Smack's cache). The same two kept pad states, continued by
+   * a clone.
+   */
+  static final class JdkDigestHmac implements ScramHmac {
+    private static final int BLOCK = 64;
+    private MessageDigest inner;
+    private MessageDigest outer;
+    private byte[] key;
+
+    @Override
+    public String getHmacName() {
+      return "SHA-1";
+    }
+
+    @Override
+    public synchronized byte[] hmac(byte[] key, byte[] str) throws InvalidKeyException {
+      if (this.key == null || !Arrays.equals(this.key, key)) {
+        byte[] k = key.length > BLOCK ? sha1().digest(key) : key;
+        byte[] ipad = new byte[BLOCK];
+        byte[] opad = new byte[BLOCK];
+        for (int i = 0; i < BLOCK; i++) {
+          byte b = i < k.length ? k[i] : 0;
+          ipad[i] = (byte) (b ^ 0x36);
+          opad[i] = (byte) (b ^ 0x5c);
+        }
+        inner = sha1();
+        inner.update(ipad);
+        outer = sha1();
+        outer.update(opad);
+        this.key = key.clone();
       }
+      MessageDigest in = copy(inner);
+      in.update(str);
+      MessageDigest out = copy(outer);
+      out.update(in.digest());
+      return out.digest();
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+      try {
+        return (MessageDigest) digest.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("the JDK's SHA-1 can always be cloned", e);
+      }
+    }
+  }
+
+  static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-1", e);
     }
   }
 }

@@ -55,5 +55,13 @@ public final class SmackSetup {
     SmackExit.used = true;
   }
 
+  /**
+   * For a process whose JVM compiles with C2 (bin/ejup runs the exporter so): later logins compute
+   * SCRAM's PBKDF2 on the JDK's SHA-1, which C2 runs on the CPU's SHA instructions, instead of
+   * ejup's SHA-1 on ints, the faster one under C1 ({@link ScramSha1}). The same bytes either way.
+   */
+  public static void compiledByC2() {
+    ScramSha1.jdkDigest = true;
+  }
 
 }

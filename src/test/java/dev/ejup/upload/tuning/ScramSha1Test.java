@@ -25,9 +25,16 @@ class ScramSha1Test {
     assertFalse(registered.containsKey("org.jivesoftware.smack.sasl.core.SCRAMSHA1Mechanism"), registered.toString());
   }
 
+  /** Both of the login's HMACs: on ints (C1) and on the JDK's SHA-1 (C2). */
+  private static java.util.List<org.jivesoftware.smack.sasl.core.ScramHmac> hmacs() {
+    return java.util.List.of(new ScramSha1.KeyedOnceHmac(), new ScramSha1.JdkDigestHmac());
+  }
+
   @Test
   void sameAnswersAsAFreshHmacWhateverTheOrderOfKeys() throws Exception {
-    sameAnswersWhateverTheOrderOfKeys(new ScramSha1.KeyedOnceHmac());
+    for (var hmac : hmacs()) {
+      sameAnswersWhateverTheOrderOfKeys(hmac);
+    }
   }
 
   private static void sameAnswersWhateverTheOrderOfKeys(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
@@ -48,7 +55,9 @@ class ScramSha1Test {
 
   @Test
   void everyKeyLengthAndMessageLengthAsTheJdksHmac() throws Exception {
-    everyLengthAsTheJdksHmac(new ScramSha1.KeyedOnceHmac());
+    for (var hmac : hmacs()) {
+      everyLengthAsTheJdksHmac(hmac);
+    }
   }
 
   private static void everyLengthAsTheJdksHmac(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
@@ -70,7 +79,9 @@ class ScramSha1Test {
 
   @Test
   void scramsHiIsPbkdf2WithHmacSha1() throws Exception {
-    hiIsPbkdf2(new ScramSha1.KeyedOnceHmac());
+    for (var hmac : hmacs()) {
+      hiIsPbkdf2(hmac);
+    }
   }
 
   private static void hiIsPbkdf2(org.jivesoftware.smack.sasl.core.ScramHmac hmac) throws Exception {
