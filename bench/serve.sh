@@ -117,17 +117,32 @@ printf '%-44s %8s (at most %s)\n' "most probes in flight (sampled)" "$(sort -n "
 # probe falls from ~70 to ~35 ms by probe 300 and stays there). An exporter is a long-running
 # process: Prometheus scraping 50 targets every 15 s probes 300 times in 90 s, one target every
 # 15 s in 75 min. So the same comparison again once the exporter has run WARM probes.
+# ejabberd's own CPU and the SASL mechanism each login took (the log's "Accepted c2s ..." lines after
+# line N): with passwords stored plain (Debian's default), SCRAM makes the server do its 4,096 HMACs
+# per login too (in Erlang on 23.01), while go-sendxmpp 0.5.6, which has no SCRAM, takes DIGEST-MD5
+beam=$(pgrep -f -- "-sname $EJUP_TEST_NODE" | head -1)
+log=$EJUP_TEST_ROOT/log/ejabberd.log
+sasl() {  # LINE RESOURCE-PREFIX: the mechanisms of the logins after LINE whose session had that resource
+  tail -n +$(($1 + 1)) "$log" | awk -v want="$2" '
+    / Accepted c2s / {for (i = 1; i < NF; i++) if ($i == "c2s") mech[substr($4, 1, index($4, "@"))] = $(i + 1)}
+    / Opened c2s session for / {r = $NF; sub(/^[^\/]*\//, "", r); k = substr($4, 1, index($4, "@")); if (index(r, want) == 1 && (k in mech)) seen[mech[k]] = 1}
+    END {n = 0; for (m in seen) printf "%s%s", (n++ ? "," : ""), m; if (!n) printf "none found"}'
+}
 probes_so_far() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/ {n += $2} END {printf "%d", n}'; }
 versus() {  # the warm probe against go-sendxmpp's cold upload, RUNS each, interleaved, with the exporter's CPU per probe
   local n; n=$(probes_so_far)
   echo "== 1 KiB upload after $n probes: warm probe vs go-sendxmpp, $RUNS runs each, interleaved (load $(cut -d' ' -f1 /proc/loadavg))"
   : > "$work/warm2"; : > "$work/gs2"
-  local c0 c1 w g
-  c0=$(cpu)
+  local c0 c1 w g e0 e1 e2 ew=0 eg=0 l0
+  c0=$(cpu); l0=$(wc -l < "$log")
   for _ in $(seq "$RUNS"); do
+    e0=$(cpu "$beam")
     probe localhost | awk '{print $2}' >> "$work/warm2"
     grep -q '^probe_success 1' "$work/last" || { echo "a warm probe failed:"; cat "$work/last"; exit 1; }
+    e1=$(cpu "$beam")
     seconds go-sendxmpp -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >> "$work/gs2"
+    e2=$(cpu "$beam")
+    ew=$(awk -v s="$ew" -v a="$e0" -v b="$e1" 'BEGIN {print s + b - a}'); eg=$(awk -v s="$eg" -v a="$e1" -v b="$e2" 'BEGIN {print s + b - a}')
   done
   c1=$(cpu)
   w=$(median < "$work/warm2"); g=$(median < "$work/gs2")
@@ -136,6 +151,11 @@ versus() {  # the warm probe against go-sendxmpp's cold upload, RUNS each, inter
   printf '%-44s %8s %8s\n' "go-sendxmpp -h, cold (login..PUT)" "$g" "$(p95 < "$work/gs2")"
   printf '%-44s %8s   (target <= 0.30)\n' "ratio warm probe / go-sendxmpp" "$(awk -v a="$w" -v b="$g" 'BEGIN {printf "%.2f", a/b}')"
   printf '%-44s %8s ms\n' "exporter CPU per probe (these $RUNS)" "$(awk -v a="$c0" -v b="$c1" -v n="$RUNS" 'BEGIN {printf "%.1f", (b-a)*1000/n}')"
+  # the server's side of the comparison: the two clients do not ask the same work of ejabberd
+  printf '%-44s %8s ms\n' "ejabberd CPU per warm probe" "$(awk -v s="$ew" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')" \
+    "ejabberd CPU per go-sendxmpp upload" "$(awk -v s="$eg" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')"
+  sleep 1  # ejabberd's logger writes a moment later
+  printf '%-44s ejup %s, go-sendxmpp %s\n' "SASL mechanism (ejabberd's log)" "$(sasl "$l0" ejup-)" "$(sasl "$l0" go-sendxmpp.)"
 }
 for _ in $(seq $((WARM - $(probes_so_far)))); do probe localhost >/dev/null; done
 versus
