@@ -6,6 +6,8 @@
 #      RUNS times each: median and p95, and the ratios; after 30 probes, and again (warm probe
 #      and go-sendxmpp only, with CPU per probe) after WARM (300) probes, when C2 has mostly
 #      settled, and once more after section 4's soak (the state of an exporter that has run a while);
+#      these two also give ejabberd's CPU per client and the SASL mechanism each logged in with,
+#      and (GS_SCRAM=1, the default) unstable's go-sendxmpp, which logs in with SCRAM as ejup does;
 #   2. CPU seconds and RSS of the exporter per probe (from /proc, over 100 sequential probes);
 #   3. 100 probes over VHOSTS vhosts, PARALLEL requests at once against --max-concurrent LIMIT:
 #      wall time, answers by HTTP status, probe_success;
@@ -117,45 +119,66 @@ printf '%-44s %8s (at most %s)\n' "most probes in flight (sampled)" "$(sort -n "
 # probe falls from ~70 to ~35 ms by probe 300 and stays there). An exporter is a long-running
 # process: Prometheus scraping 50 targets every 15 s probes 300 times in 90 s, one target every
 # 15 s in 75 min. So the same comparison again once the exporter has run WARM probes.
-# ejabberd's own CPU and the SASL mechanism each login took (the log's "Accepted c2s ..." lines after
-# line N): with passwords stored plain (Debian's default), SCRAM makes the server do its 4,096 HMACs
-# per login too (in Erlang on 23.01), while go-sendxmpp 0.5.6, which has no SCRAM, takes DIGEST-MD5
+# The server's side of the comparison: ejabberd's own CPU per login and upload, and the SASL
+# mechanism each client's login took (the log's "Accepted c2s ..." lines). With passwords stored
+# plain (Debian's default), SCRAM makes the server run its 4,096 HMACs per login too (in Erlang on
+# 23.01), while bookworm's go-sendxmpp 0.5.6, which has no SCRAM, takes DIGEST-MD5. So, where
+# GS_SCRAM=1 (the default) and Debian's mirror answers, unstable's go-sendxmpp (0.17, SCRAM-SHA-1
+# pinned: unpinned it takes a -PLUS mechanism whose channel binding ejabberd 23.01 refuses) is a
+# third client in the same loop: the same login work on both sides.
 beam=$(pgrep -f -- "-sname $EJUP_TEST_NODE" | head -1)
 log=$EJUP_TEST_ROOT/log/ejabberd.log
-sasl() {  # LINE RESOURCE-PREFIX: the mechanisms of the logins after LINE whose session had that resource
-  tail -n +$(($1 + 1)) "$log" | awk -v want="$2" '
-    / Accepted c2s / {for (i = 1; i < NF; i++) if ($i == "c2s") mech[substr($4, 1, index($4, "@"))] = $(i + 1)}
-    / Opened c2s session for / {r = $NF; sub(/^[^\/]*\//, "", r); k = substr($4, 1, index($4, "@")); if (index(r, want) == 1 && (k in mech)) seen[mech[k]] = 1}
-    END {n = 0; for (m in seen) printf "%s%s", (n++ ? "," : ""), m; if (!n) printf "none found"}'
+gs_scram=
+if [ "${GS_SCRAM:-1}" = 1 ]; then
+  gs_scram=$(scripts/ejabberd-release install go-sendxmpp 2>/dev/null) || gs_scram=
+  [ -n "$gs_scram" ] || echo "(unstable's go-sendxmpp could not be fetched: its rows are left out)"
+fi
+mkdir -p "$work/home"  # go-sendxmpp 0.17 keeps a client id per account under ~/.local/share
+client() {  # NAME: one upload (or warm probe) of the named client, its output thrown away
+  case $1 in
+    warm) probe localhost | awk '{print $2}' > "$work/time"; grep -q '^probe_success 1' "$work/last" || { echo "a warm probe failed:" >&2; cat "$work/last" >&2; return 1; } ;;
+    gs) go-sendxmpp -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >/dev/null 2>&1 ;;
+    gs17) HOME=$work/home "$gs_scram" --suppress-root-warning --fast-off --scram-mech-pinning=SCRAM-SHA-1 \
+      -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >/dev/null 2>&1 ;;
+  esac
+}
+sasl() {  # NAME: the SASL mechanism of one login of that client, from ejabberd's log
+  local from; from=$(wc -l < "$log")
+  client "$1" || { echo "failed"; return; }
+  sleep 1  # ejabberd's logger writes a moment later
+  tail -n +$((from + 1)) "$log" | grep -o 'Accepted c2s [A-Z0-9-]* authentication' | awk '{print $3}' | sort -u | paste -sd, | grep . || echo "none logged"
 }
 probes_so_far() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^ejup_serve_probes_total/ {n += $2} END {printf "%d", n}'; }
-versus() {  # the warm probe against go-sendxmpp's cold upload, RUNS each, interleaved, with the exporter's CPU per probe
+versus() {  # the warm probe against the cold go-sendxmpps, RUNS each, interleaved: wall, and the exporter's and ejabberd's CPU
   local n; n=$(probes_so_far)
+  local clients=(warm gs); [ -z "$gs_scram" ] || clients+=(gs17)
   echo "== 1 KiB upload after $n probes: warm probe vs go-sendxmpp, $RUNS runs each, interleaved (load $(cut -d' ' -f1 /proc/loadavg))"
-  : > "$work/warm2"; : > "$work/gs2"
-  local c0 c1 w g e0 e1 e2 ew=0 eg=0 l0
-  c0=$(cpu); l0=$(wc -l < "$log")
+  local c k t0 t1 e0 e1 mine=0 c0 c1
+  for c in "${clients[@]}"; do : > "$work/t_$c"; echo 0 > "$work/e_$c"; done
   for _ in $(seq "$RUNS"); do
-    e0=$(cpu "$beam")
-    probe localhost | awk '{print $2}' >> "$work/warm2"
-    grep -q '^probe_success 1' "$work/last" || { echo "a warm probe failed:"; cat "$work/last"; exit 1; }
-    e1=$(cpu "$beam")
-    seconds go-sendxmpp -u "$EJUP_TEST_JID" -p "$pw" -j "127.0.0.1:$EJUP_TEST_XMPP_PORT" -h "$work/file.bin" "$EJUP_TEST_JID" >> "$work/gs2"
-    e2=$(cpu "$beam")
-    ew=$(awk -v s="$ew" -v a="$e0" -v b="$e1" 'BEGIN {print s + b - a}'); eg=$(awk -v s="$eg" -v a="$e1" -v b="$e2" 'BEGIN {print s + b - a}')
+    for c in "${clients[@]}"; do
+      e0=$(cpu "$beam"); [ "$c" != warm ] || c0=$(cpu); t0=$(date +%s.%N)
+      client "$c" || exit 1
+      t1=$(date +%s.%N); e1=$(cpu "$beam")
+      [ "$c" != warm ] || { c1=$(cpu); mine=$(awk -v s="$mine" -v a="$c0" -v b="$c1" 'BEGIN {print s + b - a}'); }
+      if [ "$c" = warm ]; then tail -1 "$work/time" >> "$work/t_$c"; else awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$work/t_$c"; fi
+      awk -v s="$(cat "$work/e_$c")" -v a="$e0" -v b="$e1" 'BEGIN {print s + b - a}' > "$work/e_$c.n" && mv "$work/e_$c.n" "$work/e_$c"
+    done
   done
-  c1=$(cpu)
-  w=$(median < "$work/warm2"); g=$(median < "$work/gs2")
-  printf '%-44s %8s %8s\n' "" "median s" "p95 s"
-  printf '%-44s %8s %8s\n' "ejup serve, warm probe after $n" "$w" "$(p95 < "$work/warm2")"
-  printf '%-44s %8s %8s\n' "go-sendxmpp -h, cold (login..PUT)" "$g" "$(p95 < "$work/gs2")"
-  printf '%-44s %8s   (target <= 0.30)\n' "ratio warm probe / go-sendxmpp" "$(awk -v a="$w" -v b="$g" 'BEGIN {printf "%.2f", a/b}')"
-  printf '%-44s %8s ms\n' "exporter CPU per probe (these $RUNS)" "$(awk -v a="$c0" -v b="$c1" -v n="$RUNS" 'BEGIN {printf "%.1f", (b-a)*1000/n}')"
-  # the server's side of the comparison: the two clients do not ask the same work of ejabberd
-  printf '%-44s %8s ms\n' "ejabberd CPU per warm probe" "$(awk -v s="$ew" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')" \
-    "ejabberd CPU per go-sendxmpp upload" "$(awk -v s="$eg" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')"
-  sleep 1  # ejabberd's logger writes a moment later
-  printf '%-44s ejup %s, go-sendxmpp %s\n' "SASL mechanism (ejabberd's log)" "$(sasl "$l0" ejup-)" "$(sasl "$l0" go-sendxmpp.)"
+  local w; w=$(median < "$work/t_warm")
+  printf '%-44s %8s %8s %10s %s\n' "" "median s" "p95 s" "ejabberd" "ratio, SASL (ejabberd's log)"
+  for c in "${clients[@]}"; do
+    case $c in
+      warm) k="ejup serve, warm probe after $n" ;;
+      gs) k="go-sendxmpp $(go-sendxmpp --version 2>/dev/null | awk 'NR == 1 {print $2}'), cold (login..PUT)" ;;
+      gs17) k="go-sendxmpp $("$gs_scram" --version 2>/dev/null | awk 'NR == 1 {print $2}') (unstable), cold" ;;
+    esac
+    printf '%-44s %8s %8s %7s ms %s, %s\n' "$k" "$(median < "$work/t_$c")" "$(p95 < "$work/t_$c")" \
+      "$(awk -v s="$(cat "$work/e_$c")" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')" \
+      "$([ "$c" = warm ] && echo "-" || awk -v a="$w" -v b="$(median < "$work/t_$c")" 'BEGIN {printf "warm probe / this %.2f", a/b}')" "$(sasl "$c")"
+  done
+  echo "   (target: warm probe at most 0.30 of go-sendxmpp's cold upload)"
+  printf '%-44s %8s ms\n' "exporter CPU per warm probe (these $RUNS)" "$(awk -v s="$mine" -v n="$RUNS" 'BEGIN {printf "%.1f", s*1000/n}')"
 }
 for _ in $(seq $((WARM - $(probes_so_far)))); do probe localhost >/dev/null; done
 versus
