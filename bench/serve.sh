@@ -15,6 +15,7 @@
 #      per probe, heap in use. With REF_OPTS (JVM options, e.g. the launcher's old
 #      "-Xmx128m -XX:ReservedCodeCacheSize=240m -XX:MaxMetaspaceSize=1g -XX:TrimNativeHeapInterval=0"),
 #      a second exporter with those options gets the same probes at the same time, as reference.
+# PASSWORDS=scram has ejabberd store SCRAM hashes instead of Debian's default plain passwords.
 # MODE=soak runs the start-up and 4 only. Starts its own ejabberd (NAME, default "servebench",
 # ports BASE..BASE+3) and exporter (BASE+50, the reference BASE+51); stops them. Needs root;
 # 127.0.0.1 only.
@@ -31,6 +32,8 @@ MODE=${MODE:-all}
 WARM=${WARM:-300}
 NAME=${NAME:-servebench}
 REF_OPTS=${REF_OPTS:-}
+PASSWORDS=${PASSWORDS:-plain}   # how ejabberd stores the accounts' passwords: plain (Debian's default) or scram
+case $PASSWORDS in plain | scram) ;; *) echo "bench/serve.sh: PASSWORDS is plain or scram, not '$PASSWORDS'" >&2; exit 3 ;; esac
 command -v curl >/dev/null || { apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq; apt-get install -y -qq time >/dev/null; }
 
@@ -46,6 +49,23 @@ cleanup() {
 }
 trap cleanup EXIT
 pw=$(cat "$EJUP_TEST_PASSWORD_FILE")
+# PASSWORDS=scram: ejabberd keeps SCRAM hashes (auth_password_format: scram) and derives nothing
+# at login; a list in the instance names the hosts converted, because the accounts outlive the
+# bench in its spool and a later plain run must register them anew
+hosts=("$EJUP_TEST_DOMAIN"); IFS=, read -ra vhosts <<< "$EJUP_TEST_VHOSTS"; hosts+=("${vhosts[@]}")
+if [ "$PASSWORDS" = scram ]; then
+  echo 'auth_password_format: scram' >> "$EJUP_TEST_CONFIG"
+  "$EJUP_TEST_CTL" reload_config >/dev/null
+  for h in "${hosts[@]}"; do "$EJUP_TEST_CTL" convert_to_scram "$h" >/dev/null; done
+  printf '%s\n' "${hosts[@]}" >> "$EJUP_TEST_ROOT/passwords-scram"
+elif [ -e "$EJUP_TEST_ROOT/passwords-scram" ]; then
+  for h in $(sort -u "$EJUP_TEST_ROOT/passwords-scram"); do
+    "$EJUP_TEST_CTL" unregister hc "$h" >/dev/null 2>&1 || true
+    "$EJUP_TEST_CTL" register hc "$h" "$pw" >/dev/null 2>&1 || true   # a host this run does not serve: its account stays gone
+  done
+  rm -f "$EJUP_TEST_ROOT/passwords-scram"
+fi
+echo "ejabberd stores the passwords: $PASSWORDS"
 head -c 1024 /dev/urandom > "$work/file.bin"
 port=$((BASE + 50))
 cat > "$work/serve.yml" <<YAML
