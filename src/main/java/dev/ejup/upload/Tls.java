@@ -1,28 +1,26 @@
 package dev.ejup.upload;
 
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.internal.tls.OkHostnameVerifier;
 
 /**
  * Certificate checking shared by XMPP and HTTP. With --insecure the system's verdict is still
  * taken and remembered, so the report can say what would have failed instead of hiding it.
- * Reading the system's trusted certificates and setting up JSSE take about a tenth of a second;
- * they run in the background while the TCP connection and the XMPP stream start, and only the
- * first certificate check waits for them.
+ * Indexing the system's trusted certificates ({@link SystemTrust}) and setting up JSSE run in the
+ * background while the TCP connection and the XMPP stream start, and only the first certificate
+ * check waits for them.
  */
 final class Tls {
   final X509TrustManager trustManager;
   final HostnameVerifier hostnameVerifier;
-  /** The system's trusted certificates, read once per process: a fleet run has many checks. */
-  private static final CompletableFuture<X509TrustManager> SYSTEM = CompletableFuture.supplyAsync(Tls::systemTrust);
+  /** The system's trusted certificates, indexed once per process: a fleet run has many checks. */
+  private static final SystemTrust SYSTEM = SystemTrust.startDefault();
   /** Chains the system accepted in this process: the same chain is not path-validated again (see there why that is sound). */
   private static final TrustedChains TRUSTED = new TrustedChains();
   private final CompletableFuture<SSLContext> context;
@@ -110,7 +108,7 @@ final class Tls {
   }
 
   private static X509TrustManager system() {
-    return SYSTEM.join();
+    return SYSTEM;
   }
 
   /**
@@ -141,22 +139,6 @@ final class Tls {
       return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
       return null;
-    }
-  }
-
-  private static X509TrustManager systemTrust() {
-    try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init((KeyStore) null);
-      for (var manager : factory.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          dev.ejup.upload.tuning.Timeline.mark("system trust read");
-          return x509;
-        }
-      }
-      throw new IllegalStateException("no X509 trust manager");
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot load the system's trusted certificates", e);
     }
   }
 }

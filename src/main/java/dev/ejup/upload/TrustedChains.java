@@ -30,7 +30,30 @@ final class TrustedChains {
   static final int MAX = 256;
   static final long TTL_NANOS = 10L * 60 * 1_000_000_000L;
 
-  private record Key(String authType, List<X509Certificate> chain) {}
+  /**
+   * A chain and the key exchange it was checked for. Written out rather than a record's generated
+   * equals and hashCode: those are bootstrapped through method handles on first use, which spins
+   * 11 lambda forms (~8 ms of a cold check's CPU) that the AOT cache does not hold.
+   */
+  private static final class Key {
+    private final String authType;
+    private final List<X509Certificate> chain;
+
+    Key(String authType, List<X509Certificate> chain) {
+      this.authType = authType;
+      this.chain = chain;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key && authType.equals(key.authType) && chain.equals(key.chain);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * authType.hashCode() + chain.hashCode();
+    }
+  }
 
   /** Chain to when it was accepted (System.nanoTime), least recently used first. */
   private final Map<Key, Long> accepted = new LinkedHashMap<>(16, 0.75f, true) {

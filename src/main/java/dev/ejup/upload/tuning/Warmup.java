@@ -9,8 +9,9 @@ import java.security.spec.ECGenParameterSpec;
  * arguments. In the order the check needs them:
  *
  * <ul>
- *   <li>the system's trusted certificates, read on the common pool (Tls's class initialisation;
- *       ~80 ms of CPU cold, needed when the server's certificate comes);
+ *   <li>the system's trusted certificates, indexed on the common pool (Tls's class initialisation;
+ *       a few ms, where reading them whole was ~60 ms of CPU: see SystemTrust; needed when the
+ *       server's certificate comes);
  *   <li>Smack's start-up: its configuration file, providers, the TCP connection's classes (about
  *       80 ms of a cold check);
  *   <li>what the XMPP connection's set-up touches before its first byte: JSSE's provider and TLS
