@@ -31,20 +31,24 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Why: the JDK parses every certificate of its trust store before the first chain is checked
  * (Debian's {@code /etc/ssl/certs/java/cacerts}: about 140, ~60 ms of a cold check's CPU, a tenth
- * of it). Here the store's file is only read and indexed by each certificate's subject name (its
- * DER bytes, found by walking the first fields of the certificate); a chain is then checked by a
- * trust manager the JDK makes, with the JDK's own factory, from the anchors whose subject is the
- * subject or issuer of one of the chain's certificates (usually one).
+ * of it). Here the store's file is read once and indexed by each certificate's subject name,
+ * walking only the bytes; a chain is then checked by a trust manager the JDK makes, with the JDK's
+ * own factory, from the anchors whose subject equals (as the JDK compares names: X500Principal's
+ * canonical form) the subject or issuer of one of the chain's certificates, usually one.
  *
- * <p>The verdict is the JDK's. An acceptance by a subset of the anchors is one the whole set gives
- * too: PKIX finds a path to an anchor of the subset, which is in the whole set, and more anchors
- * open more paths, never fewer; anchor-specific distrust policies apply to that same anchor.
- * Anything else (a refusal, a name written in other bytes than the store's, a path the JDK would
- * build through certificates the chain does not carry) is decided again by the whole store, as
- * without this class. Only a Java KeyStore file (Debian's format) found where the JDK looks for it
- * ({@code jssecacerts}, then {@code cacerts}), with none of the {@code javax.net.ssl.trustStore*}
- * properties set, is indexed; any other store, or a file the index cannot walk, is read whole by
- * the JDK in the background, as before.
+ * <p>The verdict is the JDK's. PKIX (sun.security.validator.PKIXValidator and the certification
+ * path validator and builder under it) uses an anchor only where its subject equals a name of the
+ * chain, so the anchors left out change nothing, and an acceptance is the whole store's too. A
+ * refusal is decided again by the whole store, made from the same bytes of the file (one reading
+ * per process, as before), so its words are the JDK's. Only where the JDK's choices are all its
+ * defaults is the store indexed: a Java KeyStore file (Debian's format) found where the JDK looks
+ * ({@code jssecacerts}, then {@code cacerts}), read by the SUN provider's default keystore type,
+ * PKIX trust managers from SunJSSE, none of the {@code javax.net.ssl.trustStore*} properties, and
+ * no {@code jdk.tls.client.enableCAExtension} (which sends every anchor's name in the
+ * ClientHello). Every certificate of the file must be well-formed DER to its last byte. Otherwise
+ * the JDK reads the store whole, in the background, as without this class. Left over: a
+ * certificate that is well-formed DER but that the JDK's parser refuses (a date with a letter in
+ * it) makes the JDK trust nothing at all, where this class still accepts chains through the others.
  *
  * <p>{@link #getAcceptedIssuers()} is what JSSE asks to decide whether a chain's last certificate
  * is itself an anchor (it then skips that one's algorithm check): it answers the anchors of the
@@ -57,9 +61,9 @@ final class SystemTrust implements X509TrustManager {
   /** Subset trust managers kept, one per set of anchors; past that the whole store decides. */
   private static final int MAX_SUBSETS = 64;
 
-  /** Subject (DER of the Name) to the certificates in the store with it; null: no index, the whole store decides. */
-  private final CompletableFuture<Map<ByteBuffer, List<byte[]>>> index;
-  private final Supplier<X509TrustManager> wholeStore;
+  /** The store's certificates by name; null: no index, the whole store decides. */
+  private final CompletableFuture<Index> index;
+  private final Supplier<X509TrustManager> unindexed;
   private volatile X509TrustManager whole;
   private final Map<List<ByteBuffer>, X509TrustManager> subsets = new ConcurrentHashMap<>();
   private final Set<X509Certificate> anchorsUsed = ConcurrentHashMap.newKeySet();
@@ -70,18 +74,19 @@ final class SystemTrust implements X509TrustManager {
    * @return a trust manager whose verdicts are those of {@code TrustManagerFactory.init((KeyStore) null)}'s
    */
   static SystemTrust startDefault() {
-    Path store = defaultStore();
-    return new SystemTrust(store, SystemTrust::jdkDefault);
+    return new SystemTrust(null, SystemTrust::jdkDefault);
   }
 
   /**
-   * A trust over the Java KeyStore at store (null: none to index), whose whole set wholeStore makes.
-   * The index is read on the common pool; where there is none, the whole store is read there instead.
+   * A trust over the Java KeyStore at store (null: {@link #defaultStore()}, where the JDK's choices
+   * allow one), indexed on the common pool from now; without an index, unindexed makes the whole
+   * set, read there at once.
    */
-  SystemTrust(Path store, Supplier<X509TrustManager> wholeStore) {
-    this.wholeStore = wholeStore;
+  SystemTrust(Path store, Supplier<X509TrustManager> unindexed) {
+    this.unindexed = unindexed;
     this.index = CompletableFuture.supplyAsync(() -> {
-      Map<ByteBuffer, List<byte[]>> read = store == null ? null : index(store);
+      Path file = store != null ? store : defaultStore();
+      Index read = file == null ? null : Index.read(file);
       if (read == null) {
         whole();
       }
@@ -122,21 +127,25 @@ final class SystemTrust implements X509TrustManager {
 
   /** The JDK's trust manager over the anchors chain can lead to, or null when the whole store must decide. */
   private X509TrustManager subsetFor(X509Certificate[] chain) {
-    Map<ByteBuffer, List<byte[]>> byName = index.join();
+    Index byName = index.join();
     if (byName == null || chain == null || chain.length == 0) {
       return null;
     }
-    Set<ByteBuffer> names = new LinkedHashSet<>();
+    Set<javax.security.auth.x500.X500Principal> names = new LinkedHashSet<>();
     for (X509Certificate certificate : chain) {
-      names.add(ByteBuffer.wrap(certificate.getSubjectX500Principal().getEncoded()));
-      names.add(ByteBuffer.wrap(certificate.getIssuerX500Principal().getEncoded()));
+      names.add(certificate.getSubjectX500Principal());
+      names.add(certificate.getIssuerX500Principal());
     }
     List<ByteBuffer> anchors = new ArrayList<>();
-    for (ByteBuffer name : names) {
-      List<byte[]> withName = byName.get(name);
-      if (withName != null) {
-        for (byte[] der : withName) {
-          anchors.add(ByteBuffer.wrap(der));
+    for (javax.security.auth.x500.X500Principal name : names) {
+      List<byte[]> named = byName.certificatesNamed(name);
+      if (named == null) {
+        return null;
+      }
+      for (byte[] der : named) {
+        ByteBuffer anchor = ByteBuffer.wrap(der);
+        if (!anchors.contains(anchor)) {
+          anchors.add(anchor);
         }
       }
     }
@@ -175,7 +184,8 @@ final class SystemTrust implements X509TrustManager {
       synchronized (this) {
         all = whole;
         if (all == null) {
-          all = wholeStore.get();
+          Index read = index.isDone() ? index.join() : null;
+          all = read != null ? read.wholeStore() : unindexed.get();
           whole = all;
         }
       }
@@ -205,8 +215,8 @@ final class SystemTrust implements X509TrustManager {
 
   /**
    * The file the JDK's default trust manager reads (sun.security.ssl.TrustStoreManager): the first
-   * readable file of jssecacerts and cacerts under java.home, or null when the JDK is told
-   * otherwise (a javax.net.ssl.trustStore* property) or would read it as another type.
+   * readable file of jssecacerts and cacerts under java.home; null when any of the JDK's choices
+   * is not its default (see the class comment), so that the JDK reads its store itself.
    */
   static Path defaultStore() {
     for (String property : new String[] {"javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
@@ -215,10 +225,26 @@ final class SystemTrust implements X509TrustManager {
         return null;
       }
     }
-    // the default type reads a JKS file: PKCS12 in its compatibility mode (the default), or JKS itself
-    String type = KeyStore.getDefaultType().toLowerCase(Locale.ROOT);
-    boolean readsJks = type.equals("jks") || type.equals("pkcs12") && !"false".equalsIgnoreCase(Security.getProperty("keystore.type.compat"));
-    if (!readsJks) {
+    String ca = System.getProperty("jdk.tls.client.enableCAExtension");
+    if (ca != null && !ca.equalsIgnoreCase("false")) {
+      return null;
+    }
+    try {
+      // the default keystore type reads a JKS file: the SUN provider's PKCS12 in its compatibility
+      // mode (KeyStoreDelegator turns it on only for exactly "true"), or its JKS
+      String type = KeyStore.getDefaultType();
+      boolean readsJks = type.equalsIgnoreCase("jks")
+          || type.equalsIgnoreCase("pkcs12") && "true".equalsIgnoreCase(Security.getProperty("keystore.type.compat"));
+      if (!readsJks || !KeyStore.getInstance(type).getProvider().getName().equals("SUN")) {
+        return null;
+      }
+      // PKIX uses only anchors a name of the chain leads to; SunX509's SimpleValidator picks among
+      // same-named anchors by a HashSet's order, which a subset changes
+      String algorithm = TrustManagerFactory.getDefaultAlgorithm();
+      if (!algorithm.equalsIgnoreCase("PKIX") || !TrustManagerFactory.getInstance(algorithm).getProvider().getName().equals("SunJSSE")) {
+        return null;
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
     String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
@@ -231,12 +257,136 @@ final class SystemTrust implements X509TrustManager {
     return null;
   }
 
-  /**
-   * The trusted certificates of a Java KeyStore file by subject, or null when it is no such file,
-   * holds anything but trusted X.509 certificates, or cannot be walked to the end.
-   */
-  static Map<ByteBuffer, List<byte[]>> index(Path store) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(store)))) {
+  /** A Java KeyStore file's trusted certificates by subject name, and the file's bytes, from which the whole store is made. */
+  static final class Index {
+    private final byte[] file;
+    /** Names whose values are all plain ASCII strings, by {@link Names#plain}. */
+    private final Map<String, List<Named>> byPlainName = new HashMap<>();
+    /** Every name by {@link Names#shape}: the only key a name with other values can be found by. */
+    private final Map<String, List<Named>> byShape = new HashMap<>();
+
+    private Index(byte[] file) {
+      this.file = file;
+    }
+
+    /** One anchor: its certificate, its subject's DER, and whether that subject has a plain key. */
+    private static final class Named {
+      final byte[] certificate;
+      final byte[] subject;
+      final boolean plain;
+
+      Named(byte[] certificate, byte[] subject, boolean plain) {
+        this.certificate = certificate;
+        this.subject = subject;
+        this.plain = plain;
+      }
+    }
+
+    /**
+     * The store at path indexed, or null when it is no Java KeyStore file, holds anything but
+     * trusted X.509 certificates, or has a certificate that is not well-formed DER to its end.
+     */
+    static Index read(Path path) {
+      try {
+        byte[] bytes = Files.readAllBytes(path);
+        List<byte[]> anchors = anchors(bytes);
+        if (anchors == null) {
+          return null;
+        }
+        Index index = new Index(bytes);
+        for (byte[] der : anchors) {
+          byte[] subject = Der.wellFormed(der) ? subject(der) : null;
+          String shape = subject == null ? null : Names.shape(subject);
+          if (shape == null) {
+            return null;
+          }
+          String plain = Names.plain(subject);
+          Named named = new Named(der, subject, plain != null);
+          if (plain != null) {
+            add(index.byPlainName, plain, named);
+          }
+          add(index.byShape, shape, named);
+        }
+        return index;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private static void add(Map<String, List<Named>> map, String key, Named named) {
+      List<Named> list = map.get(key);
+      if (list == null) {
+        list = new ArrayList<>(1);
+        map.put(key, list);
+      }
+      for (Named each : list) {
+        if (java.util.Arrays.equals(each.certificate, named.certificate)) {
+          return; // the same certificate under two aliases is one anchor to the JDK too
+        }
+      }
+      list.add(named);
+    }
+
+    /**
+     * The certificates whose subject the JDK takes for name (X500Principal.equals), or null when
+     * name cannot be read here. Candidates come by a key that equal names share, and each is then
+     * compared by the JDK, unless its bytes are name's own.
+     */
+    List<byte[]> certificatesNamed(javax.security.auth.x500.X500Principal name) {
+      byte[] der = name.getEncoded();
+      String shape = Names.shape(der);
+      if (shape == null) {
+        return null;
+      }
+      String plain = Names.plain(der);
+      List<Named> candidates = new ArrayList<>();
+      if (plain != null) {
+        candidates.addAll(byPlainName.getOrDefault(plain, List.of()));
+        for (Named other : byShape.getOrDefault(shape, List.of())) {
+          if (!other.plain) {
+            candidates.add(other);
+          }
+        }
+      } else {
+        candidates.addAll(byShape.getOrDefault(shape, List.of()));
+      }
+      List<byte[]> found = new ArrayList<>();
+      for (Named candidate : candidates) {
+        if (java.util.Arrays.equals(candidate.subject, der) || new javax.security.auth.x500.X500Principal(candidate.subject).equals(name)) {
+          found.add(candidate.certificate);
+        }
+      }
+      return found;
+    }
+
+    /** Every anchor's certificate, once each. */
+    List<byte[]> certificates() {
+      List<byte[]> all = new ArrayList<>();
+      for (List<Named> named : byShape.values()) {
+        for (Named each : named) {
+          all.add(each.certificate);
+        }
+      }
+      return all;
+    }
+
+    /** The JDK's trust manager over the whole store, read from the same bytes as TrustStoreManager reads the file. */
+    X509TrustManager wholeStore() {
+      try {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(new ByteArrayInputStream(file), null);
+        return fromFactory(store);
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException("cannot load the system's trusted certificates", e);
+      }
+    }
+
+    /**
+     * The trusted certificates of a Java KeyStore file as the JDK takes them, or null when it is no
+     * such file, holds anything but trusted X.509 certificates, or cannot be walked to the end.
+     */
+    static List<byte[]> anchors(byte[] bytes) throws IOException {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
       if (in.readInt() != JKS_MAGIC) {
         return null;
       }
@@ -273,34 +423,8 @@ final class SystemTrust implements X509TrustManager {
           anchors.add(der);
         }
       }
-      Map<ByteBuffer, List<byte[]>> bySubject = new HashMap<>();
-      for (byte[] der : anchors) {
-        byte[] subject = subject(der);
-        if (subject == null) {
-          return null;
-        }
-        List<byte[]> withSubject = bySubject.get(ByteBuffer.wrap(subject));
-        if (withSubject == null) {
-          withSubject = new ArrayList<>(1);
-          bySubject.put(ByteBuffer.wrap(subject), withSubject);
-        }
-        if (!containsBytes(withSubject, der)) {
-          withSubject.add(der); // the same certificate under two aliases is one anchor to the JDK too
-        }
-      }
-      return bySubject;
-    } catch (IOException | RuntimeException e) {
-      return null;
+      return anchors;
     }
-  }
-
-  private static boolean containsBytes(List<byte[]> list, byte[] bytes) {
-    for (byte[] each : list) {
-      if (java.util.Arrays.equals(each, bytes)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -309,56 +433,174 @@ final class SystemTrust implements X509TrustManager {
    */
   static byte[] subject(byte[] der) {
     int[] at = {0};
-    if (enter(der, at, 0x30) < 0 || enter(der, at, 0x30) < 0) {
+    if (Der.enter(der, at, 0x30) < 0 || Der.enter(der, at, 0x30) < 0) {
       return null;
     }
-    if (at[0] < der.length && (der[at[0]] & 0xff) == 0xa0 && skip(der, at, 0xa0) < 0) {
+    if (at[0] < der.length && (der[at[0]] & 0xff) == 0xa0 && Der.skip(der, at, 0xa0) < 0) {
       return null;
     }
-    if (skip(der, at, 0x02) < 0 || skip(der, at, 0x30) < 0 || skip(der, at, 0x30) < 0 || skip(der, at, 0x30) < 0) {
+    if (Der.skip(der, at, 0x02) < 0 || Der.skip(der, at, 0x30) < 0 || Der.skip(der, at, 0x30) < 0 || Der.skip(der, at, 0x30) < 0) {
       return null;
     }
     int start = at[0];
-    if (skip(der, at, 0x30) < 0) {
+    if (Der.skip(der, at, 0x30) < 0) {
       return null;
     }
     return java.util.Arrays.copyOfRange(der, start, at[0]);
   }
 
-  /** Moves at past the header of a tag's element; its content's length, or -1. */
-  private static int enter(byte[] der, int[] at, int tag) {
-    int p = at[0];
-    if (p + 2 > der.length || (der[p] & 0xff) != tag) {
-      return -1;
+  /**
+   * Keys for X.500 names (RFC 5280 4.1.2.4: a SEQUENCE of RDN SETs of type-and-value SEQUENCEs)
+   * that names the JDK takes for equal share. X500Principal.equals compares RFC 2253 canonical
+   * forms (sun.security.x509.AVA): per attribute its type, and a string value trimmed, its spaces
+   * collapsed, case folded and NFKD-normalised, any other value as the hex of its DER; the
+   * attributes of one RDN in sorted order.
+   */
+  static final class Names {
+    private Names() {}
+
+    /** The attribute types, RDN by RDN (each RDN's sorted): equal names have equal shapes. Null: not a Name. */
+    static String shape(byte[] name) {
+      return key(name, false);
     }
-    int first = der[p + 1] & 0xff;
-    p += 2;
-    int length;
-    if (first < 0x80) {
-      length = first;
-    } else {
-      int bytes = first & 0x7f;
-      if (bytes == 0 || bytes > 3 || p + bytes > der.length) {
-        return -1; // indefinite or absurd lengths: not DER a certificate has
+
+    /**
+     * For a name whose values are all PrintableString, IA5String or UTF8String of ASCII only: its
+     * shape with each value's letters (lower case) and digits, which canonical forms keep as they
+     * are. Null for any other name, which is then found by its shape alone.
+     */
+    static String plain(byte[] name) {
+      return key(name, true);
+    }
+
+    private static String key(byte[] name, boolean withValues) {
+      int[] at = {0};
+      int length = Der.enter(name, at, 0x30);
+      if (length < 0 || at[0] + length != name.length) {
+        return null;
       }
-      length = 0;
-      for (int i = 0; i < bytes; i++) {
-        length = length << 8 | der[p++] & 0xff;
+      StringBuilder key = new StringBuilder();
+      while (at[0] < name.length) {
+        int rdnLength = Der.enter(name, at, 0x31);
+        if (rdnLength < 0) {
+          return null;
+        }
+        int rdnEnd = at[0] + rdnLength;
+        List<String> attributes = new ArrayList<>(1);
+        while (at[0] < rdnEnd) {
+          int avaLength = Der.enter(name, at, 0x30);
+          int typeStart = at[0];
+          if (avaLength < 0 || Der.skip(name, at, 0x06) < 0 || at[0] + 2 > name.length) {
+            return null;
+          }
+          StringBuilder attribute = new StringBuilder();
+          for (int i = typeStart; i < at[0]; i++) {
+            attribute.append(Integer.toHexString(name[i] & 0xff)).append('.');
+          }
+          int tag = name[at[0]] & 0xff;
+          int valueLength = Der.enter(name, at, tag);
+          if (valueLength < 0 || at[0] + valueLength != typeStart + avaLength) {
+            return null;
+          }
+          if (withValues) {
+            if (tag != 0x13 && tag != 0x16 && tag != 0x0c) {
+              return null;
+            }
+            attribute.append('=');
+            for (int i = at[0]; i < at[0] + valueLength; i++) {
+              int c = name[i] & 0xff;
+              if (c >= 0x80) {
+                return null;
+              }
+              if (c >= 'A' && c <= 'Z') {
+                attribute.append((char) (c + ('a' - 'A')));
+              } else if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                attribute.append((char) c);
+              }
+            }
+          }
+          at[0] += valueLength;
+          attributes.add(attribute.toString());
+        }
+        if (at[0] != rdnEnd || attributes.isEmpty()) {
+          return null;
+        }
+        java.util.Collections.sort(attributes);
+        key.append(String.join("+", attributes)).append('|');
       }
+      return key.toString();
     }
-    if (p + length > der.length) {
-      return -1;
-    }
-    at[0] = p;
-    return length;
   }
 
-  /** Moves at past a whole element of the tag; its content's length, or -1. */
-  private static int skip(byte[] der, int[] at, int tag) {
-    int length = enter(der, at, tag);
-    if (length >= 0) {
-      at[0] += length;
+  /** Walking DER's tag-length-value elements (X.690): definite lengths, low tag numbers, as certificates have them. */
+  static final class Der {
+    private Der() {}
+
+    /** Whether der is one element whose constructed parts, all the way down, fill their parents exactly. */
+    static boolean wellFormed(byte[] der) {
+      int[] at = {0};
+      return element(der, at, der.length, 0) && at[0] == der.length;
     }
-    return length;
+
+    private static boolean element(byte[] der, int[] at, int end, int depth) {
+      if (at[0] >= end || depth > 32) {
+        return false;
+      }
+      int tag = der[at[0]] & 0xff;
+      if ((tag & 0x1f) == 0x1f) {
+        return false;
+      }
+      int length = enter(der, at, tag);
+      if (length < 0 || at[0] + length > end) {
+        return false;
+      }
+      int contentEnd = at[0] + length;
+      if ((tag & 0x20) != 0) {
+        while (at[0] < contentEnd) {
+          if (!element(der, at, contentEnd, depth + 1)) {
+            return false;
+          }
+        }
+      }
+      at[0] = contentEnd;
+      return true;
+    }
+
+    /** Moves at past the header of a tag's element; its content's length, or -1. */
+    static int enter(byte[] der, int[] at, int tag) {
+      int p = at[0];
+      if (p + 2 > der.length || (der[p] & 0xff) != tag) {
+        return -1;
+      }
+      int first = der[p + 1] & 0xff;
+      p += 2;
+      int length;
+      if (first < 0x80) {
+        length = first;
+      } else {
+        int bytes = first & 0x7f;
+        if (bytes == 0 || bytes > 3 || p + bytes > der.length) {
+          return -1; // indefinite or absurd lengths: not DER a certificate has
+        }
+        length = 0;
+        for (int i = 0; i < bytes; i++) {
+          length = length << 8 | der[p++] & 0xff;
+        }
+      }
+      if (p + length > der.length) {
+        return -1;
+      }
+      at[0] = p;
+      return length;
+    }
+
+    /** Moves at past a whole element of the tag; its content's length, or -1. */
+    static int skip(byte[] der, int[] at, int tag) {
+      int length = enter(der, at, tag);
+      if (length >= 0) {
+        at[0] += length;
+      }
+      return length;
+    }
   }
 }

@@ -14,11 +14,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Security;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,7 +115,7 @@ class SystemTrustTest {
     // JavaKeyStore reads aliases as written but looks each up in lower case: "Test" stands for the
     // entry of "test", and the certificate written under "Test" is no anchor at all
     Path store = dir.resolve("aliases.jks");
-    Files.write(store, rawJks(List.of("test", "Test"), List.of(root, stranger)));
+    Files.write(store, rawJks(List.of("test", "Test"), List.of(root.getEncoded(), stranger.getEncoded())));
     X509TrustManager jdk = jdk(store);
     assertEquals(List.of(root), List.of(jdk.getAcceptedIssuers()), "the JDK's anchors");
     SystemTrust trust = new SystemTrust(store, () -> jdk(store));
@@ -124,6 +123,18 @@ class SystemTrustTest {
     assertFalse(trust.wholeStoreRead());
     assertThrows(CertificateException.class, () -> jdk.checkServerTrusted(new X509Certificate[] {strangerLeaf}, AUTH));
     assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {strangerLeaf}, AUTH));
+  }
+
+  @Test
+  void oneProcessJudgesByOneReadingOfTheStore() throws Exception {
+    // as the JDK's default trust manager read once: a store rewritten while ejup serve runs changes
+    // nothing until it starts again, neither what the index accepts nor what the whole store refuses
+    Path store = jks("rewritten", root);
+    SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+    trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH);
+    Files.copy(jks("replacement", stranger), store, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {strangerLeaf}, AUTH));
+    trust.checkServerTrusted(new X509Certificate[] {leafOfRoot}, AUTH);
   }
 
   @Test
@@ -140,8 +151,23 @@ class SystemTrustTest {
     Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
     Path privateKey = dir.resolve("privatekey.jks");
     Files.write(privateKey, rawJks(List.of("key"), List.of()));
-    for (Path store : List.of(pkcs12, truncated, privateKey)) {
-      assertNull(SystemTrust.index(store), store.getFileName().toString());
+    Path cut = dir.resolve("cut.jks");
+    Files.write(cut, rawJks(List.of("good", "cut"), List.of(stranger.getEncoded(), Arrays.copyOf(root.getEncoded(), root.getEncoded().length - 1))));
+    // a length after the subject one too long (the public key's algorithm): the subject is still
+    // found, but the JDK cannot parse the certificate, and so trusts nothing of this store
+    byte[] bad = root.getEncoded();
+    byte[] subject = SystemTrust.subject(bad);
+    int publicKey = lastIndexOf(bad, subject) + subject.length; // the root's issuer is the same name, before it
+    assertEquals(0x30, bad[publicKey] & 0xff);
+    assertEquals(0x30, bad[publicKey + 2] & 0xff);
+    bad[publicKey + 3]++;
+    assertThrows(CertificateException.class, () -> parse(bad), "the JDK refuses it");
+    assertArrayEquals(subject, SystemTrust.subject(bad), "the subject is still found");
+    Path corrupt = dir.resolve("corrupt.jks");
+    Files.write(corrupt, rawJks(List.of("good", "bad"), List.of(stranger.getEncoded(), bad)));
+    assertThrows(RuntimeException.class, () -> jdk(corrupt), "the JDK does not read this store");
+    for (Path store : List.of(pkcs12, truncated, privateKey, cut, corrupt)) {
+      assertNull(SystemTrust.Index.read(store), store.getFileName().toString());
     }
     SystemTrust trust = new SystemTrust(pkcs12, () -> jdk(pkcs12));
     trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH);
@@ -149,26 +175,121 @@ class SystemTrustTest {
   }
 
   @Test
-  void indexesTheSubjectOfEveryCertificateOfThisMachinesStoreAsTheJdkReadsIt() throws Exception {
+  void findsEveryAnchorOfThisMachinesStoreByItsNameAsTheJdkReadsThem() throws Exception {
     Path store = SystemTrust.defaultStore();
-    assumeTrue(store != null && SystemTrust.index(store) != null, "this JDK's trust store is no Java KeyStore file (Debian 12's is)");
-    Map<ByteBuffer, List<byte[]>> index = SystemTrust.index(store);
+    assumeTrue(store != null && SystemTrust.Index.read(store) != null, "this JDK's trust store is no Java KeyStore file (Debian 12's is)");
+    SystemTrust.Index index = SystemTrust.Index.read(store);
+    X509Certificate[] jdk = jdkDefault().getAcceptedIssuers();
     List<String> indexed = new ArrayList<>();
-    for (var e : index.entrySet()) {
-      for (byte[] der : e.getValue()) {
-        X509Certificate certificate = parse(der);
-        assertArrayEquals(certificate.getSubjectX500Principal().getEncoded(), e.getKey().array(), certificate.getSubjectX500Principal().getName());
-        indexed.add(certificate.getSubjectX500Principal().getName() + " " + Arrays.hashCode(der));
-      }
+    for (byte[] der : index.certificates()) {
+      indexed.add(Arrays.toString(der));
     }
-    List<String> jdk = new ArrayList<>();
-    for (X509Certificate anchor : jdkDefault().getAcceptedIssuers()) {
-      jdk.add(anchor.getSubjectX500Principal().getName() + " " + Arrays.hashCode(anchor.getEncoded()));
+    List<String> anchors = new ArrayList<>();
+    for (X509Certificate anchor : jdk) {
+      anchors.add(Arrays.toString(anchor.getEncoded()));
+      List<String> named = new ArrayList<>();
+      for (byte[] der : index.certificatesNamed(anchor.getSubjectX500Principal())) {
+        named.add(Arrays.toString(der));
+      }
+      assertTrue(named.contains(Arrays.toString(anchor.getEncoded())), anchor.getSubjectX500Principal().getName());
     }
     Collections.sort(indexed);
-    Collections.sort(jdk);
-    assertTrue(jdk.size() > 50, "a system store holds the public CAs: " + jdk.size());
-    assertEquals(jdk, indexed);
+    Collections.sort(anchors);
+    assertTrue(anchors.size() > 50, "a system store holds the public CAs: " + anchors.size());
+    assertEquals(anchors, indexed, "the same certificates as the JDK's anchors");
+  }
+
+  @Test
+  void namesTheJdkTakesForEqualShareTheKeysTheyAreFoundBy() {
+    // CN, O (keywords: compared as text when a PrintableString or UTF8String, else as DER) and
+    // serialNumber (a dotted type: always as DER) in other string types, cases, spacings and
+    // Unicode forms; and a two-attribute RDN in the other order
+    List<byte[]> names = List.of(
+        name(rdn(ava(CN, PRINTABLE, "Foo  Bar")), rdn(ava(O, PRINTABLE, "Acme"))),
+        name(rdn(ava(CN, UTF8, " foo bar ")), rdn(ava(O, UTF8, "ACME"))),
+        name(rdn(ava(CN, UTF8, "FOO BAR")), rdn(ava(O, PRINTABLE, "acme"))),
+        name(rdn(ava(CN, UTF8, "Foo B\u00e4r")), rdn(ava(O, PRINTABLE, "Acme"))),
+        name(rdn(ava(CN, UTF8, "foo ba\u0308r")), rdn(ava(O, PRINTABLE, "Acme"))),
+        name(rdn(ava(CN, PRINTABLE, "Foo Bar"), ava(O, PRINTABLE, "Acme"))),
+        name(rdn(ava(O, UTF8, "acme"), ava(CN, UTF8, "foo bar"))),
+        name(rdn(ava(SERIAL, PRINTABLE, "AB12"))),
+        name(rdn(ava(SERIAL, PRINTABLE, "ab12"))),
+        name(rdn(ava(SERIAL, UTF8, "AB12"))),
+        name(rdn(ava(CN, BMP, "FOO BAR")), rdn(ava(O, IA5, "acme"))));
+    int equalPairs = 0;
+    for (byte[] a : names) {
+      for (byte[] b : names) {
+        if (!new javax.security.auth.x500.X500Principal(a).equals(new javax.security.auth.x500.X500Principal(b))) {
+          continue;
+        }
+        equalPairs++;
+        String what = new javax.security.auth.x500.X500Principal(a) + " / " + new javax.security.auth.x500.X500Principal(b);
+        assertEquals(SystemTrust.Names.shape(a), SystemTrust.Names.shape(b), what);
+        String plainA = SystemTrust.Names.plain(a);
+        String plainB = SystemTrust.Names.plain(b);
+        assertTrue(plainA == null || plainB == null || plainA.equals(plainB), what);
+      }
+    }
+    assertTrue(equalPairs > names.size() + 6, "the JDK takes several of these for equal: " + equalPairs);
+    assertNull(SystemTrust.Names.plain(names.get(10)), "a BMPString is found by its shape alone");
+    assertNull(SystemTrust.Names.plain(names.get(3)), "so is a name with other than ASCII");
+    assertNull(SystemTrust.Names.shape(new byte[] {0x30, 0x03, 0x31, 0x00, 0x00}), "not a Name");
+  }
+
+  @Test
+  void anAnchorWhoseNameTheJdkTakesForTheIntermediatesDecidesAsInTheJdk() throws Exception {
+    // the store's T is named the intermediate's name in capitals, with its key, and is no CA: the
+    // JDK cuts the chain at the intermediate, takes T for its anchor and refuses. Found by its
+    // bytes only, T would be left out and the chain accepted through the root
+    Path copy = dir.resolve("intercopy.p12");
+    Files.copy(dir.resolve("inter.p12"), copy);
+    keytool(List.of("-selfcert", "-alias", "inter", "-dname", "CN=EJUP TEST INTERMEDIATE", "-validity", "20",
+        "-keystore", copy.toString(), "-storepass", "changeit"));
+    X509Certificate capitals = parse(keytool(List.of("-exportcert", "-alias", "inter", "-keystore", copy.toString(), "-storepass", "changeit")));
+    assertEquals(intermediate.getSubjectX500Principal(), capitals.getSubjectX500Principal(), "the JDK takes the names for equal");
+    Path store = jks("capitals", root, capitals);
+    X509Certificate[] chain = {leaf, intermediate};
+    SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+    CertificateException expected = assertThrows(CertificateException.class, () -> jdk(store).checkServerTrusted(chain, AUTH));
+    CertificateException got = assertThrows(CertificateException.class, () -> trust.checkServerTrusted(chain, AUTH));
+    assertEquals(expected.getMessage(), got.getMessage());
+  }
+
+  @Test
+  void theJdksOwnChoicesOtherThanItsDefaultsLeaveTheStoreToTheJdk() throws Exception {
+    assumeTrue(SystemTrust.defaultStore() != null, "this JDK's trust store is no Java KeyStore file (Debian 12's is)");
+    String[][] systemProperties = {
+        {"javax.net.ssl.trustStore", SystemTrust.defaultStore().toString()}, {"javax.net.ssl.trustStorePassword", "changeit"},
+        {"javax.net.ssl.trustStoreType", "jks"}, {"javax.net.ssl.trustStoreProvider", "SUN"}, {"jdk.tls.client.enableCAExtension", "true"}};
+    for (String[] property : systemProperties) {
+      String before = System.getProperty(property[0]);
+      System.setProperty(property[0], property[1]);
+      try {
+        assertNull(SystemTrust.defaultStore(), property[0]);
+      } finally {
+        if (before == null) {
+          System.clearProperty(property[0]);
+        } else {
+          System.setProperty(property[0], before);
+        }
+      }
+    }
+    // KeyStoreDelegator reads a JKS file as PKCS12 only with exactly "true"; SunX509's validator
+    // picks among anchors of one name by a set's order, which a subset changes
+    String[][] securityProperties = {{"keystore.type.compat", "yes"}, {"keystore.type.compat", "false"},
+        {"ssl.TrustManagerFactory.algorithm", "SunX509"}};
+    for (String[] property : securityProperties) {
+      String before = Security.getProperty(property[0]);
+      Security.setProperty(property[0], property[1]);
+      try {
+        if (!KeyStore.getDefaultType().equalsIgnoreCase("jks") || !property[0].startsWith("keystore")) {
+          assertNull(SystemTrust.defaultStore(), property[0] + "=" + property[1]);
+        }
+      } finally {
+        Security.setProperty(property[0], before);
+      }
+    }
+    assertNotNull(SystemTrust.defaultStore(), "the defaults again");
   }
 
   @Test
@@ -182,7 +303,53 @@ class SystemTrustTest {
     assertNotNull(SystemTrust.subject(der));
   }
 
-  // ---- certificates and stores
+  // ---- names, certificates and stores
+
+  private static final String CN = "2.5.4.3";
+  private static final String O = "2.5.4.10";
+  private static final String SERIAL = "2.5.4.5";
+  private static final int PRINTABLE = 0x13;
+  private static final int UTF8 = 0x0c;
+  private static final int IA5 = 0x16;
+  private static final int BMP = 0x1e;
+
+  private static byte[] name(byte[]... rdns) {
+    return der(0x30, rdns);
+  }
+
+  private static byte[] rdn(byte[]... avas) {
+    return der(0x31, avas);
+  }
+
+  private static byte[] ava(String oid, int tag, String value) {
+    byte[] type;
+    try {
+      type = new org.ietf.jgss.Oid(oid).getDER();
+    } catch (org.ietf.jgss.GSSException e) {
+      throw new IllegalArgumentException(oid, e);
+    }
+    byte[] bytes = value.getBytes(tag == BMP ? StandardCharsets.UTF_16BE : tag == UTF8 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+    return der(0x30, type, der(tag, bytes));
+  }
+
+  private static byte[] der(int tag, byte[]... parts) {
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      content.writeBytes(part);
+    }
+    byte[] body = content.toByteArray();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(tag);
+    if (body.length < 0x80) {
+      out.write(body.length);
+    } else {
+      out.write(0x81);
+      out.write(body.length);
+    }
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
 
   private static X509TrustManager jdk(Path store) {
     try {
@@ -220,7 +387,7 @@ class SystemTrustTest {
   }
 
   /** A JKS file written field by field (sun.security.provider.JavaKeyStore's format, version 2); an alias without a certificate is a private key entry's tag. */
-  private static byte[] rawJks(List<String> aliases, List<X509Certificate> certificates) throws Exception {
+  private static byte[] rawJks(List<String> aliases, List<byte[]> certificates) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(0xFEEDFEED);
@@ -237,12 +404,21 @@ class SystemTrustTest {
       out.writeUTF(aliases.get(i));
       out.writeLong(System.currentTimeMillis());
       out.writeUTF("X.509");
-      byte[] der = certificates.get(i).getEncoded();
+      byte[] der = certificates.get(i);
       out.writeInt(der.length);
       out.write(der);
     }
     out.write(new byte[20]); // the integrity digest, checked only with a password
     return bytes.toByteArray();
+  }
+
+  private static int lastIndexOf(byte[] in, byte[] part) {
+    for (int i = in.length - part.length; i >= 0; i--) {
+      if (Arrays.equals(in, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not found");
   }
 
   private static X509Certificate parse(byte[] der) throws Exception {
