@@ -15,7 +15,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,22 +32,32 @@ import javax.net.ssl.X509TrustManager;
  * (Debian's {@code /etc/ssl/certs/java/cacerts}: about 140, ~60 ms of a cold check's CPU, a tenth
  * of it). Here the store's file is read once and indexed by each certificate's subject name,
  * walking only the bytes; a chain is then checked by a trust manager the JDK makes, with the JDK's
- * own factory, from the anchors whose subject equals (as the JDK compares names: X500Principal's
- * canonical form) the subject or issuer of one of the chain's certificates, usually one.
+ * own factory, from the anchors whose subject the JDK takes for a name of the chain (its
+ * certificates' subjects and issuers), usually one.
  *
  * <p>The verdict is the JDK's. PKIX (sun.security.validator.PKIXValidator and the certification
  * path validator and builder under it) uses an anchor only where its subject equals a name of the
  * chain, so the anchors left out change nothing, and an acceptance is the whole store's too. A
  * refusal is decided again by the whole store, made from the same bytes of the file (one reading
- * per process, as before), so its words are the JDK's. Only where the JDK's choices are all its
- * defaults is the store indexed: a Java KeyStore file (Debian's format) found where the JDK looks
- * ({@code jssecacerts}, then {@code cacerts}), read by the SUN provider's default keystore type,
- * PKIX trust managers from SunJSSE, none of the {@code javax.net.ssl.trustStore*} properties, and
- * no {@code jdk.tls.client.enableCAExtension} (which sends every anchor's name in the
- * ClientHello). Every certificate of the file must be well-formed DER to its last byte. Otherwise
- * the JDK reads the store whole, in the background, as without this class. Left over: a
- * certificate that is well-formed DER but that the JDK's parser refuses (a date with a letter in
- * it) makes the JDK trust nothing at all, where this class still accepts chains through the others.
+ * per process, as before), so its words are the JDK's. The JDK compares names two ways
+ * (X500Name.equals: the RFC 2253 canonical forms, and the count of RDNs and attributes too unless
+ * both forms were computed before), which differ only where Unicode normalisation (NFKD) turns a
+ * character into a separator. So the index takes a name only when all its values are ASCII
+ * PrintableString, IA5String or UTF8String ("plain": the canonical form is then unambiguous and
+ * both ways agree), compares names on copies (never the chain's own objects, whose cached forms
+ * would change how the JDK compares them later), and leaves to the whole store, untouched, every
+ * chain with a name that is not plain or that equals an anchor's name that is not plain.
+ *
+ * <p>Only where the JDK's choices are all its defaults is the store indexed: a Java KeyStore file
+ * (Debian's format) found where the JDK looks ({@code jssecacerts}, then {@code cacerts}), read by
+ * the SUN provider's default keystore type, PKIX trust managers from SunJSSE over the SUN
+ * provider's certificate factory and path validator and builder, none of the
+ * {@code javax.net.ssl.trustStore*} properties, and no {@code jdk.tls.client.enableCAExtension}
+ * (which sends every anchor's name in the ClientHello). Every entry of the file must be
+ * well-formed DER to its last byte. Otherwise the JDK reads the store whole, in the background, as
+ * without this class. Left over: an entry that is well-formed DER but that the JDK's parser
+ * refuses (a date with a letter in it) makes the JDK trust nothing at all, where this class still
+ * accepts chains through the other anchors.
  *
  * <p>{@link #getAcceptedIssuers()} is what JSSE asks to decide whether a chain's last certificate
  * is itself an anchor (it then skips that one's algorithm check): it answers the anchors of the
@@ -88,7 +97,7 @@ final class SystemTrust implements X509TrustManager {
       Path file = store != null ? store : defaultStore();
       Index read = file == null ? null : Index.read(file);
       if (read == null) {
-        whole();
+        whole(null); // not whole(): this.index may not be assigned yet on this thread
       }
       dev.ejup.upload.tuning.Timeline.mark("system trust read");
       return read;
@@ -121,8 +130,10 @@ final class SystemTrust implements X509TrustManager {
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    X509TrustManager all = whole;
-    return all != null ? all.getAcceptedIssuers() : anchorsUsed.toArray(new X509Certificate[0]);
+    if (index.join() == null || whole != null) {
+      return whole().getAcceptedIssuers();
+    }
+    return anchorsUsed.toArray(new X509Certificate[0]);
   }
 
   /** The JDK's trust manager over the anchors chain can lead to, or null when the whole store must decide. */
@@ -131,13 +142,14 @@ final class SystemTrust implements X509TrustManager {
     if (byName == null || chain == null || chain.length == 0) {
       return null;
     }
-    Set<javax.security.auth.x500.X500Principal> names = new LinkedHashSet<>();
+    // the names' bytes (copies), never the chain's principal objects: see the class comment
+    List<byte[]> names = new ArrayList<>();
     for (X509Certificate certificate : chain) {
-      names.add(certificate.getSubjectX500Principal());
-      names.add(certificate.getIssuerX500Principal());
+      names.add(certificate.getSubjectX500Principal().getEncoded());
+      names.add(certificate.getIssuerX500Principal().getEncoded());
     }
     List<ByteBuffer> anchors = new ArrayList<>();
-    for (javax.security.auth.x500.X500Principal name : names) {
+    for (byte[] name : names) {
       List<byte[]> named = byName.certificatesNamed(name);
       if (named == null) {
         return null;
@@ -180,11 +192,16 @@ final class SystemTrust implements X509TrustManager {
 
   private X509TrustManager whole() {
     X509TrustManager all = whole;
+    return all != null ? all : whole(index.join());
+  }
+
+  /** The whole store: from the bytes read indexed, or as the JDK reads it without an index. */
+  private X509TrustManager whole(Index read) {
+    X509TrustManager all = whole;
     if (all == null) {
       synchronized (this) {
         all = whole;
         if (all == null) {
-          Index read = index.isDone() ? index.join() : null;
           all = read != null ? read.wholeStore() : unindexed.get();
           whole = all;
         }
@@ -241,7 +258,10 @@ final class SystemTrust implements X509TrustManager {
       // PKIX uses only anchors a name of the chain leads to; SunX509's SimpleValidator picks among
       // same-named anchors by a HashSet's order, which a subset changes
       String algorithm = TrustManagerFactory.getDefaultAlgorithm();
-      if (!algorithm.equalsIgnoreCase("PKIX") || !TrustManagerFactory.getInstance(algorithm).getProvider().getName().equals("SunJSSE")) {
+      if (!algorithm.equalsIgnoreCase("PKIX") || !TrustManagerFactory.getInstance(algorithm).getProvider().getName().equals("SunJSSE")
+          || !java.security.cert.CertPathValidator.getInstance("PKIX").getProvider().getName().equals("SUN")
+          || !java.security.cert.CertPathBuilder.getInstance("PKIX").getProvider().getName().equals("SUN")
+          || !CertificateFactory.getInstance("X.509").getProvider().getName().equals("SUN")) {
         return null;
       }
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -260,31 +280,31 @@ final class SystemTrust implements X509TrustManager {
   /** A Java KeyStore file's trusted certificates by subject name, and the file's bytes, from which the whole store is made. */
   static final class Index {
     private final byte[] file;
-    /** Names whose values are all plain ASCII strings, by {@link Names#plain}. */
+    /** Anchors whose subject is plain (see {@link Names#plain}), by that key. */
     private final Map<String, List<Named>> byPlainName = new HashMap<>();
-    /** Every name by {@link Names#shape}: the only key a name with other values can be found by. */
-    private final Map<String, List<Named>> byShape = new HashMap<>();
+    /** The other anchors (Debian's store: 3 of 145), with their subject's canonical form. */
+    private final List<Named> others = new ArrayList<>();
 
     private Index(byte[] file) {
       this.file = file;
     }
 
-    /** One anchor: its certificate, its subject's DER, and whether that subject has a plain key. */
+    /** One anchor: its certificate, its subject's DER, and for one not plain the subject's canonical form. */
     private static final class Named {
       final byte[] certificate;
       final byte[] subject;
-      final boolean plain;
+      final String canonical;
 
-      Named(byte[] certificate, byte[] subject, boolean plain) {
+      Named(byte[] certificate, byte[] subject, String canonical) {
         this.certificate = certificate;
         this.subject = subject;
-        this.plain = plain;
+        this.canonical = canonical;
       }
     }
 
     /**
      * The store at path indexed, or null when it is no Java KeyStore file, holds anything but
-     * trusted X.509 certificates, or has a certificate that is not well-formed DER to its end.
+     * trusted X.509 certificates, or has an entry that is not well-formed DER to its end.
      */
     static Index read(Path path) {
       try {
@@ -295,17 +315,16 @@ final class SystemTrust implements X509TrustManager {
         }
         Index index = new Index(bytes);
         for (byte[] der : anchors) {
-          byte[] subject = Der.wellFormed(der) ? subject(der) : null;
-          String shape = subject == null ? null : Names.shape(subject);
-          if (shape == null) {
+          byte[] subject = subject(der);
+          if (subject == null) {
             return null;
           }
           String plain = Names.plain(subject);
-          Named named = new Named(der, subject, plain != null);
           if (plain != null) {
-            add(index.byPlainName, plain, named);
+            add(index.byPlainName.computeIfAbsent(plain, k -> new ArrayList<>(1)), new Named(der, subject, null));
+          } else {
+            add(index.others, new Named(der, subject, canonical(subject)));
           }
-          add(index.byShape, shape, named);
         }
         return index;
       } catch (IOException | RuntimeException e) {
@@ -313,12 +332,7 @@ final class SystemTrust implements X509TrustManager {
       }
     }
 
-    private static void add(Map<String, List<Named>> map, String key, Named named) {
-      List<Named> list = map.get(key);
-      if (list == null) {
-        list = new ArrayList<>(1);
-        map.put(key, list);
-      }
+    private static void add(List<Named> list, Named named) {
       for (Named each : list) {
         if (java.util.Arrays.equals(each.certificate, named.certificate)) {
           return; // the same certificate under two aliases is one anchor to the JDK too
@@ -327,33 +341,43 @@ final class SystemTrust implements X509TrustManager {
       list.add(named);
     }
 
+    /** The RFC 2253 canonical form of a name, as X500Principal.equals compares it, on an object of its own. */
+    private static String canonical(byte[] name) {
+      return new javax.security.auth.x500.X500Principal(name).getName(javax.security.auth.x500.X500Principal.CANONICAL);
+    }
+
     /**
-     * The certificates whose subject the JDK takes for name (X500Principal.equals), or null when
-     * name cannot be read here. Candidates come by a key that equal names share, and each is then
-     * compared by the JDK, unless its bytes are name's own.
+     * The certificates whose subject the JDK takes for name (the DER of a Name), or null when the
+     * whole store must decide: name is not plain, or an anchor that is not plain has its canonical
+     * form. A plain name equals another only if their plain keys do (the canonical form folds case
+     * and spaces, which the key leaves out); each candidate is then compared by its canonical form,
+     * unless its bytes are name's own.
      */
-    List<byte[]> certificatesNamed(javax.security.auth.x500.X500Principal name) {
-      byte[] der = name.getEncoded();
-      String shape = Names.shape(der);
-      if (shape == null) {
+    List<byte[]> certificatesNamed(byte[] name) {
+      String plain = Names.plain(name);
+      if (plain == null) {
         return null;
       }
-      String plain = Names.plain(der);
-      List<Named> candidates = new ArrayList<>();
-      if (plain != null) {
-        candidates.addAll(byPlainName.getOrDefault(plain, List.of()));
-        for (Named other : byShape.getOrDefault(shape, List.of())) {
-          if (!other.plain) {
-            candidates.add(other);
+      String canonical = null;
+      if (!others.isEmpty()) {
+        canonical = canonical(name);
+        for (Named other : others) {
+          if (other.canonical.equals(canonical)) {
+            return null;
           }
         }
-      } else {
-        candidates.addAll(byShape.getOrDefault(shape, List.of()));
       }
       List<byte[]> found = new ArrayList<>();
-      for (Named candidate : candidates) {
-        if (java.util.Arrays.equals(candidate.subject, der) || new javax.security.auth.x500.X500Principal(candidate.subject).equals(name)) {
+      for (Named candidate : byPlainName.getOrDefault(plain, List.of())) {
+        if (java.util.Arrays.equals(candidate.subject, name)) {
           found.add(candidate.certificate);
+        } else {
+          if (canonical == null) {
+            canonical = canonical(name);
+          }
+          if (canonical(candidate.subject).equals(canonical)) {
+            found.add(candidate.certificate);
+          }
         }
       }
       return found;
@@ -362,10 +386,13 @@ final class SystemTrust implements X509TrustManager {
     /** Every anchor's certificate, once each. */
     List<byte[]> certificates() {
       List<byte[]> all = new ArrayList<>();
-      for (List<Named> named : byShape.values()) {
+      for (List<Named> named : byPlainName.values()) {
         for (Named each : named) {
           all.add(each.certificate);
         }
+      }
+      for (Named each : others) {
+        all.add(each.certificate);
       }
       return all;
     }
@@ -414,6 +441,9 @@ final class SystemTrust implements X509TrustManager {
         }
         byte[] der = new byte[length];
         in.readFully(der);
+        if (!Der.wellFormed(der)) {
+          return null; // the JDK parses every entry, anchor or not, and trusts nothing when one fails
+        }
         byAlias.put(alias, der);
       }
       List<byte[]> anchors = new ArrayList<>();
@@ -451,23 +481,20 @@ final class SystemTrust implements X509TrustManager {
 
   /**
    * Keys for X.500 names (RFC 5280 4.1.2.4: a SEQUENCE of RDN SETs of type-and-value SEQUENCEs)
-   * that names the JDK takes for equal share. X500Principal.equals compares RFC 2253 canonical
-   * forms (sun.security.x509.AVA): per attribute its type, and a string value trimmed, its spaces
-   * collapsed, case folded and NFKD-normalised, any other value as the hex of its DER; the
-   * attributes of one RDN in sorted order.
+   * that plain names the JDK takes for equal share. X500Principal.equals compares RFC 2253
+   * canonical forms (sun.security.x509.AVA): per attribute its type, and a PrintableString or
+   * UTF8String value of a keyword type trimmed, its spaces collapsed, case folded and
+   * NFKD-normalised, any other value as the hex of its DER; the attributes of one RDN in sorted
+   * order.
    */
   static final class Names {
     private Names() {}
 
-    /** The attribute types, RDN by RDN (each RDN's sorted): equal names have equal shapes. Null: not a Name. */
-    static String shape(byte[] name) {
-      return key(name, false);
-    }
-
     /**
-     * For a name whose values are all PrintableString, IA5String or UTF8String of ASCII only: its
-     * shape with each value's letters (lower case) and digits, which canonical forms keep as they
-     * are. Null for any other name, which is then found by its shape alone.
+     * For a name whose values are all PrintableString, IA5String or UTF8String of ASCII only
+     * ("plain"): its attribute types, RDN by RDN (each RDN's sorted), each with its value's letters
+     * (lower case) and digits, which canonical forms keep as they are. Null for any other name, or
+     * bytes that are not a Name.
      */
     static String plain(byte[] name) {
       return key(name, true);
