@@ -530,7 +530,15 @@ final class SystemTrust implements X509TrustManager {
             return null;
           }
           if (withValues) {
-            if (tag != 0x13 && tag != 0x16 && tag != 0x0c) {
+            // an IA5String is canonical as '#'-hex, which a string value trimmed to a '#' imitates (breaker11)
+            if (tag != 0x13 && tag != 0x0c) {
+              return null;
+            }
+            int first = at[0];
+            while (first < at[0] + valueLength && (name[first] & 0xff) <= 0x20) {
+              first++;
+            }
+            if (first < at[0] + valueLength && name[first] == '#') {
               return null;
             }
             attribute.append('=');
