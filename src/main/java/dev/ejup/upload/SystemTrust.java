@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,15 +143,16 @@ final class SystemTrust implements X509TrustManager {
     if (byName == null || chain == null || chain.length == 0) {
       return null;
     }
-    // the names' bytes (copies), never the chain's principal objects: see the class comment
-    List<byte[]> names = new ArrayList<>();
+    // the names' bytes (copies), never the chain's principal objects: see the class comment; each
+    // once (a certificate's issuer is the next one's subject), as each costs a canonical form
+    Set<ByteBuffer> names = new LinkedHashSet<>();
     for (X509Certificate certificate : chain) {
-      names.add(certificate.getSubjectX500Principal().getEncoded());
-      names.add(certificate.getIssuerX500Principal().getEncoded());
+      names.add(ByteBuffer.wrap(certificate.getSubjectX500Principal().getEncoded()));
+      names.add(ByteBuffer.wrap(certificate.getIssuerX500Principal().getEncoded()));
     }
     List<ByteBuffer> anchors = new ArrayList<>();
-    for (byte[] name : names) {
-      List<byte[]> named = byName.certificatesNamed(name);
+    for (ByteBuffer name : names) {
+      List<byte[]> named = byName.certificatesNamed(name.array());
       if (named == null) {
         return null;
       }
@@ -520,10 +522,8 @@ final class SystemTrust implements X509TrustManager {
           if (avaLength < 0 || Der.skip(name, at, 0x06) < 0 || at[0] + 2 > name.length) {
             return null;
           }
-          StringBuilder attribute = new StringBuilder();
-          for (int i = typeStart; i < at[0]; i++) {
-            attribute.append(Integer.toHexString(name[i] & 0xff)).append('.');
-          }
+          // the type's whole element (tag, length, OID): self-delimiting, as hex
+          StringBuilder attribute = new StringBuilder(java.util.HexFormat.of().formatHex(name, typeStart, at[0]));
           int tag = name[at[0]] & 0xff;
           int valueLength = Der.enter(name, at, tag);
           if (valueLength < 0 || at[0] + valueLength != typeStart + avaLength) {
