@@ -44,8 +44,8 @@ import javax.net.ssl.X509TrustManager;
  * (X500Name.equals: the RFC 2253 canonical forms, and the count of RDNs and attributes too unless
  * both forms were computed before), which differ only where Unicode normalisation (NFKD) turns a
  * character into a separator. So the index takes a name only when all its values are ASCII
- * PrintableString, IA5String or UTF8String ("plain": the canonical form is then unambiguous and
- * both ways agree), compares names on copies (never the chain's own objects, whose cached forms
+ * PrintableString or UTF8String not starting with '#' ("plain": the canonical form is then
+ * unambiguous and both ways agree), compares names on copies (never the chain's own objects, whose cached forms
  * would change how the JDK compares them later), and leaves to the whole store, untouched, every
  * chain with a name that is not plain or that equals an anchor's name that is not plain.
  *
@@ -284,7 +284,7 @@ final class SystemTrust implements X509TrustManager {
     private final byte[] file;
     /** Anchors whose subject is plain (see {@link Names#plain}), by that key. */
     private final Map<String, List<Named>> byPlainName = new HashMap<>();
-    /** The other anchors (Debian's store: 3 of 145), with their subject's canonical form. */
+    /** The other anchors (Debian's store: 4 of 145), with their subject's canonical form. */
     private final List<Named> others = new ArrayList<>();
 
     private Index(byte[] file) {
@@ -493,8 +493,8 @@ final class SystemTrust implements X509TrustManager {
     private Names() {}
 
     /**
-     * For a name whose values are all PrintableString, IA5String or UTF8String of ASCII only
-     * ("plain"): its attribute types, RDN by RDN (each RDN's sorted), each with its value's letters
+     * For a name whose values are all PrintableString or UTF8String of ASCII only, none starting
+     * with '#' after blanks ("plain"): its attribute types, RDN by RDN (each RDN's sorted), each with its value's letters
      * (lower case) and digits, which canonical forms keep as they are. Null for any other name, or
      * bytes that are not a Name.
      */
