@@ -305,7 +305,12 @@ class SystemTrustTest {
         name(rdn(ava(SERIAL, PRINTABLE, "AB12"))),
         name(rdn(ava(SERIAL, PRINTABLE, "ab12"))),
         name(rdn(ava(SERIAL, UTF8, "AB12"))),
-        name(rdn(ava(CN, BMP, "FOO BAR")), rdn(ava(O, IA5, "acme"))));
+        name(rdn(ava(CN, BMP, "FOO BAR")), rdn(ava(O, IA5, "acme"))),
+        // the JDK writes an IA5String as '#' and its DER in hex, which a string value that is
+        // '#' and hex after blanks imitates (breaker11): equal names, so never two keys
+        name(rdn(ava(DC, IA5, "abc"))),
+        name(rdn(ava(DC, UTF8, " #1603616263"))),
+        name(rdn(ava(DC, PRINTABLE, "#1603616263"))));
     int equalPairs = 0;
     for (byte[] a : names) {
       for (byte[] b : names) {
@@ -322,6 +327,10 @@ class SystemTrustTest {
     assertTrue(equalPairs > names.size() + 6, "the JDK takes several of these for equal: " + equalPairs);
     assertNull(SystemTrust.Names.plain(names.get(10)), "a BMPString is found by its shape alone");
     assertNull(SystemTrust.Names.plain(names.get(3)), "so is a name with other than ASCII");
+    assertEquals(new javax.security.auth.x500.X500Principal(names.get(11)), new javax.security.auth.x500.X500Principal(names.get(12)),
+        "the JDK takes an IA5String for its '#'-hex imitation");
+    assertNull(SystemTrust.Names.plain(names.get(11)), "an IA5String value is the whole store's");
+    assertNull(SystemTrust.Names.plain(names.get(12)), "so is a string value that starts with '#' after blanks");
     assertNull(SystemTrust.Names.plain(new byte[] {0x30, 0x03, 0x31, 0x00, 0x00}), "not a Name");
   }
 
@@ -397,6 +406,7 @@ class SystemTrustTest {
   private static final String CN = "2.5.4.3";
   private static final String O = "2.5.4.10";
   private static final String SERIAL = "2.5.4.5";
+  private static final String DC = "0.9.2342.19200300.100.1.25";
   private static final int PRINTABLE = 0x13;
   private static final int UTF8 = 0x0c;
   private static final int IA5 = 0x16;
