@@ -28,17 +28,31 @@ public final class SelfSignedTls {
   /** keytool's self-signed EC key pair under alias in dir/ALIAS.p12 (password "changeit"), with more keytool options. */
   private static Path generate(Path dir, String alias, String cn, String... more) throws Exception {
     Path store = dir.resolve(alias + ".p12");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn));
-    command.addAll(List.of(more));
-    command.addAll(List.of("-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+    List<String> arguments = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn));
+    arguments.addAll(List.of(more));
+    arguments.addAll(List.of("-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
         "-storepass", "changeit", "-keypass", "changeit"));
-    Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (keytool.waitFor() != 0) {
-      throw new IllegalStateException("keytool failed: " + said);
-    }
+    keytool(arguments);
     return store;
+  }
+
+  /**
+   * What the JDK's keytool writes on stdout for the arguments (a certificate's DER for -exportcert
+   * and -gencert); its words on stderr in the exception when it fails. In a UTF-8 locale, so that
+   * names with other than ASCII in them pass as arguments.
+   */
+  public static byte[] keytool(List<String> arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("LC_ALL", "C.UTF-8");
+    Process keytool = builder.start();
+    byte[] out = keytool.getInputStream().readAllBytes();
+    String said = new String(keytool.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (keytool.waitFor() != 0) {
+      throw new IllegalStateException("keytool " + arguments + " failed: " + said.strip());
+    }
+    return out;
   }
 
   private static KeyStore keyStore(Path p12) throws Exception {

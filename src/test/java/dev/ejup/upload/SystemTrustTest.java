@@ -1,5 +1,6 @@
 package dev.ejup.upload;
 
+import static dev.ejup.testing.SelfSignedTls.keytool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -553,18 +554,5 @@ class SystemTrustTest {
     List<String> all = new ArrayList<>(a);
     all.addAll(List.of(b));
     return all;
-  }
-
-  private static byte[] keytool(List<String> arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-    command.addAll(arguments);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("LC_ALL", "C.UTF-8"); // names with other than ASCII in them, as arguments
-    Process keytool = builder.start();
-    byte[] out = keytool.getInputStream().readAllBytes();
-    if (keytool.waitFor() != 0) {
-      throw new IllegalStateException("keytool " + arguments + " failed");
-    }
-    return out;
   }
 }
