@@ -15,7 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +36,12 @@ import javax.net.ssl.X509TrustManager;
  * own factory, from the anchors whose subject the JDK takes for a name of the chain (its
  * certificates' subjects and issuers), usually one.
  *
- * <p>The verdict is the JDK's. PKIX (sun.security.validator.PKIXValidator and the certification
- * path validator and builder under it) uses an anchor only where its subject equals a name of the
- * chain, so the anchors left out change nothing, and an acceptance is the whole store's too. A
+ * <p>The verdict is the JDK's. Where the JDK validates a chain as it is given (PKIXValidator: in
+ * order, up to an anchor or to a certificate whose issuer names one; servers send such chains),
+ * it uses an anchor only where its subject equals a name of the chain, so the anchors left out
+ * change nothing, and an acceptance is the whole store's too. Any other chain goes to the JDK's
+ * path builder, whose choice among candidate paths depends on every anchor: the whole store
+ * judges it, as does any run with revocation checking on. A
  * refusal is decided again by the whole store, made from the same bytes of the file (one reading
  * per process, as before), so its words are the JDK's. The JDK compares names two ways
  * (X500Name.equals: the RFC 2253 canonical forms, and the count of RDNs and attributes too unless
@@ -53,8 +56,8 @@ import javax.net.ssl.X509TrustManager;
  * (Debian's format) found where the JDK looks ({@code jssecacerts}, then {@code cacerts}), read by
  * the SUN provider's default keystore type, PKIX trust managers from SunJSSE over the SUN
  * provider's certificate factory and path validator and builder, none of the
- * {@code javax.net.ssl.trustStore*} properties, and no {@code jdk.tls.client.enableCAExtension}
- * (which sends every anchor's name in the ClientHello). Every entry of the file must be
+ * {@code javax.net.ssl.trustStore*} properties, no {@code jdk.tls.client.enableCAExtension}
+ * (which sends every anchor's name in the ClientHello) and no {@code com.sun.net.ssl.checkRevocation}. Every entry of the file must be
  * well-formed DER to its last byte. Otherwise the JDK reads the store whole, in the background, as
  * without this class. Left over: an entry that is well-formed DER but that the JDK's parser
  * refuses (a date with a letter in it) makes the JDK trust nothing at all, where this class still
@@ -121,12 +124,21 @@ final class SystemTrust implements X509TrustManager {
         // the whole store decides, as the JDK would
       }
     }
-    whole().checkServerTrusted(chain, authType);
+    wholeOrRefusal().checkServerTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    whole().checkClientTrusted(chain, authType);
+    wholeOrRefusal().checkClientTrusted(chain, authType);
+  }
+
+  /** The whole store; a store the JDK cannot read refuses every chain, as a refusal (what --insecure overrides), not a crash. */
+  private X509TrustManager wholeOrRefusal() throws CertificateException {
+    try {
+      return whole();
+    } catch (IllegalStateException e) {
+      throw new CertificateException(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()), e);
+    }
   }
 
   @Override
@@ -145,18 +157,29 @@ final class SystemTrust implements X509TrustManager {
     }
     // the names' bytes (copies), never the chain's principal objects: see the class comment; each
     // once (a certificate's issuer is the next one's subject), as each costs a canonical form
-    Set<ByteBuffer> names = new LinkedHashSet<>();
+    Map<ByteBuffer, List<byte[]>> named = new LinkedHashMap<>();
     for (X509Certificate certificate : chain) {
-      names.add(ByteBuffer.wrap(certificate.getSubjectX500Principal().getEncoded()));
-      names.add(ByteBuffer.wrap(certificate.getIssuerX500Principal().getEncoded()));
+      for (byte[] name : new byte[][] {certificate.getSubjectX500Principal().getEncoded(), certificate.getIssuerX500Principal().getEncoded()}) {
+        ByteBuffer key = ByteBuffer.wrap(name);
+        if (!named.containsKey(key)) {
+          List<byte[]> anchors = byName.certificatesNamed(name);
+          if (anchors == null) {
+            return null;
+          }
+          named.put(key, anchors);
+        }
+      }
     }
-    List<ByteBuffer> anchors = new ArrayList<>();
-    for (ByteBuffer name : names) {
-      List<byte[]> named = byName.certificatesNamed(name.array());
-      if (named == null) {
+    try {
+      if (!validatedAsGiven(chain, named)) {
         return null;
       }
-      for (byte[] der : named) {
+    } catch (CertificateException e) {
+      return null;
+    }
+    List<ByteBuffer> anchors = new ArrayList<>();
+    for (List<byte[]> each : named.values()) {
+      for (byte[] der : each) {
         ByteBuffer anchor = ByteBuffer.wrap(der);
         if (!anchors.contains(anchor)) {
           anchors.add(anchor);
@@ -190,6 +213,39 @@ final class SystemTrust implements X509TrustManager {
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the JDK's PKIXValidator (engineValidate) validates chain as it is given, the one way
+   * whose verdict depends on no anchor but those the chain's names lead to: its certificates in
+   * order (each one's subject the previous one's issuer) up to one that is itself an anchor, or to
+   * the last, whose issuer names an anchor. Any other chain goes to the JDK's path builder, which
+   * tries same-named candidates in an order set by every anchor of the store (ForwardBuilder's
+   * comparator: the distance to each trusted subject) and does not go back on checks made after
+   * it chose a path (a trust anchor that is no CA, a CA distrust policy): a subset could choose
+   * another path than the whole store (breaker12). A certificate with an anchor's name and key
+   * but not its bytes is not taken for an anchor here (JDK 17 does so for the first certificate,
+   * 25 does not): the chain then goes on to the next test, which only ever leaves more to the
+   * whole store.
+   *
+   * @param named the anchors (DER) each name of the chain leads to, by the name's DER
+   */
+  private static boolean validatedAsGiven(X509Certificate[] chain, Map<ByteBuffer, List<byte[]>> named) throws CertificateException {
+    byte[] issuer = null;
+    for (X509Certificate certificate : chain) {
+      byte[] subject = certificate.getSubjectX500Principal().getEncoded();
+      if (issuer != null && !java.util.Arrays.equals(subject, issuer) && !Index.canonical(subject).equals(Index.canonical(issuer))) {
+        return false; // out of order
+      }
+      byte[] der = certificate.getEncoded();
+      for (byte[] anchor : named.get(ByteBuffer.wrap(subject))) {
+        if (java.util.Arrays.equals(anchor, der)) {
+          return true; // trusted as it is
+        }
+      }
+      issuer = certificate.getIssuerX500Principal().getEncoded();
+    }
+    return !named.get(ByteBuffer.wrap(issuer)).isEmpty();
   }
 
   private X509TrustManager whole() {
@@ -243,6 +299,11 @@ final class SystemTrust implements X509TrustManager {
       if (System.getProperty(property) != null) {
         return null;
       }
+    }
+    // revocation checking (PKIXValidator, off by default) looks for a CRL's issuer and an OCSP
+    // responder among all the anchors, not only those the chain's names lead to (breaker12)
+    if (Boolean.getBoolean("com.sun.net.ssl.checkRevocation")) {
+      return null;
     }
     String ca = System.getProperty("jdk.tls.client.enableCAExtension");
     if (ca != null && !ca.equalsIgnoreCase("false")) {

@@ -336,6 +336,115 @@ class SystemTrustTest {
   }
 
   @Test
+  void aChainTheJdkMustBuildAPathForIsTheWholeStores() throws Exception {
+    // breaker12: two intermediates named CN=I with one key, one under N (an anchor that is no CA),
+    // one under R (a CA), sent out of order, so the JDK's path builder searches. It tries the
+    // candidates in an order set by every anchor of the store: Z, which no name of the chain
+    // names, makes it take the path to N first, and the JDK refuses (N is no CA) without trying
+    // the other. Anchors found by the chain's names alone would have it try R first and accept
+    String rName = null;
+    String zName = null;
+    for (int r = 0; r < 100 && zName == null; r++) {
+      rName = "CN=R" + r + ", O=Other";
+      for (int z = 0; z < 100 && zName == null; z++) {
+        String candidate = "CN=Z" + z + ", O=Acme";
+        if (bucket(candidate, 3) < bucket(rName, 3) && bucket(candidate, 15) < bucket(rName, 15)) {
+          zName = candidate;
+        }
+      }
+    }
+    assertNotNull(zName);
+    // made field by field: keytool's key identifiers would tie each certificate to its issuer,
+    // and the builder would then follow those first, whatever the store holds
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair kn = generator.generateKeyPair();
+    java.security.KeyPair kr = generator.generateKeyPair();
+    java.security.KeyPair kz = generator.generateKeyPair();
+    java.security.KeyPair kk1 = generator.generateKeyPair();
+    java.security.KeyPair kk2 = generator.generateKeyPair();
+    java.security.KeyPair ki = generator.generateKeyPair();
+    X509Certificate n = made("CN=N", kn.getPublic(), "CN=N", kn.getPrivate(), false);
+    X509Certificate r = made(rName, kr.getPublic(), rName, kr.getPrivate(), true);
+    X509Certificate z = made(zName, kz.getPublic(), zName, kz.getPrivate(), true);
+    X509Certificate k1 = made("CN=K1, O=Acme", kk1.getPublic(), "CN=N", kn.getPrivate(), true);
+    X509Certificate k2 = made("CN=K2, O=Other", kk2.getPublic(), rName, kr.getPrivate(), true);
+    X509Certificate i1 = made("CN=I", ki.getPublic(), "CN=K1, O=Acme", kk1.getPrivate(), true);
+    X509Certificate i2 = made("CN=I", ki.getPublic(), "CN=K2, O=Other", kk2.getPrivate(), true);
+    X509Certificate end = made("CN=upload.localhost", generator.generateKeyPair().getPublic(), "CN=I", ki.getPrivate(), false);
+    X509Certificate[] chain = {end, i1, i2, k1, k2};
+    Path withZ = jks("pathz", n, r, z);
+    Path withoutZ = jks("path", n, r);
+    assertEquals("accepted", verdict(() -> jdk(withoutZ).checkServerTrusted(chain, AUTH)), "without Z the JDK takes the path to R");
+    String expected = verdict(() -> jdk(withZ).checkServerTrusted(chain, AUTH));
+    assertTrue(expected.contains("not a CA"), expected);
+    for (Path store : List.of(withZ, withoutZ)) {
+      SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+      assertEquals(verdict(() -> jdk(store).checkServerTrusted(chain, AUTH)), verdict(() -> trust.checkServerTrusted(chain, AUTH)), store.toString());
+      assertTrue(trust.wholeStoreRead(), "a chain out of order is the whole store's");
+    }
+    // the same certificates in order are validated as given: found by their names
+    SystemTrust ordered = new SystemTrust(withZ, () -> jdk(withZ));
+    ordered.checkServerTrusted(new X509Certificate[] {end, i2, k2}, AUTH);
+    assertFalse(ordered.wholeStoreRead(), "in order up to an anchor's name: the anchors named decide");
+  }
+
+  /**
+   * A v3 certificate made field by field and signed with ECDSA P-256 (SHA-256), valid from a day
+   * ago for 20 days; with basic constraints cA when ca, and no other extension.
+   */
+  private static X509Certificate made(String subject, java.security.PublicKey key, String issuer, java.security.PrivateKey signer, boolean ca) throws Exception {
+    byte[] algorithm = der(0x30, new org.ietf.jgss.Oid("1.2.840.10045.4.3.2").getDER());
+    java.time.format.DateTimeFormatter utcTime = java.time.format.DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+    java.time.Instant now = java.time.Instant.now();
+    byte[] validity = der(0x30, der(0x17, utcTime.format(now.minus(java.time.Duration.ofDays(1))).getBytes(StandardCharsets.US_ASCII)),
+        der(0x17, utcTime.format(now.plus(java.time.Duration.ofDays(20))).getBytes(StandardCharsets.US_ASCII)));
+    List<byte[]> fields = new ArrayList<>(List.of(der(0xa0, der(0x02, new byte[] {2})),
+        der(0x02, new java.math.BigInteger(62, new java.security.SecureRandom()).add(java.math.BigInteger.ONE).toByteArray()), algorithm,
+        new javax.security.auth.x500.X500Principal(issuer).getEncoded(), validity, new javax.security.auth.x500.X500Principal(subject).getEncoded(),
+        key.getEncoded()));
+    if (ca) {
+      byte[] basicConstraints = der(0x30, new org.ietf.jgss.Oid("2.5.29.19").getDER(), der(0x01, new byte[] {(byte) 0xff}),
+          der(0x04, der(0x30, der(0x01, new byte[] {(byte) 0xff}))));
+      fields.add(der(0xa3, der(0x30, basicConstraints)));
+    }
+    byte[] tbs = der(0x30, fields.toArray(new byte[0][]));
+    java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA");
+    signature.initSign(signer);
+    signature.update(tbs);
+    byte[] value = signature.sign();
+    byte[] bits = new byte[value.length + 1]; // no unused bits
+    System.arraycopy(value, 0, bits, 1, value.length);
+    return parse(der(0x30, tbs, algorithm, der(0x03, bits)));
+  }
+
+  /** The bucket of a name's hash in a hash table of mask + 1 buckets (java.util.HashMap's spreading). */
+  private static int bucket(String name, int mask) {
+    int hash = new javax.security.auth.x500.X500Principal(name).hashCode();
+    return (hash ^ (hash >>> 16)) & mask;
+  }
+
+  @Test
+  void aStoreTheJdkCannotReadRefusesEveryChainAsARefusal() throws Exception {
+    // well-formed DER whose validity has a letter for a digit: indexed, but the JDK's parser
+    // refuses it, so the JDK reads no store at all; the whole store's answer is then a refusal
+    // (which --insecure overrides), not an exception of another kind (breaker12)
+    byte[] lettered = root.getEncoded();
+    int time = 0;
+    while (!(lettered[time] == 0x17 && lettered[time + 1] == 13)) {
+      time++;
+    }
+    lettered[time + 2] = 'A';
+    assertThrows(CertificateException.class, () -> parse(lettered), "the JDK refuses it");
+    Path store = dir.resolve("lettered.jks");
+    Files.write(store, rawJks(List.of("bad", "good"), List.of(lettered, stranger.getEncoded())));
+    assertNotNull(SystemTrust.Index.read(store), "well-formed DER is indexed");
+    SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+    CertificateException refused = assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+    assertTrue(refused.getMessage().contains("cannot load the system's trusted certificates"), refused.getMessage());
+  }
+
+  @Test
   void anAnchorWhoseNameTheJdkTakesForTheIntermediatesDecidesAsInTheJdk() throws Exception {
     // the store's T is named the intermediate's name in capitals, with its key, and is no CA: the
     // JDK cuts the chain at the intermediate, takes T for its anchor and refuses. Found by its
@@ -359,7 +468,9 @@ class SystemTrustTest {
     assumeTrue(SystemTrust.defaultStore() != null, "this JDK's trust store is no Java KeyStore file (Debian 12's is)");
     String[][] systemProperties = {
         {"javax.net.ssl.trustStore", SystemTrust.defaultStore().toString()}, {"javax.net.ssl.trustStorePassword", "changeit"},
-        {"javax.net.ssl.trustStoreType", "jks"}, {"javax.net.ssl.trustStoreProvider", "SUN"}, {"jdk.tls.client.enableCAExtension", "true"}};
+        {"javax.net.ssl.trustStoreType", "jks"}, {"javax.net.ssl.trustStoreProvider", "SUN"}, {"jdk.tls.client.enableCAExtension", "true"},
+        // revocation checking looks for a CRL's issuer among all anchors (breaker12)
+        {"com.sun.net.ssl.checkRevocation", "true"}};
     for (String[] property : systemProperties) {
       String before = System.getProperty(property[0]);
       System.setProperty(property[0], property[1]);
@@ -442,9 +553,13 @@ class SystemTrustTest {
     out.write(tag);
     if (body.length < 0x80) {
       out.write(body.length);
-    } else {
+    } else if (body.length < 0x100) {
       out.write(0x81);
       out.write(body.length);
+    } else {
+      out.write(0x82);
+      out.write(body.length >> 8);
+      out.write(body.length & 0xff);
     }
     out.writeBytes(body);
     return out.toByteArray();
