@@ -41,7 +41,8 @@ import javax.net.ssl.X509TrustManager;
  * it uses an anchor only where its subject equals a name of the chain, so the anchors left out
  * change nothing, and an acceptance is the whole store's too. Any other chain goes to the JDK's
  * path builder, whose choice among candidate paths depends on every anchor: the whole store
- * judges it, as does any run with revocation checking on. A
+ * judges it, as it judges a chain with a name two anchors share (PKIX tries those in an order
+ * drawn anew for each trust manager) and any run with revocation checking on. A
  * refusal is decided again by the whole store, made from the same bytes of the file (one reading
  * per process, as before), so its words are the JDK's. The JDK compares names two ways
  * (X500Name.equals: the RFC 2253 canonical forms, and the count of RDNs and attributes too unless
@@ -101,7 +102,11 @@ final class SystemTrust implements X509TrustManager {
       Path file = store != null ? store : defaultStore();
       Index read = file == null ? null : Index.read(file);
       if (read == null) {
-        whole(null); // not whole(): this.index may not be assigned yet on this thread
+        try {
+          whole(null); // not whole(): this.index may not be assigned yet on this thread
+        } catch (RuntimeException e) {
+          // a store the JDK cannot read: each check tries again and refuses (wholeOrRefusal)
+        }
       }
       dev.ejup.upload.tuning.Timeline.mark("system trust read");
       return read;
@@ -144,7 +149,11 @@ final class SystemTrust implements X509TrustManager {
   @Override
   public X509Certificate[] getAcceptedIssuers() {
     if (index.join() == null || whole != null) {
-      return whole().getAcceptedIssuers();
+      try {
+        return whole().getAcceptedIssuers();
+      } catch (IllegalStateException e) {
+        return new X509Certificate[0]; // a store the JDK cannot read: checkServerTrusted refuses
+      }
     }
     return anchorsUsed.toArray(new X509Certificate[0]);
   }
@@ -163,7 +172,11 @@ final class SystemTrust implements X509TrustManager {
         ByteBuffer key = ByteBuffer.wrap(name);
         if (!named.containsKey(key)) {
           List<byte[]> anchors = byName.certificatesNamed(name);
-          if (anchors == null) {
+          // Two anchors of one name: PKIX tries them in a set's order (TrustAnchor has no
+          // hashCode of its own: a new order for each trust manager) and judges the first that
+          // validates by checks it does not go back on (an anchor that is no CA, a CA distrust
+          // policy). A subset would be a second draw after the whole store's (breaker13)
+          if (anchors == null || anchors.size() > 1) {
             return null;
           }
           named.put(key, anchors);
@@ -224,9 +237,9 @@ final class SystemTrust implements X509TrustManager {
    * comparator: the distance to each trusted subject) and does not go back on checks made after
    * it chose a path (a trust anchor that is no CA, a CA distrust policy): a subset could choose
    * another path than the whole store (breaker12). A certificate with an anchor's name and key
-   * but not its bytes is not taken for an anchor here (JDK 17 does so for the first certificate,
-   * 25 does not): the chain then goes on to the next test, which only ever leaves more to the
-   * whole store.
+   * but not its bytes is not taken for an anchor here (the JDK takes it for one after the first
+   * position): the chain then goes on to the next test, which only ever leaves more to the whole
+   * store.
    *
    * @param named the anchors (DER) each name of the chain leads to, by the name's DER
    */

@@ -389,6 +389,44 @@ class SystemTrustTest {
     assertFalse(ordered.wholeStoreRead(), "in order up to an anchor's name: the anchors named decide");
   }
 
+  @Test
+  void aNameTwoAnchorsShareIsTheWholeStores() throws Exception {
+    // breaker13: PKIX tries same-named anchors in a set's order that changes with each trust
+    // manager, and does not go back on the first that validates: here N (no CA) refuses and R
+    // (a CA, the same name and key) accepts, at random. Only the whole store may draw; a subset
+    // tried first would be a second draw. Eight fresh trusts: a subset would decide some of them
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair twin = generator.generateKeyPair();
+    X509Certificate n = made("CN=Twin", twin.getPublic(), "CN=Twin", twin.getPrivate(), false);
+    X509Certificate r = made("CN=Twin", twin.getPublic(), "CN=Twin", twin.getPrivate(), true);
+    X509Certificate end = made("CN=upload.localhost", generator.generateKeyPair().getPublic(), "CN=Twin", twin.getPrivate(), false);
+    Path store = jks("twins", n, r, root);
+    for (int i = 0; i < 8; i++) {
+      SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+      verdict(() -> trust.checkServerTrusted(new X509Certificate[] {end}, AUTH));
+      assertTrue(trust.wholeStoreRead(), "a name two anchors share: the whole store decides");
+    }
+    SystemTrust other = new SystemTrust(store, () -> jdk(store));
+    other.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH);
+    assertFalse(other.wholeStoreRead(), "the other names of the store are still found by name");
+  }
+
+  @Test
+  void aStoreTheJdkCannotReadAtAllRefusesAsARefusal() throws Exception {
+    // no Java KeyStore at all (a 0-byte or garbage cacerts): not indexed, and the JDK cannot
+    // make a trust manager of it; a check refuses as a CertificateException, which --insecure
+    // overrides, and JSSE's question for the accepted issuers gets none (breaker13)
+    for (byte[] content : new byte[][] {new byte[0], "not a key store".getBytes(StandardCharsets.US_ASCII)}) {
+      Path store = dir.resolve("unreadable" + content.length);
+      Files.write(store, content);
+      assertNull(SystemTrust.Index.read(store));
+      SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+      assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+      assertEquals(0, trust.getAcceptedIssuers().length);
+    }
+  }
+
   /**
    * A v3 certificate made field by field and signed with ECDSA P-256 (SHA-256), valid from a day
    * ago for 20 days; with basic constraints cA when ca, and no other extension.
