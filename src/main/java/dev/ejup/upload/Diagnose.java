@@ -70,6 +70,13 @@ final class Diagnose {
   }
 
   static StepFailure network(Throwable e, String where, String what) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnusableTrustStore unusable) {
+        // this machine's fault, not the server's: no verdict on its certificate, nor on what follows
+        return new StepFailure(dev.ejup.model.Status.UNKNOWN, "cannot judge the TLS certificate of " + where + ": " + unusable.getMessage(),
+            UnusableTrustStore.FIX + " (--insecure checks the rest without it)", Kind.TRUST_STORE);
+      }
+    }
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       root = t;

@@ -15,6 +15,8 @@ final class StepFailure extends Exception {
     UNRESOLVED,
     /** the TLS certificate was refused (not trusted, or not valid for the name) */
     CERTIFICATE,
+    /** this machine's trust store cannot judge any certificate ({@link UnusableTrustStore}): no verdict on the server's */
+    TRUST_STORE,
     /** the upload service refused a slot with XEP-0363's file-too-large */
     FILE_TOO_LARGE,
     /** refused with not-acceptable, XEP-0363's condition for a file too large, but without file-too-large */

@@ -78,6 +78,8 @@ final class SystemTrust implements X509TrustManager {
   /** The store's certificates by name; null: no index, the whole store decides. */
   private final CompletableFuture<Index> index;
   private final Supplier<X509TrustManager> unindexed;
+  /** The store given, or null: the JDK's default (for words only; see {@link #storeName()}). */
+  private final Path store;
   private volatile X509TrustManager whole;
   private final Map<List<ByteBuffer>, X509TrustManager> subsets = new ConcurrentHashMap<>();
   private final Set<X509Certificate> anchorsUsed = ConcurrentHashMap.newKeySet();
@@ -97,6 +99,7 @@ final class SystemTrust implements X509TrustManager {
    * set, read there at once.
    */
   SystemTrust(Path store, Supplier<X509TrustManager> unindexed) {
+    this.store = store;
     this.unindexed = unindexed;
     this.index = CompletableFuture.supplyAsync(() -> {
       Path file = store != null ? store : defaultStore();
@@ -137,12 +140,38 @@ final class SystemTrust implements X509TrustManager {
     wholeOrRefusal().checkClientTrusted(chain, authType);
   }
 
-  /** The whole store; a store the JDK cannot read refuses every chain, as a refusal (what --insecure overrides), not a crash. */
+  /**
+   * The whole store; a store the JDK cannot read, or one without a trusted certificate, refuses
+   * every chain with {@link UnusableTrustStore} (a refusal, which --insecure overrides, not a crash;
+   * the JDK's own words for the empty store come from deep inside PKIX as an unchecked exception).
+   */
   private X509TrustManager wholeOrRefusal() throws CertificateException {
+    X509TrustManager all;
     try {
-      return whole();
+      all = whole();
     } catch (IllegalStateException e) {
-      throw new CertificateException(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()), e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new UnusableTrustStore("the JDK's trust store " + storeName() + " cannot be read: " + dev.ejup.model.Cause.words(cause), e);
+    }
+    if (all.getAcceptedIssuers().length == 0) {
+      throw new UnusableTrustStore("the JDK's trust store " + storeName() + " holds no trusted certificate", null);
+    }
+    return all;
+  }
+
+  /** The file the JDK reads its trust from, for words: the one given, the trustStore property's, or jssecacerts or cacerts under java.home. */
+  private String storeName() {
+    String named = store != null ? store.toString() : System.getProperty("javax.net.ssl.trustStore");
+    if (named == null) {
+      String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
+      File jsse = new File(security + "jssecacerts");
+      named = jsse.isFile() ? jsse.getPath() : security + "cacerts";
+    }
+    try {
+      Path real = Path.of(named).toRealPath(); // Debian's cacerts is a link to /etc/ssl/certs/java/cacerts
+      return real.toString().equals(named) ? named : named + " (" + real + ")";
+    } catch (IOException | RuntimeException e) {
+      return named;
     }
   }
 

@@ -25,8 +25,10 @@ final class Tls {
   private static final TrustedChains TRUSTED = new TrustedChains();
   private final CompletableFuture<SSLContext> context;
   private final AtomicReference<String> overridden = new AtomicReference<>();
+  /** Whether --insecure let a certificate through because the trust store could judge none ({@link UnusableTrustStore}). */
+  private volatile boolean storeUnusable;
   /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
-  private final java.util.Set<X509Certificate> untrustedLeaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Map<X509Certificate, String> untrustedLeaves = new java.util.concurrent.ConcurrentHashMap<>();
   /** The leaf certificate's notAfter (epoch seconds) of each TLS connection, in handshake order: XMPP's first, then HTTP's. */
   private final java.util.List<Long> expiries = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Host (lower case) to what --insecure let through on a connection to it. */
@@ -50,8 +52,11 @@ final class Tls {
           if (!insecure) {
             throw e;
           }
-          untrustedLeaves.add(chain[0]);
-          overridden.compareAndSet(null, untrusted(chain[0]));
+          // a trust store that cannot judge anything is said as such: the certificate may be fine
+          String why = e instanceof UnusableTrustStore ? "certificate not judged: " + e.getMessage() : untrusted(chain[0]);
+          storeUnusable |= e instanceof UnusableTrustStore;
+          untrustedLeaves.put(chain[0], why);
+          overridden.compareAndSet(null, why);
         }
       }
 
@@ -71,7 +76,7 @@ final class Tls {
         return ok;
       }
       X509Certificate leaf = leaf(session);
-      String why = leaf != null && untrustedLeaves.contains(leaf) ? untrusted(leaf) : null;
+      String why = leaf != null ? untrustedLeaves.get(leaf) : null;
       if (!ok) {
         why = (why == null ? "" : why + ", ") + "certificate not valid for " + host;
         overridden.compareAndSet(null, "certificate not valid for " + host);
@@ -122,6 +127,11 @@ final class Tls {
   /** What --insecure let through, or null when the certificates verified. */
   String overridden() {
     return overridden.get();
+  }
+
+  /** Whether what --insecure let through was let through because the trust store could judge nothing: the fix is on this machine. */
+  boolean storeUnusable() {
+    return storeUnusable;
   }
 
   /** What --insecure let through on a connection to host, or null when its certificate verified. */

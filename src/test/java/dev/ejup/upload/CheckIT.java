@@ -286,6 +286,43 @@ class CheckIT {
     }
   }
 
+  @Test
+  void aTrustStoreThatCannotJudgeIsUnknownAndNamed() throws Exception {
+    // Debian's classic: cacerts cut to 0 bytes, or left without a certificate by a failed
+    // ca-certificates-java run. The server is fine; the verdict is this machine's, not a CRITICAL
+    // for the server's certificate or TLS settings. Run through the launcher: the trust store is a
+    // JVM-wide setting
+    Path dir = Path.of(server.get("ROOT"), "truststores");
+    Files.createDirectories(dir);
+    Path zero = dir.resolve("zero");
+    Files.write(zero, new byte[0]);
+    Path empty = dir.resolve("empty.jks");
+    java.security.KeyStore none = java.security.KeyStore.getInstance("JKS");
+    none.load(null, null);
+    try (OutputStream out = Files.newOutputStream(empty)) {
+      none.store(out, "changeit".toCharArray());
+    }
+    for (String[] store : new String[][] {{zero.toString(), "cannot be read"}, {empty.toString(), "holds no trusted certificate"}}) {
+      Map<String, String> env = Map.of("EJUP_PASSWORD", server.password(), "EJUP_NO_CDS_LEARNING", "1",
+          "EJUP_JAVA_OPTS", "-Djavax.net.ssl.trustStore=" + store[0]);
+      String[] args = {"check", "--jid", server.get("JID"), "--server", "localhost:" + server.get("XMPP_PORT"), "--no-probes"};
+      dev.ejup.testing.EjupProcess.Result r = dev.ejup.testing.EjupProcess.launcher(env, args).waitFor(180);
+      assertEquals(3, r.exitCode(), r.out() + r.err());
+      String connect = r.out().lines().filter(l -> l.contains(" connect ")).findFirst().orElse(r.out());
+      assertTrue(connect.trim().startsWith("UNKNOWN") && connect.contains("cannot judge the TLS certificate of localhost:"
+          + server.get("XMPP_PORT") + ": the JDK's trust store " + store[0] + " " + store[1]), r.out());
+      assertTrue(r.out().contains("ca-certificates-java"), r.out());
+      assertFalse((r.out() + r.err()).contains("\tat "), r.out() + r.err());
+      String[] insecure = java.util.Arrays.copyOf(args, args.length + 1);
+      insecure[args.length] = "--insecure";
+      dev.ejup.testing.EjupProcess.Result i = dev.ejup.testing.EjupProcess.launcher(env, insecure).waitFor(180);
+      assertEquals(1, i.exitCode(), i.out() + i.err());
+      assertTrue(i.out().contains("accepted because of --insecure: certificate not judged: the JDK's trust store " + store[0]), i.out());
+      assertTrue(i.out().contains("no certificate was checked: on Debian: apt-get install --reinstall ca-certificates-java"), i.out());
+      assertTrue(i.out().lines().anyMatch(l -> l.matches("\\s+OK\\s+\\S+\\s+login\\s.*")), "the rest was checked: " + i.out());
+    }
+  }
+
   /** ejabberd keeps certificates it has loaded across reload_config; a new one needs a restart. */
   private static void restart() {
     server.down(); // waits until the Erlang node is really gone, not just ejabberd inside it

@@ -422,8 +422,18 @@ class SystemTrustTest {
       Files.write(store, content);
       assertNull(SystemTrust.Index.read(store));
       SystemTrust trust = new SystemTrust(store, () -> jdk(store));
-      assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+      UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+      assertTrue(refused.getMessage().startsWith("the JDK's trust store " + store + " cannot be read: "), refused.getMessage());
       assertEquals(0, trust.getAcceptedIssuers().length);
+    }
+    // a key store without a trusted certificate (what a failed ca-certificates-java run leaves):
+    // the JDK's PKIX throws an unchecked "trustAnchors parameter must be non-empty" from deep inside
+    for (String type : List.of("JKS", "PKCS12")) {
+      Path store = keyStore(type, type.equals("JKS") ? "empty.jks" : "empty.p12", new X509Certificate[0]);
+      assertThrows(RuntimeException.class, () -> jdk(store).checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH), "the JDK's");
+      SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+      UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+      assertEquals("the JDK's trust store " + store + " holds no trusted certificate", refused.getMessage());
     }
   }
 
@@ -478,8 +488,8 @@ class SystemTrustTest {
     Files.write(store, rawJks(List.of("bad", "good"), List.of(lettered, stranger.getEncoded())));
     assertNotNull(SystemTrust.Index.read(store), "well-formed DER is indexed");
     SystemTrust trust = new SystemTrust(store, () -> jdk(store));
-    CertificateException refused = assertThrows(CertificateException.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
-    assertTrue(refused.getMessage().contains("cannot load the system's trusted certificates"), refused.getMessage());
+    UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+    assertTrue(refused.getMessage().startsWith("the JDK's trust store " + store + " cannot be read: "), refused.getMessage());
   }
 
   @Test

@@ -49,6 +49,22 @@ class TypedDecisionsTest {
   }
 
   @Test
+  void aTrustStoreThatCannotJudgeIsUnknownNotTheServersFault() {
+    // the classic Debian failure (an empty or cut cacerts): the JDK's words name no cause a sysadmin
+    // can act on, and the hint of an untrusted or a TLS-less server would send them to the server
+    SSLHandshakeException e = new SSLHandshakeException("(certificate_unknown) the JDK's trust store /x holds no trusted certificate");
+    e.initCause(new UnusableTrustStore("the JDK's trust store /x holds no trusted certificate", null));
+    StepFailure f = Diagnose.network(e, "x.test:5222", "ejabberd");
+    assertEquals(dev.ejup.model.Status.UNKNOWN, f.status);
+    assertEquals(StepFailure.Kind.TRUST_STORE, f.kind);
+    assertTrue(f.getMessage().contains("cannot judge the TLS certificate of x.test:5222: the JDK's trust store /x holds no trusted certificate"),
+        f.getMessage());
+    assertTrue(f.hint.contains("ca-certificates-java"), f.hint);
+    assertEquals(f, Diagnose.wrongTlsMode(f, e, false, true, "x.test:5222"), "not taken for a TLS mode or cipher mismatch");
+    assertEquals(f, Diagnose.wrongTlsMode(f, e, true, false, "x.test:5223"));
+  }
+
+  @Test
   void aTlsFailureThatMentionsTrustOrHostnameIsNotACertificateVerdict() {
     for (String words : new String[] {"Received fatal alert: trust me (PKIX)", "hostname lookup for SNI failed, not verified"}) {
       StepFailure f = Diagnose.network(new SSLException(words), "x.test:5222", "ejabberd");
