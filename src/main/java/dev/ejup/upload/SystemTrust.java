@@ -154,24 +154,40 @@ final class SystemTrust implements X509TrustManager {
       throw new UnusableTrustStore("the JDK's trust store " + storeName() + " cannot be read: " + dev.ejup.model.Cause.words(cause), e);
     }
     if (all.getAcceptedIssuers().length == 0) {
-      throw new UnusableTrustStore("the JDK's trust store " + storeName() + " holds no trusted certificate", null);
+      // the JDK reads a store that is not there as an empty one (Debian without ca-certificates-java)
+      boolean missing;
+      try {
+        missing = !Files.exists(storePath());
+      } catch (RuntimeException e) {
+        missing = false; // a path the file system refuses: said as it was given
+      }
+      throw new UnusableTrustStore("the JDK's trust store " + storeName() + (missing ? " does not exist" : " holds no trusted certificate"), null);
     }
     return all;
   }
 
-  /** The file the JDK reads its trust from, for words: the one given, the trustStore property's, or jssecacerts or cacerts under java.home. */
-  private String storeName() {
+  /** The file the JDK reads its trust from: the one given, the trustStore property's, or jssecacerts or cacerts under java.home. */
+  private Path storePath() {
     String named = store != null ? store.toString() : System.getProperty("javax.net.ssl.trustStore");
     if (named == null) {
       String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
       File jsse = new File(security + "jssecacerts");
       named = jsse.isFile() ? jsse.getPath() : security + "cacerts";
     }
+    return Path.of(named);
+  }
+
+  /** {@link #storePath()} for words, with where it links to (Debian's cacerts: /etc/ssl/certs/java/cacerts). */
+  private String storeName() {
     try {
-      Path real = Path.of(named).toRealPath(); // Debian's cacerts is a link to /etc/ssl/certs/java/cacerts
-      return real.toString().equals(named) ? named : named + " (" + real + ")";
-    } catch (IOException | RuntimeException e) {
-      return named;
+      Path named = storePath();
+      try {
+        return Files.isSymbolicLink(named) ? named + " (a link to " + Files.readSymbolicLink(named) + ")" : named.toString();
+      } catch (IOException | RuntimeException e) {
+        return named.toString();
+      }
+    } catch (RuntimeException e) {
+      return String.valueOf(store != null ? store : System.getProperty("javax.net.ssl.trustStore"));
     }
   }
 

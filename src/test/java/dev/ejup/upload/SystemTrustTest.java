@@ -435,6 +435,19 @@ class SystemTrustTest {
       UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
       assertEquals("the JDK's trust store " + store + " holds no trusted certificate", refused.getMessage());
     }
+    // no file at all: the JDK reads it as an empty store (Debian without ca-certificates-java)
+    Path missing = dir.resolve("missing.jks");
+    KeyStore nothing = KeyStore.getInstance("JKS");
+    nothing.load(null, null);
+    SystemTrust gone = new SystemTrust(missing, () -> {
+      try {
+        return fromFactory(nothing);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> gone.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
+    assertEquals("the JDK's trust store " + missing + " does not exist", refused.getMessage());
   }
 
   /**
