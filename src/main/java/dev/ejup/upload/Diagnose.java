@@ -74,7 +74,7 @@ final class Diagnose {
       if (t instanceof UnusableTrustStore unusable) {
         // this machine's fault, not the server's: no verdict on its certificate, nor on what follows
         return new StepFailure(dev.ejup.model.Status.UNKNOWN, "cannot judge the TLS certificate of " + where + ": " + unusable.getMessage(),
-            UnusableTrustStore.FIX + " (--insecure checks the rest without it)", Kind.TRUST_STORE);
+            unusable.fix() + " (--insecure checks the rest without it)", Kind.TRUST_STORE);
       }
     }
     Throwable root = e;

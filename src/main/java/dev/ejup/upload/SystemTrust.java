@@ -78,7 +78,7 @@ final class SystemTrust implements X509TrustManager {
   /** The store's certificates by name; null: no index, the whole store decides. */
   private final CompletableFuture<Index> index;
   private final Supplier<X509TrustManager> unindexed;
-  /** The store given, or null: the JDK's default (for words only; see {@link #storeName()}). */
+  /** The store given, or null: the JDK's default (for words only; see {@link #unusable}). */
   private final Path store;
   private volatile X509TrustManager whole;
   private final Map<List<ByteBuffer>, X509TrustManager> subsets = new ConcurrentHashMap<>();
@@ -150,46 +150,100 @@ final class SystemTrust implements X509TrustManager {
     try {
       all = whole();
     } catch (IllegalStateException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new UnusableTrustStore("the JDK's trust store " + storeName() + " cannot be read: " + dev.ejup.model.Cause.words(cause), e);
+      throw unusable(false, e.getCause() != null ? e.getCause() : e);
     }
     if (all.getAcceptedIssuers().length == 0) {
-      // the JDK reads a store that is not there as an empty one (Debian without ca-certificates-java)
-      boolean missing;
-      try {
-        missing = !Files.exists(storePath());
-      } catch (RuntimeException e) {
-        missing = false; // a path the file system refuses: said as it was given
-      }
-      throw new UnusableTrustStore("the JDK's trust store " + storeName() + (missing ? " does not exist" : " holds no trusted certificate"), null);
+      throw unusable(true, null);
     }
     return all;
   }
 
-  /** The file the JDK reads its trust from: the one given, the trustStore property's, or jssecacerts or cacerts under java.home. */
-  private Path storePath() {
-    String named = store != null ? store.toString() : System.getProperty("javax.net.ssl.trustStore");
-    if (named == null) {
-      String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
-      File jsse = new File(security + "jssecacerts");
-      named = jsse.isFile() ? jsse.getPath() : security + "cacerts";
+  /**
+   * What is wrong with the store the JDK reads (sun.security.ssl.TrustStoreManager: the trustStore
+   * property's file, else jssecacerts; then cacerts; the first that is a readable file, else none:
+   * an empty store), and the fix: the options of EJUP_JAVA_OPTS where one is set, else Debian's package.
+   */
+  private UnusableTrustStore unusable(boolean empty, Throwable cause) {
+    String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
+    boolean options = false;
+    for (String property : new String[] {"javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType", "javax.net.ssl.trustStoreProvider",
+        "javax.net.ssl.trustStorePassword"}) {
+      options |= System.getProperty(property) != null;
     }
-    return Path.of(named);
+    String property = System.getProperty("javax.net.ssl.trustStore");
+    boolean named = store == null && property != null && !property.isEmpty();
+    List<String> candidates = store != null ? List.of(store.toString())
+        : List.of(named ? property : security + "jssecacerts", security + "cacerts");
+    String used = null;
+    for (String candidate : candidates) {
+      File file = new File(candidate);
+      if (file.isFile() && file.canRead()) {
+        used = candidate;
+        break;
+      }
+    }
+    String shown = used != null ? used : named ? property : candidates.get(candidates.size() - 1);
+    String state;
+    if (used == null) {
+      state = missing(shown);
+    } else if (new File(used).length() == 0) {
+      state = "is empty (0 bytes)";
+    } else if (empty) {
+      state = "holds no trusted certificate";
+    } else {
+      state = "cannot be read: " + reason(cause);
+    }
+    String skipped = used != null && named && !used.equals(property) ? " (" + property + " " + missing(property) + ", so the JDK read this one)" : "";
+    String fix = options
+        ? "check -Djavax.net.ssl.trustStore, trustStoreType and trustStorePassword in EJUP_JAVA_OPTS (a PKCS12 store needs its password)"
+        : "on Debian: apt-get install --reinstall ca-certificates-java && update-ca-certificates -f; or name a readable store with "
+            + "EJUP_JAVA_OPTS=-Djavax.net.ssl.trustStore=FILE";
+    return new UnusableTrustStore("the JDK's trust store " + linked(shown) + " " + state + skipped, fix, cause);
   }
 
-  /** {@link #storePath()} for words, with where it links to (Debian's cacerts: /etc/ssl/certs/java/cacerts). */
-  private String storeName() {
+  /** Why path is no readable file, in words. */
+  private static String missing(String path) {
     try {
-      Path named = storePath();
-      try {
-        return Files.isSymbolicLink(named) ? named + " (a link to " + Files.readSymbolicLink(named) + ")" : named.toString();
-      } catch (IOException | RuntimeException e) {
-        return named.toString();
+      Path file = Path.of(path);
+      if (Files.isDirectory(file)) {
+        return "is a directory";
       }
+      if (Files.exists(file)) {
+        return Files.isRegularFile(file) ? "cannot be read by user " + System.getProperty("user.name") : "is not a file";
+      }
+      return Files.isSymbolicLink(file) ? "is a link to a file that does not exist" : "does not exist";
     } catch (RuntimeException e) {
-      return String.valueOf(store != null ? store : System.getProperty("javax.net.ssl.trustStore"));
+      return "is no file this system can open";
     }
   }
+
+  /** path, and where it links to (Debian's cacerts: /etc/ssl/certs/java/cacerts). */
+  private static String linked(String path) {
+    try {
+      Path file = Path.of(path);
+      return Files.isSymbolicLink(file) ? path + " (" + Files.readSymbolicLink(file) + ")" : path;
+    } catch (IOException | RuntimeException e) {
+      return path;
+    }
+  }
+
+  /**
+   * The key store's words for why it cannot be loaded: the first two different messages of the
+   * causes (the JDK's wrapper's, "problem accessing trust store", then what it wraps, e.g. "Keystore
+   * was tampered with, or password was incorrect"), leaving out a parser's internals.
+   */
+  private static String reason(Throwable cause) {
+    List<String> said = new ArrayList<>();
+    for (Throwable t = cause; t != null && said.size() < 2; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage().strip();
+      if (!message.isEmpty() && !message.matches("(?s).*\\b[A-Za-z_$][\\w$]*\\.[\\w$.]*\\(.*") && !message.matches("(?s)^[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z].*")
+          && said.stream().noneMatch(message::contains)) {
+        said.add(message);
+      }
+    }
+    return said.isEmpty() ? "not a key store this JDK can read" : String.join(": ", said);
+  }
+
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
@@ -319,7 +373,10 @@ final class SystemTrust implements X509TrustManager {
         all = whole;
         if (all == null) {
           all = read != null ? read.wholeStore() : unindexed.get();
-          whole = all;
+          // a store without a certificate is not kept: once fixed, the next check reads it again
+          if (all.getAcceptedIssuers().length > 0) {
+            whole = all;
+          }
         }
       }
     }
@@ -431,7 +488,8 @@ final class SystemTrust implements X509TrustManager {
       try {
         byte[] bytes = Files.readAllBytes(path);
         List<byte[]> anchors = anchors(bytes);
-        if (anchors == null) {
+        // none: the JDK reads the file (again once it is fixed: see whole)
+        if (anchors == null || anchors.isEmpty()) {
           return null;
         }
         Index index = new Index(bytes);

@@ -25,8 +25,8 @@ final class Tls {
   private static final TrustedChains TRUSTED = new TrustedChains();
   private final CompletableFuture<SSLContext> context;
   private final AtomicReference<String> overridden = new AtomicReference<>();
-  /** Whether --insecure let a certificate through because the trust store could judge none ({@link UnusableTrustStore}). */
-  private volatile boolean storeUnusable;
+  /** The fix of the trust store, when --insecure let a certificate through because the store could judge none ({@link UnusableTrustStore}). */
+  private volatile String storeFix;
   /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
   private final java.util.Map<X509Certificate, String> untrustedLeaves = new java.util.concurrent.ConcurrentHashMap<>();
   /** The leaf certificate's notAfter (epoch seconds) of each TLS connection, in handshake order: XMPP's first, then HTTP's. */
@@ -54,7 +54,9 @@ final class Tls {
           }
           // a trust store that cannot judge anything is said as such: the certificate may be fine
           String why = e instanceof UnusableTrustStore ? "certificate not judged: " + e.getMessage() : untrusted(chain[0]);
-          storeUnusable |= e instanceof UnusableTrustStore;
+          if (e instanceof UnusableTrustStore unusable) {
+            storeFix = unusable.fix();
+          }
           untrustedLeaves.put(chain[0], why);
           overridden.compareAndSet(null, why);
         }
@@ -129,9 +131,9 @@ final class Tls {
     return overridden.get();
   }
 
-  /** Whether what --insecure let through was let through because the trust store could judge nothing: the fix is on this machine. */
-  boolean storeUnusable() {
-    return storeUnusable;
+  /** What to do about the trust store when --insecure let a certificate through because it could judge nothing (the fault is on this machine), else null. */
+  String storeFix() {
+    return storeFix;
   }
 
   /** What --insecure let through on a connection to host, or null when its certificate verified. */

@@ -10,11 +10,16 @@ import java.security.cert.CertificateException;
  * not the server's: {@link Diagnose} makes it UNKNOWN and names the store.
  */
 final class UnusableTrustStore extends CertificateException {
-  /** The fix, for a hint. */
-  static final String FIX = "on Debian: apt-get install --reinstall ca-certificates-java && update-ca-certificates -f; "
-      + "or name a readable store with EJUP_JAVA_OPTS=-Djavax.net.ssl.trustStore=FILE";
+  private final String fix;
 
-  UnusableTrustStore(String detail, Throwable cause) {
+  /** detail: what is wrong with which file, in words; fix: the hint. */
+  UnusableTrustStore(String detail, String fix, Throwable cause) {
     super(detail, cause);
+    this.fix = fix;
+  }
+
+  /** What to do about it, for a hint. */
+  String fix() {
+    return fix;
   }
 }

@@ -315,9 +315,22 @@ final class XmppSession implements AutoCloseable {
     return KeyShares.refused(e) ? e : null;
   }
 
-  /** Smack wraps every endpoint's failure; the first real one says what went wrong. */
+  /**
+   * Smack wraps every endpoint's failure; the first real one says what went wrong, unless one of
+   * them is this machine's trust store that can judge nothing: then no other address's failure
+   * (one that refuses: IPv6 where ejabberd listens on IPv4 only) may stand for it.
+   */
   private static Throwable firstCause(SmackException.EndpointConnectionException e) {
     var failures = e.getConnectionExceptions();
+    if (failures != null) {
+      for (var failure : failures) {
+        for (Throwable t = failure.getException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+          if (t instanceof UnusableTrustStore) {
+            return failure.getException();
+          }
+        }
+      }
+    }
     if (failures != null && !failures.isEmpty() && failures.get(0).getException() != null) {
       return failures.get(0).getException();
     }

@@ -423,7 +423,10 @@ class SystemTrustTest {
       assertNull(SystemTrust.Index.read(store));
       SystemTrust trust = new SystemTrust(store, () -> jdk(store));
       UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
-      assertTrue(refused.getMessage().startsWith("the JDK's trust store " + store + " cannot be read: "), refused.getMessage());
+      assertTrue(refused.getMessage().startsWith("the JDK's trust store " + store + (content.length == 0 ? " is empty (0 bytes)" : " cannot be read: ")),
+          refused.getMessage());
+      assertFalse(refused.getMessage().contains("connection"), "a file's words: " + refused.getMessage());
+      assertTrue(refused.fix().contains("ca-certificates-java"), refused.fix());
       assertEquals(0, trust.getAcceptedIssuers().length);
     }
     // a key store without a trusted certificate (what a failed ca-certificates-java run leaves):
@@ -448,6 +451,29 @@ class SystemTrustTest {
     });
     UnusableTrustStore refused = assertThrows(UnusableTrustStore.class, () -> gone.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH));
     assertEquals("the JDK's trust store " + missing + " does not exist", refused.getMessage());
+    Path directory = Files.createDirectories(dir.resolve("adirectory"));
+    SystemTrust folder = new SystemTrust(directory, () -> {
+      try {
+        return fromFactory(nothing);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertEquals("the JDK's trust store " + directory + " is a directory",
+        assertThrows(UnusableTrustStore.class, () -> folder.checkServerTrusted(new X509Certificate[] {leaf, intermediate}, AUTH)).getMessage());
+  }
+
+  @Test
+  void aStoreWithoutCertificatesIsReadAgainOnceFixed() throws Exception {
+    // what an exporter meets: the store is fixed while it runs (breaker14); a store that could
+    // judge nothing is not kept, so the next check reads the file again
+    Path store = keyStore("JKS", "fixed.jks", new X509Certificate[0]);
+    SystemTrust trust = new SystemTrust(store, () -> jdk(store));
+    X509Certificate[] chain = {leaf, intermediate};
+    assertThrows(UnusableTrustStore.class, () -> trust.checkServerTrusted(chain, AUTH));
+    Files.copy(jks("fixedsource", root), store, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    trust.checkServerTrusted(chain, AUTH);
+    assertTrue(trust.getAcceptedIssuers().length > 0);
   }
 
   /**

@@ -53,7 +53,8 @@ class TypedDecisionsTest {
     // the classic Debian failure (an empty or cut cacerts): the JDK's words name no cause a sysadmin
     // can act on, and the hint of an untrusted or a TLS-less server would send them to the server
     SSLHandshakeException e = new SSLHandshakeException("(certificate_unknown) the JDK's trust store /x holds no trusted certificate");
-    e.initCause(new UnusableTrustStore("the JDK's trust store /x holds no trusted certificate", null));
+    e.initCause(new UnusableTrustStore("the JDK's trust store /x holds no trusted certificate",
+        "on Debian: apt-get install --reinstall ca-certificates-java", null));
     StepFailure f = Diagnose.network(e, "x.test:5222", "ejabberd");
     assertEquals(dev.ejup.model.Status.UNKNOWN, f.status);
     assertEquals(StepFailure.Kind.TRUST_STORE, f.kind);
