@@ -72,6 +72,9 @@ import javax.net.ssl.X509TrustManager;
 final class SystemTrust implements X509TrustManager {
   /** The JKS file format's magic number (sun.security.provider.JavaKeyStore). */
   private static final int JKS_MAGIC = 0xFEEDFEED;
+  /** The JDK's own trust store files are under java.home's lib/security (sun.security.ssl.TrustStoreManager). */
+  private static final String SECURITY = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
+
   /** Subset trust managers kept, one per set of anchors; past that the whole store decides. */
   private static final int MAX_SUBSETS = 64;
 
@@ -164,24 +167,12 @@ final class SystemTrust implements X509TrustManager {
    * an empty store), and the fix: the options of EJUP_JAVA_OPTS where one is set, else Debian's package.
    */
   private UnusableTrustStore unusable(boolean empty, Throwable cause) {
-    String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
-    boolean options = false;
-    for (String property : new String[] {"javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType", "javax.net.ssl.trustStoreProvider",
-        "javax.net.ssl.trustStorePassword"}) {
-      options |= System.getProperty(property) != null;
-    }
+    boolean options = storeOptionSet();
     String property = System.getProperty("javax.net.ssl.trustStore");
     boolean named = store == null && property != null && !property.isEmpty();
     List<String> candidates = store != null ? List.of(store.toString())
-        : List.of(named ? property : security + "jssecacerts", security + "cacerts");
-    String used = null;
-    for (String candidate : candidates) {
-      File file = new File(candidate);
-      if (file.isFile() && file.canRead()) {
-        used = candidate;
-        break;
-      }
-    }
+        : List.of(named ? property : SECURITY + "jssecacerts", SECURITY + "cacerts");
+    String used = firstReadable(candidates);
     String shown = used != null ? used : named ? property : candidates.get(candidates.size() - 1);
     String state;
     if (used == null) {
@@ -199,6 +190,17 @@ final class SystemTrust implements X509TrustManager {
         : "on Debian: apt-get install --reinstall ca-certificates-java && update-ca-certificates -f; or name a readable store with "
             + "EJUP_JAVA_OPTS=-Djavax.net.ssl.trustStore=FILE";
     return new UnusableTrustStore("the JDK's trust store " + linked(shown) + " " + state + skipped, fix, cause);
+  }
+
+  /** Whether any of the javax.net.ssl.trustStore* options is set (TrustStoreManager reads those four). */
+  private static boolean storeOptionSet() {
+    for (String property : new String[] {"javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
+        "javax.net.ssl.trustStoreProvider", "javax.net.ssl.trustStorePassword"}) {
+      if (System.getProperty(property) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why path is no readable file, in words. */
@@ -409,11 +411,8 @@ final class SystemTrust implements X509TrustManager {
    * is not its default (see the class comment), so that the JDK reads its store itself.
    */
   static Path defaultStore() {
-    for (String property : new String[] {"javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
-        "javax.net.ssl.trustStoreProvider", "javax.net.ssl.trustStorePassword"}) {
-      if (System.getProperty(property) != null) {
-        return null;
-      }
+    if (storeOptionSet()) {
+      return null;
     }
     // revocation checking (PKIXValidator, off by default) looks for a CRL's issuer and an OCSP
     // responder among all the anchors, not only those the chain's names lead to (breaker12)
@@ -445,11 +444,16 @@ final class SystemTrust implements X509TrustManager {
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
-    String security = System.getProperty("java.home") + File.separator + "lib" + File.separator + "security" + File.separator;
-    for (String name : new String[] {"jssecacerts", "cacerts"}) {
-      File file = new File(security + name);
+    String read = firstReadable(List.of(SECURITY + "jssecacerts", SECURITY + "cacerts"));
+    return read == null ? null : Path.of(read);
+  }
+
+  /** The first of the files that is a readable file, as TrustStoreManager chooses, or null. */
+  private static String firstReadable(List<String> files) {
+    for (String candidate : files) {
+      File file = new File(candidate);
       if (file.isFile() && file.canRead()) {
-        return file.toPath();
+        return candidate;
       }
     }
     return null;
