@@ -70,12 +70,10 @@ final class Diagnose {
   }
 
   static StepFailure network(Throwable e, String where, String what) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnusableTrustStore unusable) {
-        // this machine's fault, not the server's: no verdict on its certificate, nor on what follows
-        return new StepFailure(dev.ejup.model.Status.UNKNOWN, "cannot judge the TLS certificate of " + where + ": " + unusable.getMessage(),
-            unusable.fix() + " (--insecure checks the rest without it)", Kind.TRUST_STORE);
-      }
+    if (firstOf(e, UnusableTrustStore.class) instanceof UnusableTrustStore unusable) {
+      // this machine's fault, not the server's: no verdict on its certificate, nor on what follows
+      return new StepFailure(dev.ejup.model.Status.UNKNOWN, "cannot judge the TLS certificate of " + where + ": " + unusable.getMessage(),
+          unusable.fix() + " (--insecure checks the rest without it)", Kind.TRUST_STORE);
     }
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -238,7 +236,7 @@ final class Diagnose {
     return null;
   }
 
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+  static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     return firstOf(e, type) != null;
   }
 

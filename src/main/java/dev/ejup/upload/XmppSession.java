@@ -324,10 +324,8 @@ final class XmppSession implements AutoCloseable {
     var failures = e.getConnectionExceptions();
     if (failures != null) {
       for (var failure : failures) {
-        for (Throwable t = failure.getException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-          if (t instanceof UnusableTrustStore) {
-            return failure.getException();
-          }
+        if (Diagnose.causedBy(failure.getException(), UnusableTrustStore.class)) {
+          return failure.getException();
         }
       }
     }
