@@ -149,9 +149,12 @@ final class SystemTrust implements X509TrustManager {
    * the JDK's own words for the empty store come from deep inside PKIX as an unchecked exception).
    */
   private X509TrustManager wholeOrRefusal() throws CertificateException {
-    X509TrustManager all;
+    X509TrustManager all = whole;
+    if (all != null) {
+      return all; // kept only when it holds a trusted certificate (whole): not asked again at every chain
+    }
     try {
-      all = whole();
+      all = whole(index.join());
     } catch (IllegalStateException e) {
       throw unusable(false, e.getCause() != null ? e.getCause() : e);
     }
@@ -245,7 +248,6 @@ final class SystemTrust implements X509TrustManager {
     }
     return said.isEmpty() ? "not a key store this JDK can read" : String.join(": ", said);
   }
-
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
