@@ -52,10 +52,13 @@ final class Tls {
           if (!insecure) {
             throw e;
           }
-          // a trust store that cannot judge anything is said as such: the certificate may be fine
-          String why = e instanceof UnusableTrustStore ? "certificate not judged: " + e.getMessage() : untrusted(chain[0]);
+          String why;
           if (e instanceof UnusableTrustStore unusable) {
+            // a trust store that cannot judge anything is said as such: the certificate may be fine
+            why = "certificate not judged: " + e.getMessage();
             storeFix = unusable.fix();
+          } else {
+            why = untrusted(chain[0]);
           }
           untrustedLeaves.put(chain[0], why);
           overridden.compareAndSet(null, why);
@@ -131,9 +134,13 @@ final class Tls {
     return overridden.get();
   }
 
-  /** What to do about the trust store when --insecure let a certificate through because it could judge nothing (the fault is on this machine), else null. */
-  String storeFix() {
-    return storeFix;
+  /**
+   * The hint for a certificate --insecure let through: what to do about the trust store when it
+   * could judge nothing (the fault is on this machine, no certificate was checked), else {@code aboutServer}.
+   */
+  String insecureHint(String aboutServer) {
+    String fix = storeFix;
+    return fix != null ? "no certificate was checked: " + fix : aboutServer;
   }
 
   /** What --insecure let through on a connection to host, or null when its certificate verified. */
