@@ -54,9 +54,8 @@ public final class Arguments {
       String optionName = eq > 0 ? word.substring(0, eq) : word;
       Boolean value = takesValue.get(optionName);
       if (value == null) {
-        String suggestion = DidYouMean.nearest(optionName, takesValue.keySet()).map(s -> "did you mean " + s + "? ").orElse("");
         throw UserError.unusable("unknown option " + optionName + " for 'ejup " + name + "'",
-            suggestion + "see 'ejup " + name + " --help'");
+            suggestion(optionName, takesValue.keySet()) + "see 'ejup " + name + " --help'");
       }
       if (eq > 0) {
         if (!value) {
@@ -71,6 +70,34 @@ public final class Arguments {
       }
     }
     return out;
+  }
+
+  /**
+   * Options sysadmins bring from curl and the Monitoring Plugins (check_http's -w, -c, -t, -H), with
+   * ejup's way to say the same. A far edit-distance guess is worse than none: --ca-file is not
+   * --deadline.
+   */
+  private static final Map<String, String> FAMILIAR = Map.ofEntries(
+      Map.entry("-k", "--insecure"), Map.entry("-w", "--warning"), Map.entry("-c", "--critical"),
+      Map.entry("-t", "--deadline"), Map.entry("--timeout", "--deadline"), Map.entry("--max-time", "--deadline"),
+      Map.entry("-m", "--deadline"), Map.entry("-H", "--server"), Map.entry("--host", "--server"),
+      Map.entry("--hostname", "--server"), Map.entry("-u", "--jid"), Map.entry("--user", "--jid"),
+      Map.entry("-p", "--password-file"), Map.entry("--password", "--password-file"),
+      Map.entry("-o", "--output"));
+  private static final java.util.Set<String> TRUST = java.util.Set.of("--cacert", "--ca-file", "--cafile", "--capath",
+      "--ca", "--ca-cert", "--ca-certificate", "--trust-store", "--truststore", "--trusted-ca");
+
+  private static String suggestion(String optionName, java.util.Set<String> known) {
+    if (TRUST.contains(optionName)) {
+      return "ejup trusts the JDK's trust store: add your CA to the system's (Debian: copy it to"
+          + " /usr/local/share/ca-certificates/NAME.crt, run update-ca-certificates) or name a store with"
+          + " EJUP_JAVA_OPTS=-Djavax.net.ssl.trustStore=FILE; ";
+    }
+    String familiar = FAMILIAR.get(optionName);
+    if (familiar != null && known.contains(familiar)) {
+      return "did you mean " + familiar + "? ";
+    }
+    return DidYouMean.closest(optionName, known).map(s -> "did you mean " + s + "? ").orElse("");
   }
 
   private static final java.util.regex.Pattern STRAY = java.util.regex.Pattern.compile(

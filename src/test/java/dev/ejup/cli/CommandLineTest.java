@@ -1,6 +1,7 @@
 package dev.ejup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.beust.jcommander.JCommander;
@@ -76,6 +77,28 @@ class CommandLineTest {
       assertTrue(r.err().startsWith("ejup: unknown option --frmat for 'ejup " + String.join(" ", command.path()) + "'"), r.err());
     }
     assertTrue(run(List.of("play"), "--frmat=json", "x.yml").err().contains("did you mean --format?"));
+  }
+
+  @Test
+  void anOptionFromCurlOrTheMonitoringPluginsIsAnsweredWithEjupsWay() {
+    // what check_http and curl users type first; a far edit-distance guess (--ca-file: "--deadline") misleads
+    Ejup.Result ca = run(List.of("check"), "--ca-file", "/etc/ssl/my-ca.pem", "--jid", "a@b");
+    assertUsageError(ca, "check --ca-file");
+    assertTrue(ca.err().contains("ejup trusts the JDK's trust store") && ca.err().contains("update-ca-certificates")
+        && ca.err().contains("-Djavax.net.ssl.trustStore=FILE"), ca.err());
+    assertFalse(ca.err().contains("did you mean"), ca.err());
+    for (String[] pair : new String[][] {{"-w", "--warning"}, {"-c", "--critical"}, {"-t", "--deadline"},
+        {"-k", "--insecure"}, {"-H", "--server"}, {"--timeout", "--deadline"}, {"-p", "--password-file"}}) {
+      Ejup.Result r = run(List.of("check"), pair[0], "1", "--jid", "a@b");
+      assertUsageError(r, "check " + pair[0]);
+      assertTrue(r.err().contains("unknown option " + pair[0] + " for 'ejup check' (hint: did you mean " + pair[1] + "? "), r.err());
+    }
+    // only an option the command has is offered: config validate has no --warning
+    assertFalse(run(List.of("config", "validate"), "-w", "1", "x.yml").err().contains("did you mean"));
+    // nothing near: no guess at all
+    Ejup.Result far = run(List.of("check"), "--zebra-stripes", "--jid", "a@b");
+    assertUsageError(far, "check --zebra-stripes");
+    assertFalse(far.err().contains("did you mean"), far.err());
   }
 
   @Test
