@@ -78,11 +78,21 @@ final class CheckCommand implements Command {
     }
     new UploadFlow(options(null), Progress.NONE, nodeUrls); // refuses a bad --node-url before the password is read
     dev.ejup.upload.tuning.Timeline.mark("validated");
-    CheckOptions options = options(PasswordSource.read(io, passwordFile, "EJUP_PASSWORD"));
-    Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
-    UploadFlow flow = new UploadFlow(options, progress, nodeUrls);
-    try (Interruption interruption = Interruption.install(io, report,
-        () -> List.of(flow.soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)))) {
+    // a signal while the password is read (a pipe that is slow to give it) answers as one during the flow
+    java.util.concurrent.atomic.AtomicReference<UploadFlow> running = new java.util.concurrent.atomic.AtomicReference<>();
+    String domain = options(null).domain();
+    try (Interruption interruption = Interruption.install(io, report, () -> List.of(running.get() != null
+        ? running.get().soFar(Status.UNKNOWN, Interruption.WHY, Interruption.HINT)
+        : new Report("check", domain, List.of(dev.ejup.model.Step.of("password", Status.UNKNOWN, java.time.Duration.ZERO,
+            Interruption.WHY + ", while the password was read" + (passwordFile == null ? "" : " from " + passwordFile), Interruption.HINT)))))) {
+      // the read counts against --deadline: the flow gets what is left of it
+      long started = System.nanoTime();
+      String password = PasswordSource.read(io, passwordFile, "EJUP_PASSWORD", seconds("--deadline", deadline));
+      double spent = (System.nanoTime() - started) / 1_000_000 / 1000.0;
+      CheckOptions options = options(password, spent);
+      Progress progress = io.terminal() && options.size() >= 4L * 1024 * 1024 ? new ProgressBar(io.err()) : Progress.NONE;
+      UploadFlow flow = new UploadFlow(options, progress, nodeUrls);
+      running.set(flow);
       Report result = report.judge(flow.run());
       dev.ejup.upload.tuning.Timeline.mark("flow returned");
       if (io.debug() && flow.unexpected() != null) {
@@ -95,8 +105,14 @@ final class CheckCommand implements Command {
   }
 
   private CheckOptions options(String password) {
+    return options(password, 0);
+  }
+
+  /** @param spent seconds of --deadline already spent (reading the password), taken off the flow's */
+  private CheckOptions options(String password, double spent) {
+    double left = Math.max(0.001, deadline - spent);
     return new CheckOptions(jid, password, server, service, parseSize(size), contentType, insecure, allowHttp, directTls, !noProbes,
-        seconds("--deadline", deadline), seconds("--step-timeout", Math.min(stepTimeout, deadline)), stopAfter, origin);
+        seconds("--deadline", left), seconds("--step-timeout", Math.min(stepTimeout, left)), stopAfter, origin);
   }
 
   static Duration seconds(String option, double value) {

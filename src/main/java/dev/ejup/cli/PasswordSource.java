@@ -8,9 +8,10 @@ import java.nio.file.Path;
 final class PasswordSource {
   private PasswordSource() {}
 
-  static String read(Io io, String file, String envName) {
+  /** @param wait how long a pipe or FIFO given as the file may take to give the password */
+  static String read(Io io, String file, String envName, java.time.Duration wait) {
     if (file != null) {
-      return PasswordFile.read(Path.of(file));
+      return PasswordFile.read(Path.of(file), wait);
     }
     String fromEnv = io.env(envName);
     if (fromEnv == null || fromEnv.isEmpty()) {

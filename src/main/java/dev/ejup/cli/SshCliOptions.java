@@ -60,7 +60,7 @@ final class SshCliOptions {
       return new LocalShell();
     }
     String password = passwordFile != null || io.env("EJUP_SSH_PASSWORD") != null
-        ? PasswordSource.read(io, passwordFile, "EJUP_SSH_PASSWORD") : null;
+        ? PasswordSource.read(io, passwordFile, "EJUP_SSH_PASSWORD", dev.ejup.model.Seconds.duration(timeout)) : null;
     return SshConnection.open(SshOptions.of(ssh, identity, knownHosts, acceptNewHostKey, password, dev.ejup.model.Seconds.duration(timeout),
         io.env()));
   }

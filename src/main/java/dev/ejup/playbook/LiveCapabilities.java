@@ -305,7 +305,7 @@ final class LiveCapabilities implements Capabilities {
       if (file.isBlank()) {
         throw UserError.unusable("no password_file given for the check", "set -e password_file=FILE (the password on its first line)");
       }
-      password = PasswordFile.read(Path.of(file));
+      password = PasswordFile.read(Path.of(file), Engine.seconds(o.get("timeout"), 30));
     } catch (UserError e) {
       return new Report("check", target.name(), List.of(Step.of("login", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint())));
     }

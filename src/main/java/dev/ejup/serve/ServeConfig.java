@@ -186,7 +186,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
       Path passwordFile = Path.of(scalar(k.get("password_file"), prefix + "password_file"));
       String password;
       try {
-        password = PasswordFile.read(passwordFile);
+        password = PasswordFile.read(passwordFile, Duration.ZERO);
       } catch (UserError e) {
         throw UserError.unusable(where(k.get("password_file")) + ": " + e.getMessage(), e.hint());
       }
