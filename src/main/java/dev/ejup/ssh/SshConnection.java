@@ -85,6 +85,10 @@ public final class SshConnection implements Shell {
       identities(jsch, hop, options);
       Path knownHosts = knownHosts(hop, options);
       if (Files.exists(knownHosts)) {
+        if (!Files.isRegularFile(knownHosts)) {
+          // JSch reads it whole, line by line: a FIFO would block it for ever, /dev/zero fill the memory
+          throw UserError.unusable("known_hosts file " + knownHosts + " is not a regular file", "give the known_hosts file itself");
+        }
         jsch.setKnownHosts(knownHosts.toString());
       } else if (options.acceptNewHostKey()) {
         Files.createDirectories(knownHosts.toAbsolutePath().getParent());
@@ -161,12 +165,16 @@ public final class SshConnection implements Shell {
       if (!Files.isReadable(options.identity())) {
         throw UserError.unusable("cannot read the key " + options.identity(), "check --identity and the file's permissions");
       }
+      if (!isKeyFile(options.identity())) {
+        throw UserError.unusable("the key " + options.identity() + " is not a regular file of at most 1 MiB (a pipe or device?)",
+            "give the private key file itself, e.g. --identity ~/.ssh/id_ed25519");
+      }
       files.add(options.identity());
     }
     for (SshConfig.Setting s : hop.settings().identityFiles) {
       for (Path file : hop.files(s, options.home())) {
         // as ssh: a configured key file that is not there is skipped
-        if (Files.isReadable(file) && !files.contains(file)) {
+        if (Files.isReadable(file) && isKeyFile(file) && !files.contains(file)) {
           files.add(file);
         }
       }
@@ -187,9 +195,22 @@ public final class SshConnection implements Shell {
     }
     Path ssh = options.home().resolve(".ssh");
     for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-      if (Files.isReadable(ssh.resolve(name))) {
+      if (Files.isReadable(ssh.resolve(name)) && isKeyFile(ssh.resolve(name))) {
         jsch.addIdentity(ssh.resolve(name).toString());
       }
+    }
+  }
+
+  /**
+   * Whether JSch may read the file as a key: it reads a key whole, in one array of the file's
+   * length, and opens it first, so a FIFO would block the run for ever and a huge file fill the
+   * memory. A private key is a few KiB.
+   */
+  private static boolean isKeyFile(Path file) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) <= 1024 * 1024;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

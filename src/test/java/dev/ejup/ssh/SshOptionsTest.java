@@ -40,4 +40,30 @@ class SshOptionsTest {
     UserError e = assertThrows(UserError.class, () -> SshOptions.of("root@host:0", null, null, false, null, Duration.ofSeconds(5), ENV));
     assertEquals(3, e.exitCode());
   }
+
+  /**
+   * JSch opens a key and a known_hosts file and reads them whole: a FIFO as either blocked the run
+   * for ever (past --ssh-timeout), /dev/zero as a key filled the memory. Both are refused before
+   * anything connects, in one line.
+   */
+  @Test
+  void aKeyOrKnownHostsThatIsAPipeOrDeviceIsRefusedAtOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("key.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path known = java.nio.file.Files.writeString(dir.resolve("known_hosts"), "");
+    Path key = java.nio.file.Files.writeString(dir.resolve("id"), "not a key\n");
+    for (String[] files : new String[][] {{fifo.toString(), known.toString()}, {"/dev/zero", known.toString()}, {key.toString(), fifo.toString()}}) {
+      long start = System.nanoTime();
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("docroot", "check", "--ssh", "root@127.0.0.1:1",
+          "--known-hosts", files[1], "--ssh-timeout", "20"));
+      if (!files[0].equals(key.toString())) {
+        args.addAll(java.util.List.of("--identity", files[0]));
+      }
+      dev.ejup.Ejup.Result r = dev.ejup.Ejup.runCaptured(Map.of("HOME", dir.toString()), args.toArray(String[]::new));
+      assertEquals(3, r.exitCode(), r.out() + r.err());
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - start < 5_000_000_000L, "at once");
+      org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(files[0].equals(key.toString())
+          ? "known_hosts file " + fifo + " is not a regular file" : "the key " + files[0] + " is not a regular file of at most 1 MiB"), r.err());
+    }
+  }
 }
