@@ -352,7 +352,15 @@ public final class Exporter {
       Runnable answered) {
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     Duration stepTimeout = module.stepTimeout().compareTo(deadline) < 0 ? module.stepTimeout() : deadline;
-    CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), module.password(),
+    String password;
+    try {
+      password = module.password();
+    } catch (UserError e) {
+      // the file as it is now: gone, unreadable or emptied since the config was loaded
+      return answered(exchange, module, target, start, new Report("check", target,
+          java.util.List.of(Step.of("login", Status.UNKNOWN, Duration.ZERO, e.getMessage(), e.hint()))), answered);
+    }
+    CheckOptions options = new CheckOptions(ServeConfig.Module.fill(module.jid(), target), password,
         ServeConfig.Module.fill(module.server(), target), module.service(), module.size(), module.contentType(), module.insecure(),
         module.allowHttp(), module.directTls(), module.probes(), deadline, stepTimeout, null, ServeConfig.Module.fill(module.origin(), target));
     java.util.List<Runnable> closing = new java.util.ArrayList<>(1);

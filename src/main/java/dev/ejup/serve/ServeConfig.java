@@ -29,8 +29,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * ejup serve's config file: modules (each the options of `ejup check`, blackbox_exporter's word
  * for a named probe set-up) and the targets each module may probe. A target is what Prometheus
  * passes as {@code ?target=}: a domain, put in place of {@code {target}} in the module's jid and
- * server. Passwords come from files only, read when the config is loaded, so a reload picks up a
- * changed password and a bad file keeps the old config.
+ * server. Passwords come from files only: read when the config is loaded (a bad file stops the
+ * start, or a reload keeps the old config) and again at every probe, so a rotated password is used
+ * at once and a file gone or unreadable fails the probe that finds it so.
  */
 record ServeConfig(Path file, Map<String, Module> modules) {
   static final Set<String> TOP = Set.of("modules");
@@ -49,7 +50,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
    *     one or more DNS labels ({@code *.example.org})
    * @param prune the local ejabberd.yml whose upload docroots to prune of old check files, or null
    */
-  record Module(String name, String jid, String password, String server, String service, boolean directTls, boolean insecure,
+  record Module(String name, String jid, Path passwordFile, String server, String service, boolean directTls, boolean insecure,
       boolean allowHttp, long size, String contentType, boolean probes, String origin, Duration timeout, Duration stepTimeout,
       List<String> targets, List<Pattern> patterns, Prune prune) {
 
@@ -57,6 +58,15 @@ record ServeConfig(Path file, Map<String, Module> modules) {
     boolean allows(String target) {
       String t = target.toLowerCase(Locale.ROOT);
       return patterns.stream().anyMatch(p -> p.matcher(t).matches());
+    }
+
+    /**
+     * The password as the file says now: read at every probe, so a changed file is used at once.
+     *
+     * @throws UserError (UNKNOWN) when the file is gone, unreadable or no longer holds a password
+     */
+    String password() {
+      return PasswordFile.readRegular(passwordFile);
     }
 
     /** The jid or server with the target in place of {@code {target}}. */
@@ -184,9 +194,8 @@ record ServeConfig(Path file, Map<String, Module> modules) {
             "write jid: monitor@{target}, or server: {target}:5222, so that the target chooses what is probed");
       }
       Path passwordFile = Path.of(scalar(k.get("password_file"), prefix + "password_file"));
-      String password;
       try {
-        password = PasswordFile.read(passwordFile, Duration.ZERO);
+        PasswordFile.readRegular(passwordFile); // read again at each probe
       } catch (UserError e) {
         throw UserError.unusable(where(k.get("password_file")) + ": " + e.getMessage(), e.hint());
       }
@@ -244,7 +253,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
       } else if (k.containsKey("prune")) {
         throw UserError.unusable(where(k.get("prune")) + ": " + prefix + "prune must be a mapping", "e.g. prune: {config: /etc/ejabberd/ejabberd.yml, older_than: 1h}");
       }
-      return new Module(name, jid, password, server, k.containsKey("service") ? scalar(k.get("service"), prefix + "service") : null,
+      return new Module(name, jid, passwordFile, server, k.containsKey("service") ? scalar(k.get("service"), prefix + "service") : null,
           bool(k.get("direct_tls"), prefix + "direct_tls"), bool(k.get("insecure"), prefix + "insecure"),
           bool(k.get("allow_http"), prefix + "allow_http"), size,
           k.containsKey("content_type") ? scalar(k.get("content_type"), prefix + "content_type") : "application/octet-stream",

@@ -80,12 +80,17 @@ class ServeIT {
     Files.writeString(good, server.password() + "\n");
     Path wrong = dir.resolve("wrong.pass");
     Files.writeString(wrong, "not-the-password\n");
+    Path rotated = dir.resolve("rotated.pass");
+    if (!Files.exists(rotated)) {
+      Files.writeString(rotated, server.password() + "\n");
+    }
     String port = server.get("XMPP_PORT");
     return "modules:\n"
         + module("upload", good, "{target}:" + port, "true", "[localhost, '*.localhost']")
         + module("quick", good, "{target}:" + port, "false", "[localhost, '*.localhost']")
         + module("down", good, "{target}:" + closedPort, "false", "[localhost]")
         + module("badpass", wrong, "{target}:" + port, "false", "[localhost]")
+        + module("rotated", rotated, "{target}:" + port, "false", "[localhost]")
         + module("hang", good, "{target}:" + silent.port(), "false", "[localhost]")
         + module("web", good, "{target}:" + port, "false", "[localhost, '*.localhost']") + "    origin: \"https://chat.{target}\"\n"
         + module("webother", good, "{target}:" + port, "false", "[localhost]") + "    origin: https://evil.localhost\n"
@@ -213,6 +218,32 @@ class ServeIT {
     assertFalse(r.body().contains("step=\"put\""), "nothing after the failed step: " + r.body());
   }
 
+  /**
+   * The password file is read at every probe, without a reload: a wrong password written over it
+   * fails the next probe at login (ejabberd refuses it; no SCRAM key kept from before hides it:
+   * Smack keeps them by password and salt), a file gone fails it at login with the file's reason,
+   * and the right one back passes again.
+   */
+  @Test
+  void aChangedOrMissingPasswordFileCountsAtTheNextProbe() throws IOException {
+    Path rotated = dir.resolve("rotated.pass");
+    try {
+      assertEquals("1", sample(probe("rotated", "localhost").body(), "probe_success"));
+      Files.writeString(rotated, "rotated-but-not-on-the-server\n");
+      HttpResponse<String> wrong = probe("rotated", "localhost");
+      assertEquals("0", sample(wrong.body(), "probe_success"), wrong.body());
+      assertEquals("2", stepStatus(wrong.body(), "localhost", "login"), wrong.body());
+      Files.delete(rotated);
+      HttpResponse<String> gone = probe("rotated", "localhost");
+      assertEquals("0", sample(gone.body(), "probe_success"), gone.body());
+      assertEquals("3", stepStatus(gone.body(), "localhost", "login"), gone.body());
+      assertTrue(log.stream().anyMatch(l -> l.contains("password file " + rotated + " does not exist")), log.toString());
+    } finally {
+      Files.writeString(rotated, server.password() + "\n");
+    }
+    assertEquals("1", sample(probe("rotated", "localhost").body(), "probe_success"), "the right password back, no reload");
+  }
+
   @Test
   void unwritableDocrootIsProbeSuccessZeroAtPut() {
     Path docroot = Path.of(server.get("DOCROOT"));
@@ -287,7 +318,7 @@ class ServeIT {
     assertTrue(probe("down", "vh1.localhost").body().contains("not among module down's targets"));
     HttpResponse<String> unknown = probe("nosuch", "localhost");
     assertEquals(400, unknown.statusCode());
-    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, pruned, quick, upload, web, webother\n", unknown.body());
+    assertEquals("unknown module \"nosuch\"; this exporter has badpass, down, hang, pruned, quick, rotated, upload, web, webother\n", unknown.body());
     HttpResponse<String> noTarget = get("/probe?module=upload");
     assertEquals(400, noTarget.statusCode());
     assertEquals("target parameter is missing\n", noTarget.body());
