@@ -16,7 +16,6 @@ import dev.ejup.upload.UploadFlow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,6 +233,9 @@ public final class Exporter {
       return oneLine(405, "probe with GET, not " + exchange.getRequestMethod());
     }
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    if (query == null) {
+      return oneLine(400, "the query is not UTF-8; percent-encode the UTF-8 bytes of module and target (curl --data-urlencode -G does)");
+    }
     ServeConfig current = config.get();
     String moduleName = query.get("module");
     if (moduleName == null || moduleName.isEmpty()) {
@@ -247,14 +249,18 @@ public final class Exporter {
       metrics.unknownModule();
       return oneLine(400, "unknown module \"" + moduleName + "\"; this exporter has " + String.join(", ", new java.util.TreeSet<>(current.modules().keySet())));
     }
-    String target = query.get("target");
-    if (target == null || target.isEmpty()) {
+    String asked = query.get("target");
+    if (asked == null || asked.isEmpty()) {
       return oneLine(400, "target parameter is missing");
     }
-    if (!dev.ejup.model.HostPort.isName(target) || !module.allows(target)) {
+    // "example.org." is example.org: compared, probed and counted as one name
+    String target = ServeConfig.domain(asked);
+    if (target == null || !module.allows(target)) {
       metrics.refused(module.name());
-      log.accept("msg=\"target refused\" module=" + module.name() + " target=" + quote(target));
-      return oneLine(403, "target \"" + target + "\" is not among module " + module.name() + "'s targets; add it to targets: in " + current.file());
+      log.accept("msg=\"target refused\" module=" + module.name() + " target=" + quote(asked));
+      return oneLine(403, "target \"" + asked + "\" is not among module " + module.name() + "'s targets; "
+          + (target == null && ascii(asked) != null ? "write it in its ASCII form " + ascii(asked) + " and add that to targets: in "
+              : "add it to targets: in ") + current.file());
     }
     double deadlineSeconds;
     try {
@@ -431,18 +437,59 @@ public final class Exporter {
     });
   }
 
-  private static Map<String, String> query(String raw) {
+  /**
+   * The query's parameters, its bytes decoded as UTF-8: the percent-encoded ones, and the ones a
+   * client sent as they are, which the HTTP server hands over one char per byte.
+   *
+   * @return the parameters, or null when the bytes are not UTF-8
+   */
+  static Map<String, String> query(String raw) {
     Map<String, String> values = new LinkedHashMap<>();
     if (raw == null) {
       return values;
     }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      values.putIfAbsent(key, value);
+    try {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        String key = decoded(eq < 0 ? pair : pair.substring(0, eq));
+        String value = eq < 0 ? "" : decoded(pair.substring(eq + 1));
+        values.putIfAbsent(key, value);
+      }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
     }
     return values;
+  }
+
+  private static String decoded(String part) throws java.nio.charset.CharacterCodingException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(part.length());
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c == '%' && i + 2 < part.length() && Character.digit(part.charAt(i + 1), 16) >= 0 && Character.digit(part.charAt(i + 2), 16) >= 0) {
+        bytes.write(Character.digit(part.charAt(i + 1), 16) * 16 + Character.digit(part.charAt(i + 2), 16));
+        i += 2;
+      } else if (c == '+') {
+        bytes.write(' ');
+      } else if (c <= 0xff) {
+        bytes.write(c);
+      } else {
+        int codePoint = part.codePointAt(i);
+        bytes.writeBytes(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(codePoint) - 1;
+      }
+    }
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+  }
+
+  /** The name's ASCII (IDNA) form when it differs from the name, else null. */
+  private static String ascii(String name) {
+    try {
+      String ascii = java.net.IDN.toASCII(name, java.net.IDN.ALLOW_UNASSIGNED);
+      return ascii.equals(name) || ServeConfig.domain(ascii) == null ? null : ascii;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   static String quote(String text) {

@@ -54,7 +54,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
       boolean allowHttp, long size, String contentType, boolean probes, String origin, Duration timeout, Duration stepTimeout,
       List<String> targets, List<Pattern> patterns, Prune prune) {
 
-    /** Whether target is one of the module's targets (case-insensitive, as DNS is). */
+    /** Whether target, as {@link #domain} gives it, is one of the module's targets (case-insensitive, as DNS is). */
     boolean allows(String target) {
       String t = target.toLowerCase(Locale.ROOT);
       return patterns.stream().anyMatch(p -> p.matcher(t).matches());
@@ -73,6 +73,22 @@ record ServeConfig(Path file, Map<String, Module> modules) {
     static String fill(String template, String target) {
       return template == null ? null : template.replace("{target}", target);
     }
+  }
+
+  /**
+   * A domain as targets are compared and filled in: one trailing dot (DNS's root, "example.org.")
+   * dropped, so that a dot can neither widen a pattern ('*.com.') nor make a second spelling of a
+   * target.
+   *
+   * @return the name without its trailing dot, or null when it is not a domain name: empty, with
+   *     an empty label ('a..org', '.org', 'org..'), a space or a character DNS names do not have
+   */
+  static String domain(String text) {
+    String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    if (t.isEmpty() || t.startsWith(".") || t.endsWith(".") || t.contains("..") || !HostPort.isName(t)) {
+      return null;
+    }
+    return t;
   }
 
   /** `docroot prune` on this machine after probes: every {@code every}, files older than {@code olderThan}. */
@@ -143,8 +159,11 @@ record ServeConfig(Path file, Map<String, Module> modules) {
     }
 
     String scalar(Node node, String what) {
-      if (!(node instanceof ScalarNode s) || s.getValue().isBlank()) {
+      if (!(node instanceof ScalarNode s)) {
         throw UserError.unusable(where(node) + ": " + what + " must be a plain value", "write it as text on one line");
+      }
+      if (s.getValue().isBlank()) {
+        throw UserError.unusable(where(node) + ": " + what + " is empty", "write its value, or leave the key out where it is optional");
       }
       return s.getValue().strip();
     }
@@ -224,14 +243,15 @@ record ServeConfig(Path file, Map<String, Module> modules) {
       Node list = k.get("targets");
       List<Node> items = list instanceof SequenceNode seq ? seq.getValue() : List.of(list);
       for (Node item : items) {
-        String t = scalar(item, prefix + "targets").toLowerCase(Locale.ROOT);
-        String rest = t.startsWith("*.") ? t.substring(2) : t;
+        String given = scalar(item, prefix + "targets").toLowerCase(Locale.ROOT);
+        String rest = domain(given.startsWith("*.") ? given.substring(2) : given);
         // a pattern names its parent domain in full: '*' or '*.org' would let anyone choose where the exporter logs in
-        if (rest.contains("*") || !HostPort.isName(rest)) {
-          throw UserError.unusable(where(item) + ": target '" + t + "' is not a domain name or a *.domain pattern", "e.g. targets: [example.org, '*.example.net']");
+        if (rest == null || rest.contains("*")) {
+          throw UserError.unusable(where(item) + ": target '" + given + "' is not a domain name or a *.domain pattern", "e.g. targets: [example.org, '*.example.net']");
         }
+        String t = given.startsWith("*.") ? "*." + rest : rest;
         // *.localhost is loopback by definition (RFC 6761); any other single label is a top-level domain
-        if (rest != t && !rest.contains(".") && !rest.equals("localhost")) {
+        if (t.startsWith("*.") && !rest.contains(".") && !rest.equals("localhost")) {
           throw UserError.unusable(where(item) + ": target pattern '" + t + "' would allow every domain under ." + rest,
               "name the parent domain in full, e.g. '*.example." + rest + "'");
         }

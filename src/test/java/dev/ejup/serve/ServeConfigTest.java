@@ -101,6 +101,16 @@ class ServeConfigTest {
     assertThrows(NumberFormatException.class, () -> Exporter.deadline("soon", m, 0.5));
   }
 
+  /** Module u for targets *.a.org, on a port where nothing listens: every probe fails at connect. */
+  private Path closedServerModule() throws IOException {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    return write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:" + closed + "\n"
+        + "    probes: false\n    targets: ['*.a.org']\n");
+  }
+
   /**
    * A *.domain pattern admits names without end: what the exporter keeps per (module, target) to
    * run one probe at a time must go when the requests end, or asking for a.x.org, b.x.org, ...
@@ -108,12 +118,7 @@ class ServeConfigTest {
    */
   @Test
   void nothingIsKeptPerTargetOnceItsProbesEnd() throws Exception {
-    int closed;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
-    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:" + closed + "\n"
-        + "    probes: false\n    targets: ['*.a.org']\n");
+    Path file = closedServerModule();
     Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 4, 0), line -> { });
     int port = exporter.start().getPort();
     try {
@@ -159,6 +164,120 @@ class ServeConfigTest {
       for (String line : log) {
         assertFalse(line.contains("\r") || line.contains("\n") || line.contains("\u2028"), line);
       }
+    } finally {
+      exporter.stop();
+    }
+  }
+
+  private String targets(String list) {
+    return "modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: " + list + "\n";
+  }
+
+  /**
+   * DNS's trailing dot ('example.org.' is example.org) neither widens a pattern ('*.com.' is
+   * '*.com', refused) nor makes a second spelling of a target: dropped from the config's targets and
+   * from the asked target alike. Empty labels, a bare '*', spaces and case widen nothing either.
+   */
+  @Test
+  void aTrailingDotOrAnotherSpellingDoesNotWidenAPattern() throws IOException {
+    for (String wide : new String[] {"'*.com.'", "'*.COM.'", "'*.com'", "' *.com '"}) {
+      assertTrue(refusal(targets("[" + wide + "]")).contains("would allow every domain under .com"), wide);
+    }
+    for (String bad : new String[] {"'*..com'", "'*.example..com'", "'a..org'", "'.org'", "'org..'", "'*'", "'*.'", "'*.*.org'",
+        "'a. org'", "'a.org/'"}) {
+      assertTrue(refusal(targets("[" + bad + "]")).contains("is not a domain name or a *.domain pattern"), bad);
+    }
+    ServeConfig.Module m = load(targets("['trail.example.org.', '*.Example.NET.']")).modules().get("u");
+    assertEquals(java.util.List.of("trail.example.org", "*.example.net"), m.targets());
+    assertTrue(m.allows("trail.example.org") && m.allows("a.example.net"), "the names as ejup probes them");
+    assertEquals("trail.example.org", ServeConfig.domain("trail.example.org."));
+    for (String notADomain : new String[] {"", ".", "a..org", "a.org..", ".a.org", "a org", "*.a.org"}) {
+      assertEquals(null, ServeConfig.domain(notADomain), notADomain);
+    }
+  }
+
+  @Test
+  void anEmptyValueIsCalledEmpty() throws IOException {
+    assertTrue(refusal(targets("['']")).matches(".*serve.yml:5:15: modules->u->targets is empty \\(hint: .*"), refusal(targets("['']")));
+    assertTrue(refusal(targets("[a.org]\n    server: ' '")).contains("modules->u->server is empty"));
+    assertTrue(refusal(targets("[{a: b}]")).contains("must be a plain value"), "a mapping is still not a plain value");
+  }
+
+  private static java.net.http.HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The request line as bytes, as curl or a script sends a target it did not percent-encode. */
+  private static String raw(int port, byte[] target) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+      request.writeBytes("GET /probe?module=u&target=".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      request.writeBytes(target);
+      request.writeBytes(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request.toByteArray());
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The asked target goes through the same spelling rules: 'anything.com.' is not under '*.com'
+   * (refused at load anyway) nor anywhere else, 'a.a.org.' is a.a.org, and a name with an empty
+   * label is refused before anything connects. Non-ASCII targets are read as UTF-8, sent encoded or
+   * not, and echoed as written with their ASCII form to list instead.
+   */
+  @Test
+  void theAskedTargetIsReadAsUtf8AndSpelledAsTheConfigsTargets() throws Exception {
+    Path file = closedServerModule();
+    java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 2, 10), log::add);
+    int port = exporter.start().getPort();
+    try {
+      for (String refused : new String[] {"anything.com.", "x.a.org..", "x..a.org", "a.org.", "x.a.org.evil."}) {
+        assertEquals(403, get(port, "/probe?module=u&target=" + refused).statusCode(), refused);
+      }
+      java.net.http.HttpResponse<String> dotted = get(port, "/probe?module=u&target=x.a.org.");
+      assertEquals(200, dotted.statusCode(), dotted.body());
+      assertTrue(dotted.body().contains("target=\"x.a.org\""), "probed and reported as x.a.org: " + dotted.body());
+      String plain = raw(port, "b\u00fccher.example".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(plain.startsWith("HTTP/1.1 403"), plain);
+      assertTrue(plain.endsWith("target \"b\u00fccher.example\" is not among module u's targets; write it in its ASCII form "
+          + "xn--bcher-kva.example and add that to targets: in " + file + "\n"), plain);
+      java.net.http.HttpResponse<String> encoded = get(port, "/probe?module=u&target=b%C3%BCcher.example");
+      assertEquals(403, encoded.statusCode());
+      assertTrue(encoded.body().startsWith("target \"b\u00fccher.example\""), encoded.body());
+      String latin1 = raw(port, "b\u00fccher.example".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertTrue(latin1.startsWith("HTTP/1.1 400") && latin1.contains("the query is not UTF-8"), latin1);
+      assertEquals(400, get(port, "/probe?module=u&target=b%FCcher.example").statusCode(), "percent-encoded Latin-1 too");
+    } finally {
+      exporter.stop();
+    }
+  }
+
+  /**
+   * The password file is read at every probe: a file deleted or emptied since the config was
+   * loaded fails the probe that finds it so, at login, with the file's one-line reason (with the
+   * password kept from the load, the probe went on to connect). ServeIT shows a rotated password
+   * used at once against a real ejabberd.
+   */
+  @Test
+  void aPasswordFileGoneSinceTheLoadFailsTheNextProbeAtLogin() throws Exception {
+    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:1\n"
+        + "    probes: false\n    targets: [a.org]\n");
+    java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 2, 10), log::add);
+    int port = exporter.start().getPort();
+    try {
+      Files.delete(dir.resolve("pw"));
+      java.net.http.HttpResponse<String> gone = get(port, "/probe?module=u&target=a.org");
+      assertEquals(200, gone.statusCode(), gone.body());
+      assertTrue(gone.body().contains("probe_success 0"), gone.body());
+      assertTrue(gone.body().contains("ejup_check_step_status{target=\"a.org\",step=\"login\"} 3"), gone.body());
+      assertTrue(log.stream().anyMatch(l -> l.contains("step=login status=UNKNOWN detail=\"password file " + dir.resolve("pw") + " does not exist\"")),
+          log.toString());
+      Files.writeString(dir.resolve("pw"), "\n");
+      get(port, "/probe?module=u&target=a.org");
+      assertTrue(log.stream().anyMatch(l -> l.contains("has no password on its first line")), log.toString());
     } finally {
       exporter.stop();
     }
