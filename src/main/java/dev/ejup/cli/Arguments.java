@@ -13,7 +13,8 @@ import java.util.Map;
  * Command-line words as a user writes them, checked against one command's options before
  * jcommander sees them. jcommander takes a word it does not know for the command's file argument
  * ("play takes exactly one PLAYBOOK" for a mistyped --format), so an unknown option is named here;
- * and {@code --name=value} is split, as GNU tools accept it.
+ * and {@code --name=value} is split, as GNU tools accept it. An option whose value is missing
+ * ({@code --jid --password-file F}) would take the next option for its value: that is refused too.
  */
 public final class Arguments {
   private Arguments() {}
@@ -24,7 +25,8 @@ public final class Arguments {
    * @param command the parser of the command the words are for (its options are the known ones)
    * @param words what follows the command's name on the command line
    * @param name the command as the user typed it, e.g. "play", for the message
-   * @throws UserError (exit 3) for a word that looks like an option and is none of the command's
+   * @throws UserError (exit 3) for a word that looks like an option and is none of the command's,
+   *     and for an option whose value is one of the command's options (its value is missing)
    */
   public static List<String> checked(JCommander command, List<String> words, String name) {
     Map<String, Boolean> takesValue = new HashMap<>();
@@ -39,7 +41,12 @@ public final class Arguments {
     List<String> out = new ArrayList<>();
     boolean valueNext = false;
     boolean onlyFiles = false;
+    String pending = null;
     for (String word : words) {
+      if (valueNext && word.startsWith("--") && takesValue.containsKey(word.indexOf('=') > 0 ? word.substring(0, word.indexOf('=')) : word)) {
+        throw UserError.unusable(pending + " of 'ejup " + name + "' needs a value, got the option " + dev.ejup.model.Printable.of(word),
+            "write the value after " + pending + " (a file whose name starts with -- as ./" + dev.ejup.model.Printable.of(word) + ")");
+      }
       if (valueNext || onlyFiles || !word.startsWith("-") || word.equals("-") || isNumber(word)) {
         out.add(word);
         valueNext = false;
@@ -67,6 +74,7 @@ public final class Arguments {
       } else {
         out.add(word);
         valueNext = value;
+        pending = optionName;
       }
     }
     return out;

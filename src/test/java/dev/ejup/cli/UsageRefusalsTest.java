@@ -128,4 +128,21 @@ class UsageRefusalsTest {
     assertEquals(rules, refused("config", "validate", "--ignore", "bogus.rule", "/nonexistent/ejabberd.yml"));
     assertTrue(refused("config", "validate", "--ignore", "upload.plain-http,bogus.rule", "/nonexistent/ejabberd.yml").contains("no rule 'bogus.rule'"));
   }
+
+  /**
+   * An option left without its value took the next option for it: 'check --jid --password-file F'
+   * said the JID '--password-file' has no user part. Every command now says the value is missing.
+   */
+  @Test
+  void anOptionWhoseValueIsAnotherOptionIsMissingItsValue() throws IOException {
+    assertEquals("ejup: --jid of 'ejup check' needs a value, got the option --password-file (hint: write the value after --jid"
+        + " (a file whose name starts with -- as ./--password-file))",
+        refused("check", "--server", "127.0.0.1:1", "--jid", "--password-file", "/etc/ejup/x.pw"));
+    assertTrue(checkRefused("--password-file", "--format=nagios").contains("--password-file of 'ejup check' needs a value, got the option --format=nagios"));
+    assertTrue(refused("config", "validate", "--ssh", "--known-hosts", "k", "ejabberd.yml").contains("--ssh of 'ejup config validate' needs a value"));
+    assertTrue(refused("play", "x.yml", "--format", "--output", "o").contains("--format of 'ejup play' needs a value, got the option --output"));
+    // a value that only looks like an option of another command, or like none, is still a value
+    Ejup.Result r = Ejup.runCaptured(ENV, "check", "--jid", "u@localhost", "--server", "127.0.0.1:1", "--content-type", "--x", "--deadline", "1");
+    assertFalse(r.err().contains("needs a value"), r.err());
+  }
 }
