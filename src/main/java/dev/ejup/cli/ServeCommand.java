@@ -39,10 +39,14 @@ final class ServeCommand implements Command {
     }
     Exporter exporter = new Exporter(new Exporter.Settings(Path.of(config), new InetSocketAddress(at.host(), at.port()),
         timeoutOffset, maxConcurrent, historyLimit), line -> log(io, line));
+    // SIGHUP reloads, as for Prometheus and blackbox_exporter; SIGTERM and SIGINT stop
+    sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> exporter.reload());
+    if (before == sun.misc.SignalHandler.SIG_IGN) {
+      // the JVM leaves a signal ignored at start ignored (nohup, some supervisors): say so, or a reload is lost unseen
+      log(io, "msg=\"SIGHUP is ignored (started under nohup?): reload with POST /-/reload\"");
+    }
     InetSocketAddress bound = exporter.start();
     log(io, "msg=\"listening\" address=" + HostPort.bracketed(bound.getHostString()) + ":" + bound.getPort() + " config=" + config);
-    // SIGHUP reloads, as for Prometheus and blackbox_exporter; SIGTERM and SIGINT stop
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> exporter.reload());
     Thread stop = new Thread(exporter::stop, "ejup-serve-stop");
     Runtime.getRuntime().addShutdownHook(stop);
     exporter.awaitStop();

@@ -101,4 +101,62 @@ class SignalTest {
     assertEquals(3, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().startsWith("EJUP PLAYBOOK:HC UNKNOWN - localhost: target: stopped by a signal"), r.out() + r.err());
   }
+
+  /**
+   * A SIGTERM while the password is read from a pipe nothing writes to (a stalled
+   * {@code <(pass show ...)}) answers as one during the flow: UNKNOWN in the format asked, saying
+   * where it was. It printed nothing before.
+   */
+  @Test
+  void sigtermWhileThePasswordPipeIsReadPrintsUnknownInTheFormatAsked(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("pw.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    EjupProcess ejup = EjupProcess.start(Map.of(), "check", "--jid", "hc@localhost", "--server", "localhost:" + silent.port(),
+        "--password-file", fifo.toString(), "--deadline", "120", "--format", "nagios");
+    long until = System.nanoTime() + 60_000_000_000L;
+    while (!ejup.hasThread("ejup-password-file") && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(ejup.hasThread("ejup-password-file"), "reading the pipe: " + ejup.errSoFar());
+    long start = System.nanoTime();
+    ejup.signal("TERM");
+    EjupProcess.Result r = ejup.waitFor(60);
+    assertTrue((System.nanoTime() - start) / 1_000_000 < BOUND_MILLIS, "ended soon after SIGTERM");
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().startsWith("EJUP CHECK UNKNOWN - localhost: password: stopped by a signal (SIGTERM or SIGINT) before it finished,"
+        + " while the password was read from " + fifo + " |"), r.out() + r.err());
+  }
+
+  /**
+   * The JVM leaves a signal that was ignored at start ignored: under nohup, ejup serve's SIGHUP
+   * reload would be lost without a word. It says so at start (and not otherwise).
+   */
+  @Test
+  void serveUnderNohupSaysSighupIsIgnored(@TempDir Path dir) throws Exception {
+    Path pw = Files.writeString(dir.resolve("pw"), "x\n");
+    Path config = Files.writeString(dir.resolve("serve.yml"), "modules:\n  u:\n    jid: m@{target}\n    password_file: " + pw
+        + "\n    targets: [a.org]\n");
+    for (boolean nohup : new boolean[] {true, false}) {
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = free.getLocalPort();
+      }
+      EjupProcess serve = EjupProcess.start(nohup ? List.of("nohup") : List.of(), Map.of(), "serve", "--config", config.toString(),
+          "--listen", "127.0.0.1:" + port);
+      try {
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!serve.errSoFar().contains("msg=\"listening\"") && serve.alive() && System.nanoTime() < until) {
+          Thread.sleep(50);
+        }
+        assertTrue(serve.errSoFar().contains("msg=\"listening\""), serve.errSoFar());
+        assertEquals(nohup, serve.errSoFar().contains("msg=\"SIGHUP is ignored (started under nohup?): reload with POST /-/reload\""),
+            serve.errSoFar());
+      } finally {
+        if (serve.alive()) {
+          serve.signal("TERM");
+          serve.waitFor(30);
+        }
+      }
+    }
+  }
 }

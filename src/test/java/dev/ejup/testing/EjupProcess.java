@@ -31,6 +31,27 @@ public final class EjupProcess {
     return started(command(List.of(), testClassPath(), args), env);
   }
 
+  /** Starts {@code java dev.ejup.Ejup args} behind a prefix such as nohup. */
+  public static EjupProcess start(List<String> prefix, Map<String, String> env, String... args) {
+    return started(command(prefix, testClassPath(), args), env);
+  }
+
+  /** Whether a thread of the process has this name (Linux keeps a Java thread's first 15 characters). */
+  public boolean hasThread(String name) {
+    String shortName = name.length() > 15 ? name.substring(0, 15) : name;
+    try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      return tasks.anyMatch(task -> {
+        try {
+          return java.nio.file.Files.readString(task.resolve("comm")).strip().equals(shortName);
+        } catch (IOException e) {
+          return false; // the thread ended
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static EjupProcess started(List<String> command, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
@@ -60,6 +81,10 @@ public final class EjupProcess {
   /** Runs to the end (bounded) and returns what it printed. */
   public static Result run(Map<String, String> env, int timeoutSeconds, String... args) {
     return start(env, args).waitFor(timeoutSeconds);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   public long pid() {
