@@ -114,6 +114,10 @@ final class Diagnose {
     }
     if (root instanceof SSLException) {
       // inside the handshake a certificate is refused only by the trust manager (PKIX: no path to a trusted CA)
+      OutOfDate dates = outOfDate(root);
+      if (dates != null) {
+        return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " " + dates.words(), dates.fix() + ", or --insecure to check the rest anyway");
+      }
       if (causedBy(root, CertificateException.class) || causedBy(root, CertPathBuilderException.class)
           || causedBy(root, CertPathValidatorException.class)) {
         return StepFailure.crit(Kind.CERTIFICATE, "TLS certificate of " + where + " is not trusted (self-signed or unknown CA)",
@@ -125,6 +129,53 @@ final class Diagnose {
       return StepFailure.crit("TLS with " + where + " failed: " + message, "check the listener's tls and certificate settings");
     }
     return StepFailure.crit(where + ": " + message, "run again with --debug for details");
+  }
+
+  /** A certificate refused for its dates: what is wrong, after "certificate of HOST" or "certificate", and the fix. */
+  record OutOfDate(String words, String fix) {}
+
+  /**
+   * What a refusal for a certificate's dates means, or null for any other refusal. PKIX says which
+   * certificate of the path and why (a CertPathValidatorException with reason EXPIRED or
+   * NOT_YET_VALID, over the certificate's own CertificateExpiredException or
+   * CertificateNotYetValidException): JDK 17 and 25 alike, for the whole store's verdict as for a
+   * few anchors'. Before, an expired certificate from a trusted CA was called untrusted.
+   */
+  static OutOfDate outOfDate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertPathValidatorException invalid && invalid.getCertPath() != null && invalid.getIndex() >= 0
+          && invalid.getIndex() < invalid.getCertPath().getCertificates().size()
+          && invalid.getCertPath().getCertificates().get(invalid.getIndex()) instanceof java.security.cert.X509Certificate cert
+          && invalid.getReason() instanceof CertPathValidatorException.BasicReason reason
+          && (reason == CertPathValidatorException.BasicReason.EXPIRED || reason == CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
+        boolean expired = reason == CertPathValidatorException.BasicReason.EXPIRED;
+        String names = " (" + cert.getSubjectX500Principal().getName() + ", issuer " + cert.getIssuerX500Principal().getName() + ")";
+        String when = expired ? "expired on " + day(cert.getNotAfter()) : "is not yet valid: its validity begins on " + day(cert.getNotBefore());
+        if (invalid.getIndex() > 0) {
+          // the server's own certificate is fine; a CA certificate it sends with it is not
+          return new OutOfDate("comes with a CA certificate that " + when + names,
+              "send the CA's current intermediate certificate with it (certbot renew fetches the chain anew) and reload the server");
+        }
+        return new OutOfDate(when + names, expired ? "renew it (e.g. certbot renew) and reload ejabberd (ejabberdctl reload_config) or the"
+            + " server that serves it" : clocks());
+      }
+      if (t instanceof java.security.cert.CertificateExpiredException) {
+        return new OutOfDate("has expired", "renew it (e.g. certbot renew) and reload ejabberd (ejabberdctl reload_config) or the server that serves it");
+      }
+      if (t instanceof java.security.cert.CertificateNotYetValidException) {
+        return new OutOfDate("is not yet valid", clocks());
+      }
+    }
+    return null;
+  }
+
+  private static String clocks() {
+    return "check the clocks (date -u, here and on the server); if both are right, the certificate was issued with a wrong start date: replace it";
+  }
+
+  /** A certificate's date as a day in UTC, 2021-01-01. */
+  private static String day(java.util.Date date) {
+    return date.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
   }
 
   /** Whether the peer sent a TLS alert: it spoke TLS, whatever it refused. */

@@ -27,6 +27,8 @@ final class Tls {
   private final AtomicReference<String> overridden = new AtomicReference<>();
   /** The fix of the trust store, when --insecure let a certificate through because the store could judge none ({@link UnusableTrustStore}). */
   private volatile String storeFix;
+  /** What --insecure let through for a certificate's dates (expired, not yet valid), with its fix. */
+  private final java.util.Map<String, String> dateFixes = new java.util.concurrent.ConcurrentHashMap<>();
   /** Leaf certificates --insecure let through, so the host name check can tell which host had one. */
   private final java.util.Map<X509Certificate, String> untrustedLeaves = new java.util.concurrent.ConcurrentHashMap<>();
   /** The leaf certificate's notAfter (epoch seconds) of each TLS connection, in handshake order: XMPP's first, then HTTP's. */
@@ -53,10 +55,14 @@ final class Tls {
             throw e;
           }
           String why;
+          Diagnose.OutOfDate dates = Diagnose.outOfDate(e);
           if (e instanceof UnusableTrustStore unusable) {
             // a trust store that cannot judge anything is said as such: the certificate may be fine
             why = "certificate not judged: " + e.getMessage();
             storeFix = unusable.fix();
+          } else if (dates != null) {
+            why = "certificate " + dates.words();
+            dateFixes.put(why, dates.fix());
           } else {
             why = untrusted(chain[0]);
           }
@@ -136,11 +142,20 @@ final class Tls {
 
   /**
    * The hint for a certificate --insecure let through: what to do about the trust store when it
-   * could judge nothing (the fault is on this machine, no certificate was checked), else {@code aboutServer}.
+   * could judge nothing (the fault is on this machine, no certificate was checked), the fix of the
+   * dates when why (what was let through) was a certificate's dates, else {@code aboutServer}.
    */
-  String insecureHint(String aboutServer) {
+  String insecureHint(String why, String aboutServer) {
     String fix = storeFix;
-    return fix != null ? "no certificate was checked: " + fix : aboutServer;
+    if (fix != null) {
+      return "no certificate was checked: " + fix;
+    }
+    for (var dates : dateFixes.entrySet()) {
+      if (why.startsWith(dates.getKey())) {
+        return dates.getValue(); // its dates' fix: another certificate from a trusted CA is not what it needs
+      }
+    }
+    return aboutServer;
   }
 
   /** What --insecure let through on a connection to host, or null when its certificate verified. */

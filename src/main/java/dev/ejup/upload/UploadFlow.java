@@ -177,7 +177,7 @@ public final class UploadFlow {
     expiryMetric(tls, 0, "xmpp_cert_expiry_timestamp_seconds");
     if (tls.overridden() != null) {
       runner.replaceLast(Status.WARN, "accepted because of --insecure: " + tls.overridden(),
-          tls.insecureHint("install a certificate clients trust; many XMPP clients refuse this one"));
+          tls.insecureHint(tls.overridden(), "install a certificate clients trust; many XMPP clients refuse this one"));
     } else {
       runner.replaceLast(Status.OK, "certificate verified", "");
     }
@@ -313,7 +313,7 @@ public final class UploadFlow {
   private void untrustedUpload(Tls tls, java.net.URL url) {
     String why = "https".equals(url.getProtocol()) ? tls.overriddenFor(url.getHost()) : null;
     if (why != null) {
-      runner.replaceLast(Status.WARN, "accepted because of --insecure: " + why, tls.insecureHint(
+      runner.replaceLast(Status.WARN, "accepted because of --insecure: " + why, tls.insecureHint(why,
           "clients such as Conversations refuse uploads and downloads over this certificate even when the user accepted it "
               + "for chat; install a certificate clients trust for " + url.getHost()));
     }

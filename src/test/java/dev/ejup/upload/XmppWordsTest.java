@@ -315,8 +315,11 @@ class XmppWordsTest {
     }
   }
 
-  /** An upload service on the stream over TLS: PLAIN login, binding, disco, one slot for putUrl; the stream's output left in out for the docroot to end it. */
-  private static void uploadService(Socket s, String putUrl, java.util.concurrent.atomic.AtomicReference<OutputStream> shared) throws IOException {
+  /**
+   * The server's side of a stream that requires STARTTLS, up to its {@code <proceed/>}, then TLS
+   * over s with context's certificate (the handshake comes with the first read or write).
+   */
+  static SSLSocket startTls(Socket s, SSLContext context) throws IOException {
     InputStream in = s.getInputStream();
     OutputStream plain = s.getOutputStream();
     readUntil(in, ">");
@@ -326,9 +329,15 @@ class XmppWordsTest {
     readUntil(in, ">");
     plain.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.UTF_8));
     plain.flush();
-    SSLSocket tls = (SSLSocket) serverTls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(s, null, s.getPort(), false);
     tls.setUseClientMode(false);
-    in = tls.getInputStream();
+    return tls;
+  }
+
+  /** An upload service on the stream over TLS: PLAIN login, binding, disco, one slot for putUrl; the stream's output left in out for the docroot to end it. */
+  private static void uploadService(Socket s, String putUrl, java.util.concurrent.atomic.AtomicReference<OutputStream> shared) throws IOException {
+    SSLSocket tls = startTls(s, serverTls);
+    InputStream in = tls.getInputStream();
     OutputStream out = tls.getOutputStream();
     shared.set(out);
     readUntil(in, ">");
