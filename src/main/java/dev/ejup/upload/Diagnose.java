@@ -38,6 +38,9 @@ final class Diagnose {
   static StepFailure network(Throwable e, String where, String what, java.time.Duration stepTimeout) {
     String within = dev.ejup.report.Seconds.of(stepTimeout) + " s (the step timeout)";
     String slow = " (a slow one needs a longer step timeout: check's --step-timeout, serve's step_timeout)";
+    if (firstOf(e, HttpTransfer.Undecodable.class) instanceof HttpTransfer.Undecodable bad) {
+      return undecodable(bad, where, what);
+    }
     if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut) {
       String came = cut.received + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came");
       if (cut.getCause() instanceof InterruptedIOException) {
@@ -67,6 +70,21 @@ final class Diagnose {
       }
     }
     return network(e, where, what);
+  }
+
+  /** A body its headers say how to decode, that does not decode so: what clients make of it, and where to look. */
+  private static StepFailure undecodable(HttpTransfer.Undecodable bad, String where, String what) {
+    String after = bad.received > 0 ? " after " + bad.received + " bytes" : "";
+    if (bad.how.equals("gzip")) {
+      String said = String.valueOf(bad.getCause().getMessage());
+      return StepFailure.crit(where + " answered with Content-Encoding gzip, but its body is not gzip"
+          + (said.startsWith("ID1ID2") ? " (it does not begin with gzip's bytes 1f 8b)" : ": it breaks off as gzip" + after),
+          "clients decode it as gzip and fail (browsers: ERR_CONTENT_DECODING_FAILED): " + what + " or a proxy in front of it labels bytes gzip"
+              + " that it did not compress; check their compression settings (nginx: gzip, gzip_static, gunzip, an add_header Content-Encoding)");
+    }
+    return StepFailure.crit(where + " answered with a broken chunked body (Transfer-Encoding: chunked)" + after + ": a chunk's size line is not one",
+        "clients fail on it alike: " + what + " or a proxy in front of it frames the answer wrongly (one that passes on a Transfer-Encoding"
+            + " header over a body it framed again?); check them");
   }
 
   static StepFailure network(Throwable e, String where, String what) {

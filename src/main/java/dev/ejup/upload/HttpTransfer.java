@@ -100,7 +100,7 @@ final class HttpTransfer {
    * A GET's body that broke off after {@code received} bytes (of {@code declared}, its
    * Content-Length, -1 when it had none): the cause says how ({@link Diagnose} words it).
    */
-  static final class CutShort extends IOException {
+  static class CutShort extends IOException {
     final long received;
     final long declared;
 
@@ -108,6 +108,41 @@ final class HttpTransfer {
       super(null, cause);
       this.received = received;
       this.declared = declared;
+    }
+  }
+
+  /**
+   * A GET's body that could not be decoded as its headers say, after {@code received} bytes:
+   * {@code how} is "gzip" (Content-Encoding: gzip, which OkHttp asks for and decodes as clients
+   * do, over bytes that are not gzip) or "chunked" (Transfer-Encoding: chunked with a chunk's
+   * size line that is not one). The cause has the decoder's words ({@link Diagnose} says it).
+   */
+  static final class Undecodable extends CutShort {
+    final String how;
+
+    private Undecodable(String how, long received, IOException cause) {
+      super(received, -1, cause);
+      this.how = how;
+    }
+
+    /**
+     * What e, thrown reading response's body, says about its decoding, or null when it is no
+     * decoding failure (a timeout, a reset, an end of stream: the body was cut short). okio's
+     * GzipSource and InflaterSource throw a plain IOException ("ID1ID2: actual 0x00004200 !=
+     * expected 0x00001f8b", "CRC: ...", a DataFormatException's words); OkHttp's chunked source
+     * a ProtocolException ("expected chunk size and optional extensions but was ...").
+     */
+    static Undecodable of(Response response, IOException e, long received) {
+      Response network = response.networkResponse() != null ? response.networkResponse() : response;
+      if (e.getClass() == IOException.class && "gzip".equalsIgnoreCase(network.header("Content-Encoding"))
+          && !(e.getCause() instanceof java.io.EOFException)) {
+        return new Undecodable("gzip", received, e);
+      }
+      if (e instanceof java.net.ProtocolException && "chunked".equalsIgnoreCase(network.header("Transfer-Encoding"))
+          && !"unexpected end of stream".equals(e.getMessage())) {
+        return new Undecodable("chunked", received, e);
+      }
+      return null;
     }
   }
 
@@ -357,7 +392,8 @@ final class HttpTransfer {
               }
             } catch (IOException e) {
               // a timeout too: the server answered, and the report says how far its body got
-              CutShort cut = new CutShort(bytes + n, declared, e);
+              CutShort undecodable = Undecodable.of(response, e, bytes + n);
+              CutShort cut = undecodable != null ? undecodable : new CutShort(bytes + n, declared, e);
               throw followed.hops().isEmpty() ? cut : new Redirected(target(followed.hops()), cut);
             }
             if (n <= 0) {

@@ -560,6 +560,14 @@ public final class UploadFlow {
     } else if (get.bytes() != file.size) {
       other = get.bytes() + " of the " + file.size + " bytes that were PUT";
     }
+    // OkHttp asks for gzip alone and decodes only that (HttpTransfer.Undecodable); any other coding reaches the comparison as it came
+    String coding = get.headers() == null ? null : get.headers().get("Content-Encoding");
+    if (other != null && coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+      throw StepFailure.crit("GET returned other bytes than were PUT" + get.via() + ": " + other + "; it answered with Content-Encoding "
+          + dev.ejup.model.Cause.words(new Exception(coding.trim())) + ", which ejup did not accept (it sends Accept-Encoding: gzip)",
+          "clients that did not ask for that coding (OkHttp-based ones such as Conversations) keep the encoded bytes: make the server or proxy"
+              + " answer with a coding only clients that accept it (nginx: gzip and brotli settings, an add_header Content-Encoding)");
+    }
     if (other != null) {
       throw StepFailure.crit("GET returned other bytes than were PUT" + get.via() + ": " + other, redirected
           ? "get_url redirects to something that serves other bytes (a login or error page?); make the redirect point to where the file is served"

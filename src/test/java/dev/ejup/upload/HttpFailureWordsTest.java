@@ -255,6 +255,123 @@ class HttpFailureWordsTest {
     }
   }
 
+  /** A server answering 200 with these headers (after the status line) and this body, then closing. */
+  private static ServerSocket answering(String headers, byte[] body) throws IOException {
+    return server((head, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\nConnection: close\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+    });
+  }
+
+  private static byte[] gzip(byte[] plain) throws IOException {
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(packed)) {
+      out.write(plain);
+    }
+    return packed.toByteArray();
+  }
+
+  /** The GET's words through the check's own path: its failure through Diagnose, or what the comparison of its bytes says. */
+  private static StepFailure get(ServerSocket server, TestFile file) throws StepFailure {
+    HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+    try {
+      HttpTransfer.Outcome got = http.get(url(server), file, Progress.NONE); // within the step timeout
+      return assertThrows(StepFailure.class, () -> UploadFlow.requireSame(got, url(server), file));
+    } catch (IOException e) {
+      return Diagnose.network(e, "the GET URL", "the upload listener", STEP);
+    } finally {
+      http.close();
+    }
+  }
+
+  private static void assertWords(StepFailure f) {
+    for (String leak : List.of("ID1ID2", "0x", "--debug", "Exception", "expected chunk size")) {
+      assertFalse((f.getMessage() + f.hint).contains(leak), leak + " in: " + f.getMessage() + " | " + f.hint);
+    }
+    assertEquals(dev.ejup.model.Status.CRIT, f.status);
+  }
+
+  /**
+   * The tester's case: Content-Encoding gzip over plain bytes. OkHttp asks for gzip and decodes it
+   * as clients do; the step said okio's "ID1ID2: actual 0x00004200 != expected 0x00001f8b" with
+   * "run again with --debug".
+   */
+  @Test
+  void plainBytesLabelledGzipAreSaidInWords() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    try (ServerSocket server = answering("Content-Length: 1024\r\nContent-Encoding: gzip\r\n", bytes(file))) {
+      StepFailure f = get(server, file);
+      assertEquals("the GET URL answered with Content-Encoding gzip, but its body is not gzip (it does not begin with gzip's bytes 1f 8b)", f.getMessage());
+      assertTrue(f.hint.contains("clients decode it as gzip and fail") && f.hint.contains("nginx: gzip"), f.hint);
+      assertWords(f);
+    }
+  }
+
+  /** gzip that breaks further in (its CRC, here): the same class, with how far it got. */
+  @Test
+  void gzipThatBreaksOffIsSaidInWords() throws Exception {
+    TestFile file = new TestFile(100_000, 0, 1, "application/octet-stream");
+    byte[] packed = gzip(bytes(file));
+    packed[packed.length - 8] ^= 0x55; // the trailer's CRC-32
+    try (ServerSocket server = answering("Content-Length: " + packed.length + "\r\nContent-Encoding: gzip\r\n", packed)) {
+      StepFailure f = get(server, file);
+      assertTrue(f.getMessage().startsWith("the GET URL answered with Content-Encoding gzip, but its body is not gzip: it breaks off as gzip after "),
+          f.getMessage());
+      assertWords(f);
+    }
+  }
+
+  /** Real gzip is decoded as clients decode it, and the bytes compare equal. */
+  @Test
+  void realGzipPasses() throws Exception {
+    TestFile file = new TestFile(100_000, 0, 1, "application/octet-stream");
+    byte[] packed = gzip(bytes(file));
+    try (ServerSocket server = answering("Content-Length: " + packed.length + "\r\nContent-Encoding: gzip\r\n", packed)) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        UploadFlow.requireSame(http.get(url(server), file, Progress.NONE), url(server), file);
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /** A chunked body whose size line is no size: OkHttp's "expected chunk size and optional extensions but was ..." in words. */
+  @Test
+  void aBrokenChunkedBodyIsSaidInWords() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write("200\r\n".getBytes(StandardCharsets.US_ASCII));
+    body.write(bytes(file), 0, 512);
+    body.write("\r\nHTTP/1.1 500 oops\r\n".getBytes(StandardCharsets.US_ASCII));
+    try (ServerSocket server = answering("Transfer-Encoding: chunked\r\n", body.toByteArray())) {
+      StepFailure f = get(server, file);
+      assertEquals("the GET URL answered with a broken chunked body (Transfer-Encoding: chunked) after 512 bytes: a chunk's size line is not one",
+          f.getMessage());
+      assertWords(f);
+    }
+  }
+
+  /**
+   * A coding OkHttp does not decode (it accepts gzip alone) reaches the comparison as it came: the
+   * difference says which coding the server chose, unasked.
+   */
+  @Test
+  void aCodingThatWasNotAskedForIsNamedWithTheDifference() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(packed)) {
+      out.write(bytes(file));
+    }
+    try (ServerSocket server = answering("Content-Length: " + packed.size() + "\r\nContent-Encoding: deflate\r\n", packed.toByteArray())) {
+      StepFailure f = get(server, file);
+      assertTrue(f.getMessage().endsWith("; it answered with Content-Encoding deflate, which ejup did not accept (it sends Accept-Encoding: gzip)"),
+          f.getMessage());
+      assertTrue(f.hint.contains("keep the encoded bytes"), f.hint);
+    }
+  }
+
   private static byte[] bytes(TestFile file) {
     byte[] all = new byte[(int) file.size];
     TestFile.Stream stream = new TestFile.Stream(file);
