@@ -53,6 +53,13 @@ final class BoundedSockets extends UnconnectedSockets {
     return made != null && made.underTls;
   }
 
+  /** The first bytes the server sent on the last connection before any TLS (none: an empty array). */
+  byte[] firstBytes() {
+    Plain made = last;
+    BoundedXmlStream read = made == null ? null : made.bounded;
+    return read == null ? new byte[0] : read.head();
+  }
+
   /**
    * A TLS context like {@code tls} (not yet initialised: Smack initialises it with ejup's trust
    * manager) whose sockets layered on a {@link Plain} one read through the bound.
@@ -69,7 +76,7 @@ final class BoundedSockets extends UnconnectedSockets {
   /** TCP with TCP_NODELAY (see {@link NoDelaySockets}), bounded until TLS takes over its bytes. */
   private static final class Plain extends Socket {
     private final AtomicReference<BoundedXmlStream.Exceeded> tripped;
-    private BoundedXmlStream bounded;
+    private volatile BoundedXmlStream bounded;
     private volatile boolean underTls;
 
     Plain(AtomicReference<BoundedXmlStream.Exceeded> tripped) throws SocketException {

@@ -46,6 +46,10 @@ final class BoundedXmlStream extends FilterInputStream {
   private Exceeded failed;
   private final AtomicReference<Exceeded> tripped;
   private final byte[] one = new byte[1];
+  /** The first bytes the server sent ({@link #HEAD} at most), to say what answered when it was no XMPP. */
+  private final byte[] head = new byte[HEAD];
+  private volatile int headLength;
+  static final int HEAD = 64;
 
   /** @param tripped set to what went over the bound, when something does */
   BoundedXmlStream(InputStream in, AtomicReference<Exceeded> tripped) {
@@ -65,10 +69,21 @@ final class BoundedXmlStream extends FilterInputStream {
       throw failed;
     }
     int n = in.read(buffer, offset, length);
+    int kept = headLength;
+    if (n > 0 && kept < HEAD) {
+      int more = Math.min(n, HEAD - kept);
+      System.arraycopy(buffer, offset, head, kept, more);
+      headLength = kept + more;
+    }
     for (int i = offset; i < offset + n; i++) {
       scan(buffer[i]);
     }
     return n;
+  }
+
+  /** The first bytes read through this stream, up to {@link #HEAD}. */
+  byte[] head() {
+    return java.util.Arrays.copyOf(head, headLength);
   }
 
   @Override

@@ -315,6 +315,11 @@ final class Diagnose {
    * faults unless the report says which way in the port expects.
    */
   static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, boolean tlsUp, String where) {
+    return wrongTlsMode(failure, e, directTls, tlsUp, where, new byte[0]);
+  }
+
+  /** As above, with the first bytes the server sent on a plain connection (none: an empty array). */
+  static StepFailure wrongTlsMode(StepFailure failure, Throwable e, boolean directTls, boolean tlsUp, String where, byte[] first) {
     if (failure.kind != Kind.OTHER) {
       return failure; // refused, unresolved or a certificate: the port answered in the expected way, or not at all
     }
@@ -356,11 +361,70 @@ final class Diagnose {
     }
     // a server that stalls (no answer) is not one that closed: only a stream that ended is diagnosed as TLS
     if (causedBy(e, java.io.EOFException.class) || causedBy(e, java.net.SocketException.class) || xmlEndedEarly(e)) {
-      return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)",
-          "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log");
+      boolean tlsRecord = first.length >= 2 && (first[0] == 0x15 || first[0] == 0x16) && first[1] == 0x03;
+      if (first.length > 0 && !tlsRecord && !startsXml(first)) {
+        // it spoke, and not XMPP: an HTTP server, SSH, a mail server, anything but a c2s listener (it stays open or not)
+        return StepFailure.crit(where + " answered with something that is not XMPP (first bytes: " + printable(first) + ")",
+            "that port is not an XMPP client port: check the port (ejabberd_c2s listens on 5222 by default; ejup config validate"
+                + " lists the listeners) and what else listens there");
+      }
+      // nothing, or a TLS record (an alert for the stream header): a direct TLS port, most likely
+      String direct = "if it is a direct TLS port (5223, a listener with tls: true), add --direct-tls; else see ejabberd's log";
+      if (tlsRecord) {
+        return StepFailure.crit(where + " answered in TLS before the XMPP stream began (first bytes: " + printable(first) + "; a direct TLS port?)", direct);
+      }
+      return StepFailure.crit(where + " closed the connection before the XMPP stream began (a direct TLS port?)", direct);
     }
     return new StepFailure(failure.status, message,
         failure.hint + "; if " + where + " is a direct TLS port (5223, a listener with tls: true), add --direct-tls");
+  }
+
+  /** Whether bytes begin as XML does ('<', after any blanks or a UTF-8 byte order mark): a stream, however broken. */
+  private static boolean startsXml(byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == '<') {
+        return true;
+      }
+      boolean bom = i < 3 && (b & 0xff) == new int[] {0xef, 0xbb, 0xbf}[i];
+      if (!(b == ' ' || b == '\t' || b == '\r' || b == '\n' || bom)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Bytes a server sent, for one line: quoted, printable ASCII as it is, \r \n \t as such, any
+   * other byte as \xNN; in hex when more than a quarter of them are not text; the first 40, then "…".
+   */
+  static String printable(byte[] all) {
+    byte[] bytes = java.util.Arrays.copyOf(all, Math.min(all.length, 40));
+    String more = all.length > bytes.length ? "…" : "";
+    long binary = 0;
+    for (byte b : bytes) {
+      binary += (b & 0xff) >= 0x7f || ((b & 0xff) < 0x20 && b != '\r' && b != '\n' && b != '\t') ? 1 : 0;
+    }
+    if (binary * 4 > bytes.length) {
+      // mostly binary: hex reads better than escapes
+      StringBuilder hex = new StringBuilder();
+      for (byte b : bytes) {
+        hex.append(hex.length() > 0 ? " " : "").append(String.format(java.util.Locale.ROOT, "%02x", b & 0xff));
+      }
+      return hex + more;
+    }
+    StringBuilder text = new StringBuilder("\"");
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      switch (c) {
+        case '\r' -> text.append("\\r");
+        case '\n' -> text.append("\\n");
+        case '\t' -> text.append("\\t");
+        case '"', '\\' -> text.append('\\').append((char) c);
+        default -> text.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format(java.util.Locale.ROOT, "\\x%02x", c));
+      }
+    }
+    return text.append('"').append(more).toString();
   }
 
   /** The stream's XML ended or broke before it began: what a TLS listener makes of a plain stream header. */

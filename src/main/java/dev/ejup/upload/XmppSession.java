@@ -247,6 +247,11 @@ final class XmppSession implements AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /** What the server sent first on a plain connection (STARTTLS's, before TLS); none for direct TLS, whose bytes are TLS's. */
+  private byte[] firstBytes() {
+    return starttls != null ? starttls.firstBytes() : new byte[0];
+  }
+
   String where() {
     return endpoint != null ? endpoint.toString() : options.domain() + " (SRV/A)";
   }
@@ -257,10 +262,10 @@ final class XmppSession implements AutoCloseable {
       connectOnce();
     } catch (SmackException.EndpointConnectionException e) {
       throw spoke(firstCause(e)).orElse(Diagnose.wrongTlsMode(Diagnose.network(firstCause(e), where(), "ejabberd"), firstCause(e), directTls != null,
-          tlsUp(), where()));
+          tlsUp(), where(), firstBytes()));
     } catch (SmackException | IOException | XMPPException e) {
       throw overBound().or(() -> spoke(e))
-          .orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, tlsUp(), where()));
+          .orElse(Diagnose.wrongTlsMode(Diagnose.network(e, where(), "ejabberd"), e, directTls != null, tlsUp(), where(), firstBytes()));
     }
     String again = firstRefused == null ? ""
         : " (made again with Java's default TLS groups: the first handshake, " + KeyShares.OFFERED + ", was refused: " + firstRefused + ")";

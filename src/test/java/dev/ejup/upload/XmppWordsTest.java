@@ -80,7 +80,23 @@ class XmppWordsTest {
     /** STARTTLS, the stream over TLS, SASL's first message answered with a bare </stream:stream>; the TCP connection stays open */
     SASL_STREAM_END,
     /** the same after a login (PLAIN) and resource binding: the first request after them is answered with </stream:stream> */
-    SESSION_STREAM_END;
+    SESSION_STREAM_END,
+    /** answers the stream header with an HTTP error and keeps the connection open: an HTTP server on that port */
+    HTTP_ANSWER,
+    /** answers the stream header with binary bytes and keeps the connection open */
+    BINARY_ANSWER,
+    /** answers the stream header with a TLS alert record and keeps the connection open */
+    TLS_RECORD_ANSWER;
+
+    /** What the peer answers the stream header with, for the peers that answer with something that is not XMPP; else null. */
+    byte[] garbage() {
+      return switch (this) {
+        case HTTP_ANSWER -> "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        case BINARY_ANSWER -> new byte[] {(byte) 0x8f, 0x00, 0x41, (byte) 0xff, 0x12, (byte) 0x99, 0x07, 0x0a};
+        case TLS_RECORD_ANSWER -> new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32};
+        default -> null;
+      };
+    }
 
     boolean direct() {
       return name().startsWith("DIRECT");
@@ -97,6 +113,26 @@ class XmppWordsTest {
     String said = check(Peer.SILENT, false);
     assertTrue(said.contains(" did not answer in time"), said);
     assertTrue(said.contains("add --direct-tls"), "a direct TLS port waits for a ClientHello just like this: " + said);
+  }
+
+  /**
+   * A port that answers the stream header with something that is not XMPP, and keeps the
+   * connection open, is named with what it sent; it was "closed the connection before the XMPP
+   * stream began (a direct TLS port?)", which it had not. Only a TLS record keeps the direct TLS hint.
+   */
+  @Test
+  void aPortThatAnswersWithSomethingElseIsNamedWithItsFirstBytes() throws Exception {
+    String http = check(Peer.HTTP_ANSWER, false);
+    assertTrue(http.contains(" answered with something that is not XMPP (first bytes: \"HTTP/1.1 400 Bad Request\\r\\n\\r\\n\")"), http);
+    assertTrue(http.contains("hint: that port is not an XMPP client port"), http);
+    String binary = check(Peer.BINARY_ANSWER, false);
+    assertTrue(binary.contains(" answered with something that is not XMPP (first bytes: 8f 00 41 ff 12 99 07 0a)"), binary);
+    for (String said : List.of(http, binary)) {
+      assertFalse(said.contains("closed the connection") || said.contains("--direct-tls"), said);
+    }
+    String tls = check(Peer.TLS_RECORD_ANSWER, false);
+    assertTrue(tls.contains(" answered in TLS before the XMPP stream began (first bytes: 15 03 03 00 02 02 32; a direct TLS port?)"), tls);
+    assertTrue(tls.contains("add --direct-tls"), tls);
   }
 
   @Test
@@ -467,6 +503,12 @@ class XmppWordsTest {
     }
     if (!peer.direct()) {
       readUntil(in, ">");
+      if (peer.garbage() != null) {
+        out.write(peer.garbage());
+        out.flush();
+        hold(in);
+        return;
+      }
       if (peer == Peer.SILENT) {
         in.transferTo(OutputStream.nullOutputStream()); // until the client gives up
         return;
