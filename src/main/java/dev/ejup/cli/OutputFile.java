@@ -16,6 +16,10 @@ final class OutputFile {
   private OutputFile() {}
 
   static void write(Path target, String text) {
+    if (Files.isDirectory(target)) {
+      // the rename would fail with the JDK's words, and the hint would blame the folder above it
+      throw UserError.unusable("cannot write " + target + ": it is a directory", "give a file name, e.g. " + target.resolve("ejup.prom"));
+    }
     Path dir = target.toAbsolutePath().getParent();
     Path temp = null;
     try {

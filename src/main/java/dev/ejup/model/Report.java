@@ -83,12 +83,17 @@ public record Report(String kind, String target, List<Step> steps, Map<String, D
     double seconds = total().toNanos() / 1e9;
     Status status = criticalSeconds != null && seconds > criticalSeconds ? Status.CRIT
         : warningSeconds != null && seconds > warningSeconds ? Status.WARN : Status.OK;
-    String limits = (warningSeconds == null ? "" : "warning above " + warningSeconds + "s")
+    String limits = (warningSeconds == null ? "" : "warning above " + plain(warningSeconds) + "s")
         + (warningSeconds != null && criticalSeconds != null ? ", " : "")
-        + (criticalSeconds == null ? "" : "critical above " + criticalSeconds + "s");
+        + (criticalSeconds == null ? "" : "critical above " + plain(criticalSeconds) + "s");
     String detail = String.format(java.util.Locale.ROOT, "%.3fs in all (%s)", seconds, limits);
     return with(new Step("total-time", status, Duration.ZERO, detail,
         status == Status.OK ? "" : "the server is slow: check its load, disk and network"));
+  }
+
+  /** A threshold as it was given, never in scientific notation (Double's "1.0E-4") nor with a ".0" of its own: 0.0001, 30. */
+  private static String plain(double seconds) {
+    return java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString();
   }
 
   /** The worst status over several reports (a fleet); UNKNOWN for none (no target was checked). */
