@@ -13,6 +13,7 @@ public final class ConfigValidator {
     List<Diagnostic> out = new ArrayList<>(tree.parseDiagnostics());
     if (tree.mainRoot() != null) {
       ListenerRules.check(tree, out);
+      ModuleLists.check(tree, out);
       for (ConfigTree.Option keywords : tree.all("define_keyword")) {
         if (!tree.version().atLeast(EjabberdVersion.KEYWORDS)) {
           out.add(ConfigTree.at(keywords.file(), keywords.tuple().getKeyNode(), Rule.CONFIG_NEEDS_NEWER_EJABBERD,

@@ -105,6 +105,7 @@ final class ListenerRules {
   }
 
   private static void check(ConfigTree tree, Node item, String where, String file, List<Diagnostic> out) {
+    Nodes.entry(item, "port").ifPresent(port -> port(tree.resolve(port.getValueNode()), where, file, out));
     String module = Nodes.get(item, "module").flatMap(tree::scalar).orElse("");
     Optional<Set<String>> known = known(module);
     if (known.isEmpty()) {
@@ -139,6 +140,31 @@ final class ListenerRules {
           }
         }
       }
+    }
+  }
+
+  /**
+   * ejabberd_listener's port: an integer from 0 to 65535, or a string "unix:PATH" (a Unix socket);
+   * any other string, a quoted number among them, is refused ("String '5443' doesn't match regular
+   * expression: ^unix:.*", seen on 23.01).
+   */
+  private static void port(Node value, String where, String file, List<Diagnostic> out) {
+    String text = Nodes.scalar(value).orElse("");
+    String problem;
+    if (Scalars.number(value)) {
+      String digits = text.strip().replaceFirst("^\\+", "");
+      boolean inRange = digits.matches("\\d{1,5}") && Integer.parseInt(digits) <= 65535;
+      problem = inRange ? null : digits.matches("-?\\d+") ? "Expected integer from 0 to 65535, got: " + text
+          : "Expected integer, got " + kind(value) + " instead";
+    } else if (value instanceof ScalarNode) {
+      problem = text.startsWith("unix:") ? null : "String '" + text + "' doesn't match regular expression: ^unix:.*";
+    } else {
+      problem = "Expected integer, got " + kind(value) + " instead";
+    }
+    if (problem != null) {
+      out.add(ConfigTree.at(file, value, Rule.LISTEN_TYPE, where + "->port: " + problem,
+          text.matches("\\d+") && !Scalars.number(value) ? "write the port without quotes: port: " + text
+              : "write a port number from 1 to 65535 (port: 5443), or unix:PATH for a Unix socket"));
     }
   }
 

@@ -61,7 +61,7 @@ final class OptionRules {
     UPLOAD.put("secret_length", OptionRules::secretLength);
     UPLOAD.put("service_url", OptionRules::url);
     UPLOAD.put("thumbnail", OptionRules::thumbnail);
-    UPLOAD.put("vcard", (c, v) -> { });
+    UPLOAD.put("vcard", OptionRules::vcard);
     UPLOAD.put("content_types", OptionRules::stringMap);
     UPLOAD.put("append_module_config", OptionRules::mapOfMappings);
     QUOTA.put("access_hard_quota", OptionRules::shaperRule);
@@ -199,6 +199,21 @@ final class OptionRules {
     }
   }
 
+  /**
+   * The service's vCard (econf:vcard_temp/0): a mapping of vCard fields. An empty one ({@code {}})
+   * makes 23.01 and 24.12 refuse the file with "Exception occurred during configuration processing"
+   * (the validator calls tuple_to_list(undefined)).
+   */
+  private static void vcard(Ctx c, Node v) {
+    if (!(v instanceof MappingNode m)) {
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + (text(v).isEmpty() ? "empty string" : text(v)) + " instead",
+          "leave vcard out, or give it fields, e.g. fn: \"File upload\" on the next line, indented");
+    } else if (m.getValue().isEmpty()) {
+      c.invalid(v, Rule.UPLOAD_TYPE, "an empty vcard: ejabberd refuses the file (\"Exception occurred during configuration processing\")",
+          "leave vcard out, or give it fields, e.g. fn: \"File upload\"");
+    }
+  }
+
   private static void mapOfMappings(Ctx c, Node v) {
     if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof MappingNode))) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of upload hosts to options, got: " + text(v),
@@ -258,7 +273,7 @@ final class OptionRules {
     }
     if (!Nodes.quoted(v)) {
       c.report(v, Rule.UPLOAD_MODE_UNQUOTED,
-          "mode " + s + " is not quoted: YAML may read it as a number and ejabberd then sets other bits",
+          "Expected string, got integer instead: YAML reads the unquoted mode " + s + " as a number, and ejabberd refuses the file",
           "write it in quotes: \"" + s + "\"");
       return;
     }

@@ -245,7 +245,8 @@ class DifferentialIT {
       Files.createDirectories(target);
       try (Stream<Path> s = Files.list(RULES.resolve("include"))) {
         for (Path p : s.toList()) {
-          Files.copy(p, target.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          // adapted as the main file is: a module an include configures must name the node's ports too
+          Files.writeString(target.resolve(p.getFileName()), adapt(Files.readString(p), p, node));
         }
       }
       LocalEjabberd.Shell.run(List.of("chown", "-R", "ejabberd:ejabberd", target.toString()), 10);

@@ -198,4 +198,30 @@ class ListenSectionTest {
     Path secret = write(variant("    put_url: https://@HOST@:5443/upload\n", "    put_url: https://upload.example.org/put\n    external_secret: 12345678\n"));
     assertTrue(validate(secret).stream().anyMatch(d -> d.rule().equals(Rule.UPLOAD_TYPE.id()) && d.line() == 53), validate(secret).toString());
   }
+
+  /** ejabberd_listener's port: an integer 0..65535 or "unix:PATH"; a quoted number is a string (23.01 refuses it). */
+  @Test
+  void aListenerPortIsANumberOrAUnixSocketAsEjabberdChecksIt() throws IOException {
+    Map<String, String> refused = Map.of(
+        "\"5443\"", "listen->2->port: String '5443' doesn't match regular expression: ^unix:.*",
+        "'5443'", "listen->2->port: String '5443' doesn't match regular expression: ^unix:.*",
+        "https", "listen->2->port: String 'https' doesn't match regular expression: ^unix:.*",
+        "70000", "listen->2->port: Expected integer from 0 to 65535, got: 70000",
+        "-1", "listen->2->port: Expected integer from 0 to 65535, got: -1",
+        "5443.0", "listen->2->port: Expected integer, got float instead",
+        "[5443]", "listen->2->port: Expected integer, got list instead");
+    for (Map.Entry<String, String> c : refused.entrySet()) {
+      Path file = write(variant("    port: 5443\n", "    port: " + c.getKey() + "\n"));
+      List<Diagnostic> errors = validate(file).stream().filter(d -> d.rule().equals(Rule.LISTEN_TYPE.id())).toList();
+      assertEquals(1, errors.size(), c.getKey() + ": " + validate(file));
+      assertEquals(c.getValue(), errors.get(0).message(), c.getKey());
+      assertEquals(Files.readString(file).lines().toList().indexOf("    port: " + c.getKey()) + 1, errors.get(0).line(), c.getKey());
+    }
+    Path quoted = write(variant("    port: 5443\n", "    port: \"5443\"\n"));
+    assertTrue(validate(quoted).stream().anyMatch(d -> d.hint().equals("write the port without quotes: port: 5443")), validate(quoted).toString());
+    for (String fine : List.of("5443", "\"unix:/run/ejabberd/http.sock\"")) {
+      Path file = write(variant("    port: 5222\n", "    port: " + fine + "\n"));
+      assertTrue(validate(file).stream().noneMatch(d -> d.rule().equals(Rule.LISTEN_TYPE.id())), fine + ": " + validate(file));
+    }
+  }
 }

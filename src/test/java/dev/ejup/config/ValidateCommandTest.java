@@ -117,4 +117,25 @@ class ValidateCommandTest {
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("is not UTF-8 (invalid byte 0xe9 on line 2)"), r.err());
   }
+
+  /** As ejabberd 23.01 and 24.12 answer reload_config (DifferentialIT: upload-vcard-*.yml). */
+  @Test
+  void anEmptyVcardIsAnErrorAndOneWithAFieldIsNot() {
+    Path differential = Path.of("src/test/resources/config/differential");
+    Ejup.Result empty = ejup("config", "validate", differential.resolve("upload-vcard-empty.yml").toString(), "--ejabberd-version", "23.01");
+    assertEquals(2, empty.exitCode(), empty.out());
+    assertTrue(empty.out().contains("upload-vcard-empty.yml:52:12: error: modules->mod_http_upload->vcard: Invalid value: an empty vcard: "
+        + "ejabberd refuses the file (\"Exception occurred during configuration processing\") [upload.type]"), empty.out());
+    Ejup.Result fn = ejup("config", "validate", differential.resolve("upload-vcard-fn.yml").toString(), "--ejabberd-version", "23.01");
+    assertEquals(0, fn.exitCode(), fn.out());
+  }
+
+  /** ejabberd's own words for an unquoted mode: "Expected string, got integer instead". */
+  @Test
+  void anUnquotedModeSaysWhatEjabberdSays() {
+    Ejup.Result r = ejup("config", "validate", RULES.resolve("upload.mode-unquoted.bad.yml").toString());
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.out().contains("Expected string, got integer instead: YAML reads the unquoted mode"), r.out());
+    assertFalse(r.out().contains("other bits"), r.out());
+  }
 }
