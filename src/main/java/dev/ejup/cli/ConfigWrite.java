@@ -56,6 +56,13 @@ final class ConfigWrite {
       return Status.OK.exitCode();
     }
     io.err().println("ejup: wrote " + where + (applied.written().backup() == null ? "" : " (backup: " + applied.written().backup() + ")"));
+    int links = applied.written().links();
+    if (links > 1) {
+      // the atomic write makes a new file: the other names of the old one keep the old text
+      io.err().println("ejup: WARNING: " + where + " had " + links + " hard links; the other " + (links - 1)
+          + (links == 2 ? " still holds" : " still hold") + " the old text (ejup writes a new file and renames it over this name): "
+          + "point ejabberd at this name, or link again with ln -f " + where + " OTHER");
+    }
     if (applied.reload() == null) {
       return Status.OK.exitCode();
     }

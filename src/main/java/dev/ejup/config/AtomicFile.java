@@ -32,7 +32,15 @@ public final class AtomicFile {
    * @param backup the copy of what was there, or null
    * @param now what the file holds after the write (what a later restore must find to go ahead)
    */
-  public record Written(Path backup, ConfigFile.Contents now) {}
+  /**
+   * What a replace left: the backup (or null), the new contents, and how many hard links the file
+   * had before the rename (1 when unknown): the others keep the old text, since a rename makes a new file.
+   */
+  public record Written(Path backup, ConfigFile.Contents now, int links) {
+    public Written(Path backup, ConfigFile.Contents now) {
+      this(backup, now, 1);
+    }
+  }
 
   /** The file a path ends at after every symlink, as a user error when it cannot be reached. */
   static Path realPath(Path path) {
@@ -74,12 +82,13 @@ public final class AtomicFile {
       if (!expected.sameAs(Files.readAllBytes(real))) {
         throw changed(path);
       }
+      int links = linkCount(real);
       Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       StrayFiles.keep(temp);
       temp = null;
       syncDirectory(dir);
       done = true;
-      return new Written(backupPath, now);
+      return new Written(backupPath, now, links);
     } catch (IOException e) {
       throw UserError.critical("cannot write " + path + ": " + dev.ejup.model.Cause.words(e, path) + "; the original is unchanged",
           "check free space and that you may write to " + dir);
@@ -94,6 +103,15 @@ public final class AtomicFile {
           StrayFiles.remove(backupPath);
         }
       }
+    }
+  }
+
+  /** The file's hard link count (st_nlink), 1 where the file system does not say. */
+  private static int linkCount(Path real) {
+    try {
+      return ((Number) Files.getAttribute(real, "unix:nlink")).intValue();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return 1;
     }
   }
 

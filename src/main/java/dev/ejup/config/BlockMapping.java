@@ -16,7 +16,7 @@ final class BlockMapping {
 
   BlockMapping(TextEdits edits, Node node, String where) {
     if (!(node instanceof MappingNode m) || m.getFlowStyle() != DumperOptions.FlowStyle.BLOCK || m.getValue().isEmpty()) {
-      throw UserError.critical(where + " is not a block mapping (it is written in {...} style or empty), so ejup "
+      throw UserError.critical(where + " (line " + Nodes.line(node) + ") is not a block mapping (it is written in {...} style or empty), so ejup "
           + "will not rewrite it", "write it one entry per line, then run ejup config apply again");
     }
     this.edits = edits;

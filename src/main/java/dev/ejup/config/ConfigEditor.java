@@ -98,6 +98,10 @@ final class ConfigEditor {
       throw UserError.critical("'listen' in " + tree.mainFile() + " is not a list of listeners",
           "write each listener as a '-' item under listen:");
     }
+    if (seq.getFlowStyle() != org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK) {
+      throw UserError.critical("'listen' in " + tree.mainFile() + ":" + Nodes.line(seq) + " is written in [...] style, so ejup will not rewrite it",
+          "write each listener as a '-' item under listen:, one option per line, then run ejup config apply again");
+    }
     List<Node> items = seq.getValue();
     for (int i = 0; i < items.size(); i++) {
       Node candidate = items.get(i);
@@ -176,10 +180,13 @@ final class ConfigEditor {
     }
     BlockMapping mods = new BlockMapping(edits, modules.get().value(), "modules");
     Optional<NodeTuple> existing = mods.entry(name);
+    refuseElsewhere(name, existing);
     if (existing.isPresent()) {
       Node value = existing.get().getValueNode();
-      if (value instanceof MappingNode m && !m.getValue().isEmpty()
-          && m.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK) {
+      boolean emptyCollection = value instanceof MappingNode m && m.getValue().isEmpty()
+          || value instanceof SequenceNode sq && sq.getValue().isEmpty();
+      if (!(value instanceof ScalarNode) && !emptyCollection) {
+        // a {...} mapping (or a list) is refused here: rewriting it whole would drop the options not asked to change
         BlockMapping module = new BlockMapping(edits, value, "modules->" + name);
         options.forEach((key, plain) -> {
           boolean same = Nodes.get(value, key).flatMap(Nodes::scalar).map(plain::equals).orElse(false);
@@ -213,6 +220,29 @@ final class ConfigEditor {
       mods.add(block);
     }
     changes.add("enabled " + name + " under modules");
+  }
+
+  /**
+   * The module where apply would not change it: in an included file, or for one host under
+   * host_config / append_host_config. A module added to the main file's modules beside it would be
+   * ejabberd's "Duplicated option" (an include, append_host_config) or have no effect for that host
+   * (host_config's modules replace the global ones), and an edit of the main file's one would leave
+   * that one as it is: refused, naming where it is.
+   */
+  private void refuseElsewhere(String name, Optional<NodeTuple> own) {
+    for (ModuleSite site : ModuleSite.find(tree, name)) {
+      if (own.isPresent() && site.tuple() == own.get()) {
+        continue;
+      }
+      String where = site.file() + ":" + Nodes.line(site.tuple().getKeyNode());
+      if (site.vhost() != null) {
+        throw UserError.critical(name + " is " + (own.isPresent() ? "also " : "") + "configured for " + site.vhost() + " alone at " + where
+            + " (host_config or append_host_config), which ejup config apply does not edit",
+            "change it there by hand, or move it into the modules of " + tree.mainFile() + " and run apply again");
+      }
+      throw UserError.critical(name + " is configured at " + where + ", an included file ejup config apply does not edit",
+          "change it there by hand, or move it into the modules of " + tree.mainFile() + " and run apply again");
+    }
   }
 
   private void shaperRules() {

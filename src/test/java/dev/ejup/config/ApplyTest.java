@@ -218,4 +218,64 @@ class ApplyTest {
     assertFalse(fragment.out().contains("tls:"), fragment.out());
     assertTrue(fragment.out().contains("put_url: http://@HOST@:5280/upload"), fragment.out());
   }
+
+  /** The stock fixture without its last lines (the module block), then the given text. */
+  private Path withModules(String tail) throws IOException {
+    Path file = dir.resolve("ejabberd.yml");
+    String base = Files.readString(Path.of("src/test/resources/config/rules/config.include-unreadable.good.yml"));
+    Files.writeString(file, base.substring(0, base.indexOf("  mod_http_upload:")) + tail);
+    return file;
+  }
+
+  private void assertRefusedUnchanged(Path file, Ejup.Result r, String... words) throws IOException {
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    String line = r.err().lines().filter(l -> !l.contains("verdict for")).findFirst().orElse("");
+    assertEquals(1, r.err().lines().filter(l -> !l.contains("verdict for")).count(), r.err());
+    for (String w : words) {
+      assertTrue(line.contains(w), line);
+    }
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  @Test
+  void aModuleInAnIncludedFileIsNeverAddedAgainToTheMainFile() throws IOException {
+    Files.writeString(dir.resolve("upload.yml"), "modules:\n  mod_http_upload:\n    put_url: https://@HOST@:5443/upload\n");
+    Path file = withModules("\ninclude_config_file: upload.yml\n");
+    String before = Files.readString(file);
+    Ejup.Result r = ejup("config", "apply", file.toString(), "--max-size", "2000", "--ejabberd-version", "23.01", "--no-backup");
+    assertRefusedUnchanged(file, r, dir.resolve("upload.yml") + ":2", "included file", "by hand");
+    assertEquals(before, Files.readString(file));
+  }
+
+  @Test
+  void aModuleOnlyUnderHostConfigOrAppendHostConfigIsRefusedNamingTheHost() throws IOException {
+    for (String perHost : List.of("host_config", "append_host_config")) {
+      Path file = withModules("\n" + perHost + ":\n  localhost:\n    modules:\n      mod_http_upload:\n        max_size: 1000\n");
+      String before = Files.readString(file);
+      Ejup.Result r = ejup("config", "apply", file.toString(), "--max-size", "2000", "--ejabberd-version", "23.01", "--no-backup");
+      int line = before.lines().toList().indexOf("      mod_http_upload:") + 1;
+      assertRefusedUnchanged(file, r, "for localhost alone at " + file + ":" + line);
+      assertEquals(before, Files.readString(file), perHost);
+    }
+  }
+
+  @Test
+  void aFlowStyleModuleIsRefusedRatherThanRewrittenWithoutItsOtherOptions() throws IOException {
+    Path file = withModules("  mod_http_upload: {put_url: \"https://@HOST@:5443/upload\", docroot: /srv/upload, max_size: 10485760}\n");
+    String before = Files.readString(file);
+    Ejup.Result r = ejup("config", "apply", file.toString(), "--max-size", "2000", "--ejabberd-version", "23.01", "--no-backup");
+    int line = before.lines().toList().size();
+    assertRefusedUnchanged(file, r, "modules->mod_http_upload (line " + line + ")", "{...} style", "one entry per line");
+    assertEquals(before, Files.readString(file));
+  }
+
+  @Test
+  void aFlowStyleListenIsRefused() throws IOException {
+    Path file = dir.resolve("ejabberd.yml");
+    Files.writeString(file, "hosts: [localhost]\nlisten: [{port: 5222, module: ejabberd_c2s}]\nmodules:\n  mod_disco: {}\n");
+    String before = Files.readString(file);
+    Ejup.Result r = ejup("config", "apply", file.toString(), "--host", "localhost", "--ejabberd-version", "23.01", "--no-backup");
+    assertRefusedUnchanged(file, r, "[...] style");
+    assertEquals(before, Files.readString(file));
+  }
 }

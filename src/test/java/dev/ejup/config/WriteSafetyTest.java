@@ -94,6 +94,27 @@ class WriteSafetyTest {
   }
 
   @Test
+  void aHardLinkedConfigIsWrittenAndTheApplySaysTheOtherLinkKeepsTheOldText() throws IOException {
+    Path file = dir.resolve("ejabberd.yml");
+    Files.copy(STOCK, file);
+    Path other = Files.createLink(dir.resolve("other.yml"), file);
+    byte[] before = Files.readAllBytes(file);
+
+    Ejup.Result r = ejup("config", "apply", file.toString(), "--host", "localhost", "--no-backup");
+    assertEquals(0, r.exitCode(), r.err());
+
+    assertTrue(Files.readString(file).contains("      /upload: mod_http_upload\n"), "the file got the change");
+    assertArrayEquals(before, Files.readAllBytes(other), "the atomic write stays a rename: the other link keeps the old text");
+    List<String> warnings = r.err().lines().filter(l -> l.startsWith("ejup: WARNING:")).toList();
+    assertEquals(1, warnings.size(), r.err());
+    assertTrue(warnings.get(0).contains(file + " had 2 hard links; the other 1 still holds the old text"), warnings.get(0));
+
+    Ejup.Result again = ejup("config", "apply", file.toString(), "--host", "localhost", "--max-size", "2000", "--no-backup");
+    assertEquals(0, again.exitCode(), again.err());
+    assertFalse(again.err().contains("WARNING"), "a file with one link gets no warning: " + again.err());
+  }
+
+  @Test
   void aKubernetesConfigMapChainOfLinksStaysAndItsFileGetsTheChange() throws IOException {
     // what the kubelet mounts: ejabberd.yml -> ..data/ejabberd.yml, ..data -> ..2026_11_29_00_00_00.1/
     Path mount = Files.createDirectories(dir.resolve("configmap"));
