@@ -262,7 +262,8 @@ class DifferentialIT {
    */
   static Set<Integer> linesNamed(String message, String text) {
     Set<Integer> lines = new TreeSet<>();
-    Matcher line = Pattern.compile("\\bline (\\d+)").matcher(message);
+    // "line N" of a YAML error; not "(econf.erl, line 589)" of a stack trace, ejabberd's own source line
+    Matcher line = Pattern.compile("(?<!\\.erl, )\\bline (\\d+)").matcher(message);
     if (line.find()) {
       lines.add(Integer.parseInt(line.group(1)));
       return lines;
