@@ -233,8 +233,7 @@ class DifferentialIT {
   private static String coldStart(LocalEjabberd node, Path file, String text, Outcome reloaded) {
     synchronized (LIFECYCLE) {
       String name = file.getFileName().toString();
-      node.ctl("stop");
-      node.ctl("stopped");
+      node.down();
       node.write(text);
       node.ctl("start");
       boolean started = false;
@@ -250,8 +249,7 @@ class DifferentialIT {
       }
       if (!started) {
         if (!halted) {
-          node.ctl("stop");
-          node.ctl("stopped");
+          node.down();
         }
         node.reset(); // the pristine file, started
       }

@@ -165,11 +165,18 @@ public final class LocalEjabberd {
    * the ejabberd user can read; returns when it has started.
    */
   public void restartWithOpenSsl(Path conf) {
-    String ctl = get("CTL");
-    Shell.run(List.of(ctl, "stop"), 120);
-    Shell.run(List.of(ctl, "stopped"), 120);
-    Shell.run(List.of("env", "OPENSSL_CONF=" + conf, ctl, "start"), 120).requireOk("ejabberd start with " + conf);
-    Shell.run(List.of(ctl, "started"), 120).requireOk("ejabberd started with " + conf);
+    down();
+    Shell.run(List.of("env", "OPENSSL_CONF=" + conf, "scripts/local-ejabberd", "start", "--name", name), 180)
+        .requireOk("ejabberd start with " + conf);
+  }
+
+  /**
+   * Stops the node and starts it on the config it has now (a test's own, not the pristine one);
+   * returns when ejabberd runs in it, or throws with the script's words (a config it refuses).
+   */
+  public void restart() {
+    down();
+    script("start");
   }
 
   /** An OpenSSL configuration beside the instance's ejabberd.yml whose system defaults are the given lines (e.g. "Groups = P-384"). */

@@ -332,9 +332,7 @@ class CheckIT {
 
   /** ejabberd keeps certificates it has loaded across reload_config; a new one needs a restart. */
   private static void restart() {
-    server.down(); // waits until the Erlang node is really gone, not just ejabberd inside it
-    server.ctl("start").requireOk("ejabberdctl start");
-    server.ctl("started").requireOk("ejabberdctl started");
+    server.restart();
   }
 
   @Test
