@@ -76,6 +76,17 @@ record ServeConfig(Path file, Map<String, Module> modules) {
   }
 
   /**
+   * Whether names directly under domain belong to different owners: domain is on the Public Suffix
+   * List (co.uk, com.au, github.io), as OkHttp's copy of it says (a name whose registrable domain
+   * is itself: "x.co.uk"). Unlisted suffixes (example.internal) are not.
+   */
+  static boolean publicSuffix(String domain) {
+    String child = "x." + domain;
+    String registrable = okhttp3.internal.publicsuffix.PublicSuffixDatabase.Companion.get().getEffectiveTldPlusOne(child);
+    return registrable == null || registrable.equals(child);
+  }
+
+  /**
    * A domain as targets are compared and filled in: one trailing dot (DNS's root, "example.org.")
    * dropped, so that a dot can neither widen a pattern ('*.com.') nor make a second spelling of a
    * target.
@@ -250,9 +261,11 @@ record ServeConfig(Path file, Map<String, Module> modules) {
           throw UserError.unusable(where(item) + ": target '" + given + "' is not a domain name or a *.domain pattern", "e.g. targets: [example.org, '*.example.net']");
         }
         String t = given.startsWith("*.") ? "*." + rest : rest;
-        // *.localhost is loopback by definition (RFC 6761); any other single label is a top-level domain
-        if (t.startsWith("*.") && !rest.contains(".") && !rest.equals("localhost")) {
-          throw UserError.unusable(where(item) + ": target pattern '" + t + "' would allow every domain under ." + rest,
+        // *.localhost is loopback by definition (RFC 6761); any other single label is a top-level domain,
+        // and a public suffix (co.uk, github.io) has as many owners as a top-level domain has
+        if (t.startsWith("*.") && !rest.equals("localhost") && (!rest.contains(".") || publicSuffix(rest))) {
+          throw UserError.unusable(where(item) + ": target pattern '" + t + "' would allow every domain under ." + rest
+                  + (rest.contains(".") ? ", a public suffix (domains of different owners)" : ""),
               "name the parent domain in full, e.g. '*.example." + rest + "'");
         }
         targets.add(t);

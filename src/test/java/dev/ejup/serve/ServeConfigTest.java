@@ -196,6 +196,22 @@ class ServeConfigTest {
     }
   }
 
+  /**
+   * A pattern under a public suffix is as wide as one under a top-level domain: '*.co.uk' let the
+   * exporter log in to any x.co.uk anyone named (an open relay). Under a name of one owner it stays.
+   */
+  @Test
+  void aPatternUnderAPublicSuffixIsTooWide() throws IOException {
+    for (String wide : new String[] {"co.uk", "com.au", "github.io", "CO.UK."}) {
+      String said = refusal(targets("['*." + wide + "']"));
+      assertTrue(said.contains("would allow every domain under ." + wide.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "")
+          + ", a public suffix"), said);
+    }
+    ServeConfig.Module m = load(targets("['*.example.co.uk', '*.example.internal', '*.localhost', '*.chat.github.io']")).modules().get("u");
+    assertTrue(m.allows("a.example.co.uk") && m.allows("b.example.internal") && m.allows("vh1.localhost"), m.targets().toString());
+    assertTrue(!m.allows("other.co.uk"), "only under the names given");
+  }
+
   @Test
   void anEmptyValueIsCalledEmpty() throws IOException {
     assertTrue(refusal(targets("['']")).matches(".*serve.yml:5:15: modules->u->targets is empty \\(hint: .*"), refusal(targets("['']")));
