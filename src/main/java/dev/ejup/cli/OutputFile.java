@@ -15,11 +15,33 @@ import java.nio.file.attribute.PosixFilePermissions;
 final class OutputFile {
   private OutputFile() {}
 
-  static void write(Path target, String text) {
+  /**
+   * Refuses, before anything runs, a target no report can be written to: a directory, or one in a
+   * folder that is missing or not writable. A check of many seconds must not end in that.
+   *
+   * @throws UserError (exit 3)
+   */
+  static void requireWritable(Path target) {
+    refuseDirectory(target);
+    Path dir = target.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      throw UserError.unusable("cannot write " + target + ": " + dir + " is not a directory", "create it, or give a file in a folder that exists");
+    }
+    if (!Files.isWritable(dir)) {
+      throw UserError.unusable("cannot write " + target + ": " + dir + " is not writable by this user",
+          "give a file in a folder this user can write (the report is written beside it, then renamed)");
+    }
+  }
+
+  private static void refuseDirectory(Path target) {
     if (Files.isDirectory(target)) {
       // the rename would fail with the JDK's words, and the hint would blame the folder above it
       throw UserError.unusable("cannot write " + target + ": it is a directory", "give a file name, e.g. " + target.resolve("ejup.prom"));
     }
+  }
+
+  static void write(Path target, String text) {
+    refuseDirectory(target);
     Path dir = target.toAbsolutePath().getParent();
     Path temp = null;
     try {

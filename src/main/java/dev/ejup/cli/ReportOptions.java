@@ -25,12 +25,16 @@ final class ReportOptions {
 
   /**
    * Refuses what no report could be rendered with, before anything runs: an unknown --format, a
-   * threshold that is not a positive number of seconds, --warning above --critical.
+   * threshold that is not a positive number of seconds, --warning above --critical, an --output
+   * that cannot be written.
    *
    * @throws UserError (exit 3)
    */
   void validate() {
     Format.parse(format);
+    if (output != null) {
+      OutputFile.requireWritable(Path.of(output));
+    }
     for (var threshold : java.util.Map.of("--warning", java.util.Optional.ofNullable(warning),
         "--critical", java.util.Optional.ofNullable(critical)).entrySet()) {
       double seconds = threshold.getValue().orElse(1.0);

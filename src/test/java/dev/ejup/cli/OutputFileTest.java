@@ -33,6 +33,26 @@ class OutputFileTest {
     assertTrue(e.hint().contains("check that " + dir.resolve("missing") + " exists and is writable"), e.hint());
   }
 
+  /**
+   * An --output no report can be written to is refused before the check runs: it ran to the end
+   * (a deadline's worth of seconds against a server down) and only then said it could not write.
+   */
+  @Test
+  void anUnwritableOutputIsRefusedBeforeTheCheckConnects() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1);
+      Path file = Files.createFile(dir.resolve("a-file"));
+      for (Path out : new Path[] {dir.resolve("missing").resolve("r.prom"), file.resolve("r.prom"), dir}) {
+        dev.ejup.Ejup.Result r = dev.ejup.Ejup.runCaptured(java.util.Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost",
+            "--server", "127.0.0.1:" + server.getLocalPort(), "--format", "prometheus", "--output", out.toString());
+        assertEquals(3, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().startsWith("ejup: cannot write " + out + ": "), r.err());
+        assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("hint:") && !l.startsWith("  ")).count(), r.err());
+        assertThrows(java.net.SocketTimeoutException.class, server::accept, "nothing connected: " + r.err());
+      }
+    }
+  }
+
   @Test
   void aFileIsWritten() throws Exception {
     Path out = dir.resolve("r.prom");
