@@ -211,6 +211,60 @@ final class OptionRules {
     } else if (m.getValue().isEmpty()) {
       c.invalid(v, Rule.UPLOAD_TYPE, "an empty vcard: ejabberd refuses the file (\"Exception occurred during configuration processing\")",
           "leave vcard out, or give it fields, e.g. fn: \"File upload\"");
+    } else {
+      vcardFields(c, m, VcardSchema.VCARD);
+    }
+  }
+
+  /** Each field of a vCard record is one ejabberd knows, with a value of its type ({@link VcardSchema}). */
+  private static void vcardFields(Ctx c, MappingNode m, VcardSchema.Fields schema) {
+    for (NodeTuple t : m.getValue()) {
+      String name = Nodes.key(t);
+      VcardSchema.Type type = schema.fields().get(name);
+      if (type != null) {
+        vcardValue(new Ctx(c.tree(), c.site(), c.option() + "->" + name, c.out()), c.tree().resolve(t.getValueNode()), type);
+        continue;
+      }
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      String hint = schema.fields().containsKey(lower) ? "field names are lower case: " + lower
+          : DidYouMean.closest(name, schema.fields().keySet()).map(n -> "did you mean '" + n + "'?")
+              .orElse("the fields here are: " + String.join(", ", schema.fields().keySet()));
+      c.invalid(t.getKeyNode(), Rule.UPLOAD_TYPE, "Unknown option: " + name + " (ejabberd refuses the file)", hint);
+    }
+  }
+
+  private static void vcardValue(Ctx c, Node v, VcardSchema.Type type) {
+    if (type instanceof VcardSchema.Text) {
+      if (!(v instanceof ScalarNode)) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got " + text(v), "write a single value");
+      } else if (Scalars.number(v)) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it: \"" + text(v) + "\"");
+      }
+    } else if (type instanceof VcardSchema.Base64) {
+      if (!(v instanceof ScalarNode) || !VcardSchema.Base64.decodes(text(v))) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Invalid Base64 string", "give the image's bytes in Base64 (base64 -w0 FILE), or extval with its URL");
+      }
+    } else if (type instanceof VcardSchema.Flag) {
+      if (!(v instanceof ScalarNode) || Scalars.bool(text(v)).isEmpty()) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected boolean, got " + text(v), "write true or false");
+      }
+    } else if (type instanceof VcardSchema.OneOf one) {
+      if (!(v instanceof ScalarNode) || !one.values().contains(text(v))) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Unexpected value: " + text(v), "write one of " + String.join(", ", one.values()));
+      }
+    } else if (type instanceof VcardSchema.Fields record) {
+      if (v instanceof MappingNode nested) {
+        vcardFields(c, nested, record);
+      } else {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + text(v), "give its fields on the lines below, indented");
+      }
+    } else if (!(v instanceof SequenceNode items)) {
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected list, got " + text(v), "write it as a list: a '- ' line per item");
+    } else {
+      VcardSchema.Type item = type instanceof VcardSchema.ListOf list ? list.item() : new VcardSchema.Text();
+      for (Node i : items.getValue()) {
+        vcardValue(c, c.tree().resolve(i), item);
+      }
     }
   }
 

@@ -130,6 +130,37 @@ class ValidateCommandTest {
     assertEquals(0, fn.exitCode(), fn.out());
   }
 
+  /**
+   * A vcard's fields are econf:vcard_temp/0's: a field ejabberd does not know (FN, fnx) or of the
+   * wrong type (an email as a string, a number as fn, a class outside its three, a flag that is no
+   * boolean) makes it refuse the file, as 23.01 answered reload_config; ejup said OK. Every field
+   * kind ejabberd takes still passes (DifferentialIT: upload-vcard-*.yml).
+   */
+  @Test
+  void aVcardFieldEjabberdDoesNotTakeIsAnError(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    Path differential = Path.of("src/test/resources/config/differential");
+    String base = Files.readString(differential.resolve("upload-vcard-fn.yml")).replace("      fn: \"File upload\"\n", "");
+    java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+    refused.put("      FN: \"File upload\"\n", "vcard: Invalid value: Unknown option: FN (ejabberd refuses the file)");
+    refused.put("      fnx: \"File upload\"\n", "vcard: Invalid value: Unknown option: fnx (ejabberd refuses the file)");
+    refused.put("      fn: 5\n", "vcard->fn: Invalid value: Expected string, got number: 5");
+    refused.put("      email: \"a@example.org\"\n", "vcard->email: Invalid value: Expected list, got a@example.org");
+    refused.put("      email:\n        - userid: a@example.org\n          work: maybe\n", "vcard->email->work: Invalid value: Expected boolean, got maybe");
+    refused.put("      class: secret\n", "vcard->class: Invalid value: Unexpected value: secret");
+    refused.put("      n: \"File Upload\"\n", "vcard->n: Invalid value: Expected map, got File Upload");
+    refused.put("      n:\n        first: File\n", "vcard->n: Invalid value: Unknown option: first (ejabberd refuses the file)");
+    refused.put("      photo:\n        binval: \"aGVsbG8\"\n", "vcard->photo->binval: Invalid value: Invalid Base64 string");
+    refused.put("      photo:\n        binval: \"not base64!!\"\n", "vcard->photo->binval: Invalid value: Invalid Base64 string");
+    for (var c : refused.entrySet()) {
+      Path file = Files.writeString(dir.resolve("v.yml"), base + c.getKey());
+      Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", "23.01");
+      assertEquals(2, r.exitCode(), c.getKey() + r.out());
+      assertTrue(r.out().contains("error: modules->mod_http_upload->" + c.getValue()), c.getKey() + r.out());
+    }
+    Ejup.Result full = ejup("config", "validate", differential.resolve("upload-vcard-full.yml").toString(), "--ejabberd-version", "23.01");
+    assertEquals(0, full.exitCode(), full.out());
+  }
+
   /** ejabberd's own words for an unquoted mode: "Expected string, got integer instead". */
   @Test
   void anUnquotedModeSaysWhatEjabberdSays() {
