@@ -250,7 +250,7 @@ final class OptionRules {
       }
     } else if (type instanceof VcardSchema.OneOf one) {
       if (!(v instanceof ScalarNode) || !one.values().contains(text(v))) {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Unexpected value: " + text(v), "write one of " + String.join(", ", one.values()));
+        c.invalid(v, Rule.UPLOAD_TYPE, "Unexpected value: " + shown(v), "write one of " + String.join(", ", one.values()));
       }
     } else if (type instanceof VcardSchema.Fields record) {
       if (v instanceof MappingNode nested) {
@@ -266,6 +266,12 @@ final class OptionRules {
         vcardValue(c, c.tree().resolve(i), item);
       }
     }
+  }
+
+  /** A value as ejabberd's messages name it: an empty one is "empty string". */
+  private static String shown(Node v) {
+    String t = text(v);
+    return t.isEmpty() ? "empty string" : t;
   }
 
   private static void mapOfMappings(Ctx c, Node v) {
