@@ -236,7 +236,7 @@ final class OptionRules {
   private static void vcardValue(Ctx c, Node v, VcardSchema.Type type) {
     if (type instanceof VcardSchema.Text) {
       if (!(v instanceof ScalarNode)) {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got " + text(v), "write a single value");
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got " + shown(v), "write a single value");
       } else if (Scalars.number(v)) {
         c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it: \"" + text(v) + "\"");
       }
@@ -246,7 +246,7 @@ final class OptionRules {
       }
     } else if (type instanceof VcardSchema.Flag) {
       if (!(v instanceof ScalarNode) || Scalars.bool(text(v)).isEmpty()) {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Expected boolean, got " + text(v), "write true or false");
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected boolean, got " + shown(v), "write true or false");
       }
     } else if (type instanceof VcardSchema.OneOf one) {
       if (!(v instanceof ScalarNode) || !one.values().contains(text(v))) {
@@ -256,10 +256,10 @@ final class OptionRules {
       if (v instanceof MappingNode nested) {
         vcardFields(c, nested, record);
       } else {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + text(v), "give its fields on the lines below, indented");
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + shown(v), "give its fields on the lines below, indented");
       }
     } else if (!(v instanceof SequenceNode items)) {
-      c.invalid(v, Rule.UPLOAD_TYPE, "Expected list, got " + text(v), "write it as a list: a '- ' line per item");
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected list, got " + shown(v), "write it as a list: a '- ' line per item");
     } else {
       VcardSchema.Type item = type instanceof VcardSchema.ListOf list ? list.item() : new VcardSchema.Text();
       for (Node i : items.getValue()) {
