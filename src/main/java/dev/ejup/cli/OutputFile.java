@@ -23,7 +23,10 @@ final class OutputFile {
    */
   static void requireWritable(Path target) {
     refuseDirectory(target);
-    Path dir = target.toAbsolutePath().getParent();
+    if (stream(target)) {
+      return;
+    }
+    Path dir = resolved(target).toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
       throw UserError.unusable("cannot write " + target + ": " + dir + " is not a directory", "create it, or give a file in a folder that exists");
     }
@@ -40,15 +43,48 @@ final class OutputFile {
     }
   }
 
+  /**
+   * Something that exists and is no regular file, /dev/stdout, a pipe, /dev/null: written to as it
+   * is. A rename over it would put a regular file in its place (as root, /dev/stdout itself).
+   */
+  private static boolean stream(Path target) {
+    return Files.exists(target) && !Files.isRegularFile(target);
+  }
+
+  /**
+   * The file a symbolic link leads to (followed to the end, even when the last one dangles), so that
+   * the rename replaces that file and the link stays, as config apply writes through links.
+   */
+  private static Path resolved(Path target) {
+    Path at = target.toAbsolutePath();
+    for (int hops = 0; hops < 40 && Files.isSymbolicLink(at); hops++) {
+      try {
+        at = at.resolveSibling(Files.readSymbolicLink(at)).normalize();
+      } catch (IOException e) {
+        return at;
+      }
+    }
+    return at;
+  }
+
   static void write(Path target, String text) {
     refuseDirectory(target);
-    Path dir = target.toAbsolutePath().getParent();
+    if (stream(target)) {
+      try {
+        Files.writeString(target, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw UserError.unusable("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target), "give a file, or a stream this user can write");
+      }
+      return;
+    }
+    Path file = resolved(target);
+    Path dir = file.getParent();
     Path temp = null;
     try {
-      temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temp = null;
     } catch (IOException e) {
       throw UserError.unusable("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target), "check that " + dir + " exists and is writable");

@@ -53,6 +53,47 @@ class OutputFileTest {
     }
   }
 
+  /**
+   * A link is written through, as config apply writes through links: the rename replaced the link
+   * itself with a regular file, and the file it named kept the old report.
+   */
+  @Test
+  void aSymbolicLinkIsWrittenThroughAndStays() throws Exception {
+    Path real = Files.writeString(Files.createDirectory(dir.resolve("textfile")).resolve("ejup.prom"), "old\n");
+    Path link = Files.createSymbolicLink(dir.resolve("ejup.prom"), real);
+    Path dangling = Files.createSymbolicLink(dir.resolve("new.prom"), dir.resolve("textfile").resolve("new.prom"));
+    OutputFile.requireWritable(link);
+    OutputFile.write(link, "new\n");
+    OutputFile.write(dangling, "first\n");
+    assertTrue(Files.isSymbolicLink(link) && Files.isSymbolicLink(dangling), "the links stay links");
+    assertEquals("new\n", Files.readString(real));
+    assertEquals("first\n", Files.readString(dir.resolve("textfile").resolve("new.prom")));
+  }
+
+  /**
+   * Something that is no regular file (a pipe, /dev/stdout, /dev/null) is written to as it is: the
+   * rename put a regular file in its place (as root, in place of /dev/stdout).
+   */
+  @Test
+  void aPipeIsWrittenToAndStaysAPipe() throws Exception {
+    Path fifo = dir.resolve("report.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(fifo);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    OutputFile.requireWritable(fifo);
+    OutputFile.write(fifo, "report\n");
+    assertEquals("report\n", read.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS) == false && Files.exists(fifo), "still a pipe");
+    try (var left = Files.list(dir)) {
+      assertEquals(1, left.count(), "no temporary file left beside it");
+    }
+  }
+
   @Test
   void aFileIsWritten() throws Exception {
     Path out = dir.resolve("r.prom");
