@@ -67,14 +67,47 @@ final class OutputFile {
     return at;
   }
 
-  static void write(Path target, String text) {
-    refuseDirectory(target);
-    if (stream(target)) {
+  /** How long a pipe may keep the report waiting for its reader: opening a FIFO nobody reads blocks. */
+  static final java.time.Duration STREAM_WAIT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Writes a stream as it is, on a thread of its own: a FIFO nothing reads holds open(2) for ever,
+   * and a check must end. What is not written within wait ({@link #STREAM_WAIT}) is a user error.
+   */
+  private static void written(Path target, String text, java.time.Duration wait) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    Thread writer = new Thread(() -> {
       try {
         Files.writeString(target, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.WRITE);
-      } catch (IOException e) {
-        throw UserError.unusable("cannot write " + target + ": " + dev.ejup.model.Cause.words(e, target), "give a file, or a stream this user can write");
+        done.complete(null);
+      } catch (IOException | RuntimeException e) {
+        done.completeExceptionally(e);
       }
+    }, "ejup-output");
+    writer.setDaemon(true); // held in open(2) by a FIFO nobody reads, which nothing interrupts
+    writer.start();
+    try {
+      done.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw UserError.unusable("cannot write " + target + ": nothing read it within " + wait.toSeconds() + " s (a pipe no one reads)",
+          "start what reads it first, or give a regular file");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw UserError.unusable("cannot write " + target + ": " + dev.ejup.model.Cause.words(cause, target), "give a file, or a stream this user can write");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw UserError.unusable("cannot write " + target + ": interrupted", "run again");
+    }
+  }
+
+  static void write(Path target, String text) {
+    write(target, text, STREAM_WAIT);
+  }
+
+  static void write(Path target, String text, java.time.Duration wait) {
+    refuseDirectory(target);
+    if (stream(target)) {
+      written(target, text, wait);
       return;
     }
     Path file = resolved(target);

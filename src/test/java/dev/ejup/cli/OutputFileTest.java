@@ -94,6 +94,17 @@ class OutputFileTest {
     }
   }
 
+  /** A pipe nothing reads held the check in open(2) for ever, after its verdict; now it is one line. */
+  @Test
+  void aPipeNothingReadsIsAUserErrorNotAHang() throws Exception {
+    Path fifo = dir.resolve("unread.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    long start = System.nanoTime();
+    UserError e = assertThrows(UserError.class, () -> OutputFile.write(fifo, "report\n", java.time.Duration.ofMillis(300)));
+    assertTrue((System.nanoTime() - start) / 1e9 < 10, "it waited its time, not for ever");
+    assertEquals("cannot write " + fifo + ": nothing read it within 0 s (a pipe no one reads)", e.getMessage());
+  }
+
   @Test
   void aFileIsWritten() throws Exception {
     Path out = dir.resolve("r.prom");
