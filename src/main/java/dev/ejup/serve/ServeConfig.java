@@ -77,13 +77,21 @@ record ServeConfig(Path file, Map<String, Module> modules) {
 
   /**
    * Whether names directly under domain belong to different owners: domain is on the Public Suffix
-   * List (co.uk, com.au, github.io), as OkHttp's copy of it says (a name whose registrable domain
-   * is itself: "x.co.uk"). Unlisted suffixes (example.internal) are not.
+   * List (co.uk, com.au, github.io, ngrok-free.app) as Guava's copy or OkHttp's says (either is
+   * enough: each is only as new as its release). Unlisted suffixes (example.internal) are not; a
+   * name Guava cannot read as a domain is taken as one (fail closed: list such targets one by one).
    */
   static boolean publicSuffix(String domain) {
     String child = "x." + domain;
     String registrable = okhttp3.internal.publicsuffix.PublicSuffixDatabase.Companion.get().getEffectiveTldPlusOne(child);
-    return registrable == null || registrable.equals(child);
+    if (registrable == null || registrable.equals(child)) {
+      return true;
+    }
+    try {
+      return com.google.common.net.InternetDomainName.from(domain).isPublicSuffix();
+    } catch (IllegalArgumentException notADomain) {
+      return true;
+    }
   }
 
   /**
