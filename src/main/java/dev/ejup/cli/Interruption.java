@@ -24,6 +24,12 @@ final class Interruption implements AutoCloseable {
   private final Supplier<List<Report>> soFar;
   private final Thread hook;
   private boolean emitted;
+  /**
+   * Held while a report is written. The signal waits for it a little (a report takes milliseconds),
+   * not for ever: a write held in open(2) by a pipe nobody reads must not hold the process too.
+   */
+  private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+  private static final long SIGNAL_WAIT_MILLIS = 2000;
 
   private Interruption(Io io, ReportOptions report, Supplier<List<Report>> soFar) {
     this.io = io;
@@ -46,20 +52,33 @@ final class Interruption implements AutoCloseable {
 
   /** The normal end: renders the final reports and returns the exit code, unless a signal already answered. */
   int emit(List<Report> reports) {
-    synchronized (this) {
+    writing.lock();
+    try {
       if (emitted) {
+        writing.unlock();
         return waitForHalt();
       }
       emitted = true;
       return report.emit(io, reports);
+    } finally {
+      if (writing.isHeldByCurrentThread()) {
+        writing.unlock();
+      }
     }
   }
 
   private void stopped() {
     int code;
-    synchronized (this) {
+    try {
+      if (!writing.tryLock(SIGNAL_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return; // the normal end is still writing its report (to a pipe nobody reads?): the signal ends the process
+      }
+    } catch (InterruptedException e) {
+      return;
+    }
+    try {
       if (emitted) {
-        return; // the normal end printed (or is printing) the report
+        return; // the normal end printed the report
       }
       emitted = true;
       try {
@@ -73,6 +92,8 @@ final class Interruption implements AutoCloseable {
       }
       io.out().flush();
       io.err().flush();
+    } finally {
+      writing.unlock();
     }
     // halt cuts the other hooks short, so a playbook's config write under way is cleaned up here
     // first; the exit code must be the report's, not 143

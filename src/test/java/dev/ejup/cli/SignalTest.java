@@ -128,6 +128,29 @@ class SignalTest {
   }
 
   /**
+   * A SIGTERM while the report is written to a pipe nothing reads ends the process soon: the write
+   * held the report's lock in open(2) and the signal waited on it for ever, after --deadline too.
+   */
+  @Test
+  void sigtermWhileTheReportWaitsForAPipeReaderEndsTheProcess(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("report.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    // nothing listens on port 1: the check is over at once, and then writes its report
+    EjupProcess ejup = EjupProcess.start(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:1",
+        "--format", "prometheus", "--output", fifo.toString());
+    long until = System.nanoTime() + 60_000_000_000L;
+    while (!ejup.hasThread("ejup-output") && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(ejup.hasThread("ejup-output"), "writing the pipe: " + ejup.errSoFar());
+    long start = System.nanoTime();
+    ejup.signal("TERM");
+    EjupProcess.Result r = ejup.waitFor(60);
+    // the signal waits 2 s for the write, the write 10 s for a reader: under 8 s is the signal's doing
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 8000, "ended soon after SIGTERM, not after the pipe's wait: " + r.err());
+  }
+
+  /**
    * The JVM leaves a signal that was ignored at start ignored: under nohup, ejup serve's SIGHUP
    * reload would be lost without a word. It says so at start (and not otherwise).
    */
