@@ -241,7 +241,9 @@ final class OptionRules {
         c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it: \"" + text(v) + "\"");
       }
     } else if (type instanceof VcardSchema.Base64) {
-      if (!(v instanceof ScalarNode) || !VcardSchema.Base64.decodes(text(v))) {
+      if (Scalars.number(v)) {
+        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it, or give the Base64 of the bytes");
+      } else if (!(v instanceof ScalarNode) || !VcardSchema.Base64.decodes(text(v))) {
         c.invalid(v, Rule.UPLOAD_TYPE, "Invalid Base64 string", "give the image's bytes in Base64 (base64 -w0 FILE), or extval with its URL");
       }
     } else if (type instanceof VcardSchema.Flag) {
@@ -262,8 +264,9 @@ final class OptionRules {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected list, got " + shown(v), "write it as a list: a '- ' line per item");
     } else {
       VcardSchema.Type item = type instanceof VcardSchema.ListOf list ? list.item() : new VcardSchema.Text();
-      for (Node i : items.getValue()) {
-        vcardValue(c, c.tree().resolve(i), item);
+      for (int i = 0; i < items.getValue().size(); i++) {
+        // ejabberd counts list items from 1 in its option paths (vcard->tel->1->home)
+        vcardValue(new Ctx(c.tree(), c.site(), c.option() + "->" + (i + 1), c.out()), c.tree().resolve(items.getValue().get(i)), item);
       }
     }
   }

@@ -6,7 +6,7 @@ package dev.ejup.config;
  */
 final class Scalars {
   private static final java.util.regex.Pattern NUMBER =
-      java.util.regex.Pattern.compile("[ \\t\\n]*[+-]?[0-9]+(\\.[0-9]*([eE][+-]?[0-9]+)?)?");
+      java.util.regex.Pattern.compile("[ \\t\\n]*([+-]?[0-9]+(\\.[0-9]*([eE][+-]?[0-9]+)?)?|\\.[0-9]+([eE][+-]?[0-9]+)?)");
 
   private Scalars() {}
 
@@ -24,8 +24,9 @@ final class Scalars {
 
   /**
    * Whether ejabberd's YAML reader makes a number of this scalar: fast_yaml turns a plain
-   * (unquoted) scalar that strtol reads whole, or strtod after an integer part and a '.', into an
-   * integer or a float; an option that wants a string (econf:binary/0) then refuses it ("Expected
+   * (unquoted) scalar that strtol reads whole, or strtod after an integer part and a '.' (or a
+   * leading '.' without a sign: ".5" is a float, "-.5" and "+.5" stay strings, as 23.01, 24.12 and
+   * 26.07 answered), into an integer or a float; an option that wants a string (econf:binary/0) then refuses it ("Expected
    * string, got integer instead").
    */
   static boolean number(org.yaml.snakeyaml.nodes.Node node) {
