@@ -82,15 +82,24 @@ final class OptionRules {
           site.module() + " must be a mapping of options", "write '" + site.module() + ": {}' for the defaults"));
       return;
     }
+    options(tree, site, mapping, rules, unknownOption, "", out);
+  }
+
+  /**
+   * Each option of a mapping of module options, with its rule; prefix is where the mapping sits
+   * under the module ("" for the module's own, "append_module_config->'HOST'->" for a host's).
+   */
+  private static void options(ConfigTree tree, ModuleSite site, MappingNode mapping, Map<String, Check> rules, Rule unknownOption,
+      String prefix, List<Diagnostic> out) {
     for (NodeTuple tuple : mapping.getValue()) {
       String name = Nodes.key(tuple);
-      Ctx ctx = new Ctx(tree, site, name, out);
+      Ctx ctx = new Ctx(tree, site, prefix + name, out);
       Check rule = rules.get(name);
       if (rule == null) {
         String hint = DidYouMean.closest(name, rules.keySet()).map(n -> "did you mean '" + n + "'?")
             .orElse("known options: " + String.join(", ", rules.keySet()));
         out.add(ConfigTree.at(site.file(), tuple.getKeyNode(), unknownOption,
-            "unknown option '" + name + "' of " + site.module(), hint));
+            "unknown option '" + name + "' of " + site.module() + (prefix.isEmpty() ? "" : " (in " + prefix.replaceAll("->$", "") + ")"), hint));
         continue;
       }
       EjabberdVersion since = rules == UPLOAD ? SINCE.get(name) : null;
@@ -277,10 +286,22 @@ final class OptionRules {
     return t.isEmpty() ? "empty string" : t;
   }
 
+  /**
+   * append_module_config (26.07): upload hosts, each with options of mod_http_upload's own, which
+   * ejabberd checks as it checks the module's ("append_module_config->'localhost'->vcard: Unknown
+   * option: fnx").
+   */
   private static void mapOfMappings(Ctx c, Node v) {
-    if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(t.getValueNode() instanceof MappingNode))) {
+    if (!(v instanceof MappingNode m) || m.getValue().stream().anyMatch(t -> !(c.tree().resolve(t.getValueNode()) instanceof MappingNode))) {
       c.invalid(v, Rule.UPLOAD_TYPE, "Expected mapping of upload hosts to options, got: " + text(v),
           "write e.g. \"upload.example.org\": {name: \"Files\"}");
+      return;
+    }
+    Map<String, Check> hostRules = new LinkedHashMap<>(UPLOAD);
+    hostRules.remove("append_module_config");
+    for (NodeTuple host : m.getValue()) {
+      options(c.tree(), c.site(), (MappingNode) c.tree().resolve(host.getValueNode()), hostRules, Rule.UPLOAD_UNKNOWN_OPTION,
+          c.option() + "->'" + Nodes.key(host) + "'->", c.out());
     }
   }
 

@@ -169,6 +169,32 @@ class ValidateCommandTest {
     assertEquals(0, full.exitCode(), full.out());
   }
 
+  /**
+   * append_module_config's hosts take mod_http_upload's own options, and 26.07 checks them as the
+   * module's: a vcard field it does not know there, or options written without a host key, make it
+   * refuse the file. ejup checked only that each host had a mapping.
+   */
+  @Test
+  void appendModuleConfigsOptionsAreCheckedAsTheModulesOwn(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    Path differential = Path.of("src/test/resources/config/differential");
+    String base = Files.readString(differential.resolve("upload-vcard-fn.yml")).replace("    vcard:\n      fn: \"File upload\"\n", "");
+    Map<String, String> refused = Map.of(
+        "    append_module_config:\n      localhost:\n        vcard:\n          fnx: a\n",
+        "modules->mod_http_upload->append_module_config->'localhost'->vcard: Invalid value: Unknown option: fnx",
+        "    append_module_config:\n      vcard:\n        fnx: a\n",
+        "unknown option 'fnx' of mod_http_upload (in append_module_config->'vcard')",
+        "    append_module_config:\n      localhost:\n        max_size: 0\n",
+        "modules->mod_http_upload->append_module_config->'localhost'->max_size");
+    for (var c : refused.entrySet()) {
+      Path file = Files.writeString(dir.resolve("a.yml"), base + c.getKey());
+      Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", "26.07");
+      assertEquals(2, r.exitCode(), c.getKey() + r.out());
+      assertTrue(r.out().contains(c.getValue()), c.getKey() + r.out());
+    }
+    Ejup.Result fine = ejup("config", "validate", differential.resolve("append-module-config.yml").toString(), "--ejabberd-version", "26.07");
+    assertTrue(fine.exitCode() <= 1, fine.out());
+  }
+
   /** ejabberd's own words for an unquoted mode: "Expected string, got integer instead". */
   @Test
   void anUnquotedModeSaysWhatEjabberdSays() {
