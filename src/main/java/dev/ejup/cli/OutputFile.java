@@ -16,6 +16,22 @@ final class OutputFile {
   private OutputFile() {}
 
   /**
+   * The file --output names. Refuses an empty name, and one ending in '/' (a directory's), which a
+   * Path would silently drop.
+   *
+   * @throws UserError (exit 3)
+   */
+  static Path path(String given) {
+    if (given.isEmpty()) {
+      throw UserError.unusable("--output is empty", "give a file name, e.g. --output ejup.prom (or - for standard output)");
+    }
+    if (given.endsWith("/")) {
+      throw UserError.unusable("cannot write " + given + ": it is a directory", "give a file name, e.g. " + given + "ejup.prom");
+    }
+    return Path.of(given);
+  }
+
+  /**
    * Refuses, before anything runs, a target no report can be written to: a directory, or one in a
    * folder that is missing or not writable. A check of many seconds must not end in that.
    *
@@ -23,6 +39,7 @@ final class OutputFile {
    */
   static void requireWritable(Path target) {
     refuseDirectory(target);
+    resolved(target); // a loop of links
     if (stream(target)) {
       return;
     }
@@ -63,6 +80,10 @@ final class OutputFile {
       } catch (IOException e) {
         return at;
       }
+    }
+    if (Files.isSymbolicLink(at)) {
+      // the rename would replace the last link of the loop with a regular file
+      throw UserError.unusable("cannot write " + target + ": its symbolic links lead to each other (a loop)", "point the link at a file");
     }
     return at;
   }

@@ -14,7 +14,7 @@ final class ReportOptions {
   @Parameter(names = "--format", description = "text, json, nagios, prometheus or junit")
   String format = "text";
 
-  @Parameter(names = "--output", description = "write the report to this file atomically (e.g. for node_exporter's textfile collector)")
+  @Parameter(names = "--output", description = "write the report to this file atomically (e.g. for node_exporter's textfile collector); - is standard output")
   String output;
 
   @Parameter(names = "--warning", description = "total seconds above which the result is WARNING")
@@ -32,8 +32,8 @@ final class ReportOptions {
    */
   void validate() {
     Format.parse(format);
-    if (output != null) {
-      OutputFile.requireWritable(Path.of(output));
+    if (output != null && !output.equals("-")) {
+      OutputFile.requireWritable(OutputFile.path(output));
     }
     for (var threshold : java.util.Map.of("--warning", java.util.Optional.ofNullable(warning),
         "--critical", java.util.Optional.ofNullable(critical)).entrySet()) {
@@ -60,10 +60,10 @@ final class ReportOptions {
   /** Renders, writes to --output or stdout, and returns the exit code of the worst report. */
   int emit(Io io, List<Report> reports) {
     Format chosen = Format.parse(format);
-    String text = Renderers.of(chosen, new RenderOptions(warning, critical, io.terminal() && output == null && chosen == Format.TEXT))
+    String text = Renderers.of(chosen, new RenderOptions(warning, critical, io.terminal() && (output == null || output.equals("-")) && chosen == Format.TEXT))
         .render(reports);
-    if (output != null) {
-      OutputFile.write(Path.of(output), text);
+    if (output != null && !output.equals("-")) {
+      OutputFile.write(OutputFile.path(output), text);
     } else {
       io.out().print(text);
     }

@@ -105,6 +105,29 @@ class OutputFileTest {
     assertEquals("cannot write " + fifo + ": nothing read it within 0 s (a pipe no one reads)", e.getMessage());
   }
 
+  /**
+   * A loop of links, an empty name and a name ending in '/' are refused: the loop's last link was
+   * replaced by a regular file, '' was called a directory, 'x.prom/' wrote x.prom. '-' is standard
+   * output, as in most tools (it wrote a file named '-').
+   */
+  @Test
+  void aLinkLoopAnEmptyNameAndATrailingSlashAreRefusedAndDashIsStandardOutput() throws Exception {
+    Path one = dir.resolve("loop1");
+    Files.createSymbolicLink(one, dir.resolve("loop2"));
+    Files.createSymbolicLink(dir.resolve("loop2"), one);
+    UserError loop = assertThrows(UserError.class, () -> OutputFile.requireWritable(one));
+    assertTrue(loop.getMessage().contains("its symbolic links lead to each other"), loop.getMessage());
+    assertThrows(UserError.class, () -> OutputFile.write(one, "x"));
+    assertTrue(Files.isSymbolicLink(one), "the link stays a link");
+    assertEquals("--output is empty", assertThrows(UserError.class, () -> OutputFile.path("")).getMessage());
+    UserError slash = assertThrows(UserError.class, () -> OutputFile.path(dir + "/x.prom/"));
+    assertTrue(slash.getMessage().endsWith("it is a directory"), slash.getMessage());
+    dev.ejup.Ejup.Result dash = dev.ejup.Ejup.runCaptured(java.util.Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost",
+        "--server", "127.0.0.1:1", "--format", "nagios", "--output", "-");
+    assertTrue(dash.out().startsWith("EJUP CHECK CRITICAL"), dash.out() + dash.err());
+    assertTrue(!Files.exists(Path.of("-")), "no file named -");
+  }
+
   @Test
   void aFileIsWritten() throws Exception {
     Path out = dir.resolve("r.prom");
