@@ -40,7 +40,12 @@ final class YamlTree {
     options.setAllowRecursiveKeys(false);
     try {
       Node root = new Yaml(options).compose(new StringReader(text));
-      diagnostics.addAll(aliases(text, file, options));
+      List<Diagnostic> aliases = aliases(text, file, options);
+      diagnostics.addAll(aliases);
+      if (!aliases.isEmpty()) {
+        // every rule judges what ejabberd reads: the string 'name' where *name stands
+        root = new Yaml(options).compose(new StringReader(aliasesAsStrings(text, options)));
+      }
       return new Parsed(root, diagnostics);
     } catch (MarkedYAMLException e) {
       if (diagnostics.isEmpty() || !atTab(e, text)) {
@@ -72,6 +77,25 @@ final class YamlTree {
       }
     }
     return found;
+  }
+
+  /**
+   * The text as fast_yaml reads it: each alias {@code *name} becomes the plain string {@code name}
+   * and a space, so every other character keeps its line and column.
+   */
+  static String aliasesAsStrings(String text, LoaderOptions options) {
+    StringBuilder out = new StringBuilder(text);
+    for (org.yaml.snakeyaml.events.Event event : new Yaml(options).parse(new StringReader(text))) {
+      if (event instanceof org.yaml.snakeyaml.events.AliasEvent alias) {
+        // SnakeYAML counts code points; the text's indexes are UTF-16 units (an emoji before it is two)
+        int start = text.offsetByCodePoints(0, alias.getStartMark().getIndex());
+        int end = text.offsetByCodePoints(0, alias.getEndMark().getIndex());
+        if (end - start == alias.getAnchor().length() + 1 && out.charAt(start) == '*') {
+          out.replace(start, end, alias.getAnchor() + " ");
+        }
+      }
+    }
+    return out.toString();
   }
 
   /** Whether SnakeYAML stopped on a tab character, which {@link #tabs} already named with its line. */

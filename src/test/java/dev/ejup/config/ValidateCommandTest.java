@@ -195,6 +195,23 @@ class ValidateCommandTest {
     assertTrue(fine.exitCode() <= 1, fine.out());
   }
 
+  /**
+   * ejabberd's YAML reader takes an alias *name for the string 'name': a rule judges that string,
+   * not the anchored value (fn: &C private / class: *C is class 'C', which 23.01, 24.12 and 26.07
+   * refuse; ejup only warned). Lines and columns stay the file's, an emoji before it too.
+   */
+  @Test
+  void anAliasIsJudgedAsTheStringEjabberdReads(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    Path differential = Path.of("src/test/resources/config/differential");
+    String base = Files.readString(differential.resolve("upload-vcard-fn.yml")).replace("      fn: \"File upload\"\n", "");
+    Path file = Files.writeString(dir.resolve("a.yml"), "# \uD83D\uDE00 uploads\n" + base + "      fn: &C private\n      class: *C\n");
+    Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", "23.01");
+    assertEquals(2, r.exitCode(), r.out());
+    int line = (int) Files.readString(file).lines().takeWhile(l -> !l.contains("class: *C")).count() + 1;
+    assertTrue(r.out().contains("a.yml:" + line + ":14: error: modules->mod_http_upload->vcard->class: Invalid value: Unexpected value: C"), r.out());
+    assertTrue(r.out().contains("a.yml:" + line + ":14: warning: alias *C"), r.out());
+  }
+
   /** ejabberd's own words for an unquoted mode: "Expected string, got integer instead". */
   @Test
   void anUnquotedModeSaysWhatEjabberdSays() {
