@@ -54,17 +54,14 @@ final class Interruption implements AutoCloseable {
   int emit(List<Report> reports) {
     writing.lock();
     try {
-      if (emitted) {
-        writing.unlock();
-        return waitForHalt();
+      if (!emitted) {
+        emitted = true;
+        return report.emit(io, reports);
       }
-      emitted = true;
-      return report.emit(io, reports);
     } finally {
-      if (writing.isHeldByCurrentThread()) {
-        writing.unlock();
-      }
+      writing.unlock();
     }
+    return waitForHalt();
   }
 
   private void stopped() {

@@ -39,11 +39,11 @@ final class OutputFile {
    */
   static void requireWritable(Path target) {
     refuseDirectory(target);
-    resolved(target); // a loop of links
+    Path file = resolved(target); // refuses a loop of links
     if (stream(target)) {
       return;
     }
-    Path dir = resolved(target).toAbsolutePath().getParent();
+    Path dir = file.getParent();
     if (!Files.isDirectory(dir)) {
       throw UserError.unusable("cannot write " + target + ": " + dir + " is not a directory", "create it, or give a file in a folder that exists");
     }

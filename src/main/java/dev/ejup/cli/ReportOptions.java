@@ -32,8 +32,9 @@ final class ReportOptions {
    */
   void validate() {
     Format.parse(format);
-    if (output != null && !output.equals("-")) {
-      OutputFile.requireWritable(OutputFile.path(output));
+    Path file = file();
+    if (file != null) {
+      OutputFile.requireWritable(file);
     }
     for (var threshold : java.util.Map.of("--warning", java.util.Optional.ofNullable(warning),
         "--critical", java.util.Optional.ofNullable(critical)).entrySet()) {
@@ -53,6 +54,11 @@ final class ReportOptions {
     return Double.isFinite(seconds) ? java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString() : String.valueOf(seconds);
   }
 
+  /** The file --output names, or null for standard output (no --output, or -). */
+  private Path file() {
+    return output == null || output.equals("-") ? null : OutputFile.path(output);
+  }
+
   Report judge(Report report) {
     return report.withTimeThresholds(warning, critical);
   }
@@ -60,10 +66,11 @@ final class ReportOptions {
   /** Renders, writes to --output or stdout, and returns the exit code of the worst report. */
   int emit(Io io, List<Report> reports) {
     Format chosen = Format.parse(format);
-    String text = Renderers.of(chosen, new RenderOptions(warning, critical, io.terminal() && (output == null || output.equals("-")) && chosen == Format.TEXT))
+    Path file = file();
+    String text = Renderers.of(chosen, new RenderOptions(warning, critical, io.terminal() && file == null && chosen == Format.TEXT))
         .render(reports);
-    if (output != null && !output.equals("-")) {
-      OutputFile.write(OutputFile.path(output), text);
+    if (file != null) {
+      OutputFile.write(file, text);
     } else {
       io.out().print(text);
     }

@@ -29,12 +29,12 @@ public final class AtomicFile {
   private AtomicFile() {}
 
   /**
+   * What a replace left.
+   *
    * @param backup the copy of what was there, or null
    * @param now what the file holds after the write (what a later restore must find to go ahead)
-   */
-  /**
-   * What a replace left: the backup (or null), the new contents, and how many hard links the file
-   * had before the rename (1 when unknown): the others keep the old text, since a rename makes a new file.
+   * @param links how many hard links the file had before the rename (1 when unknown): the others
+   *     keep the old text, since a rename makes a new file
    */
   public record Written(Path backup, ConfigFile.Contents now, int links) {
     public Written(Path backup, ConfigFile.Contents now) {

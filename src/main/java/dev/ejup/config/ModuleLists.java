@@ -66,8 +66,7 @@ final class ModuleLists {
   }
 
   static void check(ConfigTree tree, List<Diagnostic> out) {
-    globalDuplicates(tree, out);
-    Map<String, Entry> global = global(tree);
+    Map<String, Entry> global = globalDuplicates(tree, out);
     List<String> hosts = new ArrayList<>(tree.hosts());
     for (String host : hosts) {
       Optional<Map<String, Entry>> own = hostConfig(tree, host);
@@ -105,8 +104,11 @@ final class ModuleLists {
     }
   }
 
-  /** A module in the modules of two files (main and included): ejabberd's "Duplicated option". */
-  private static void globalDuplicates(ConfigTree tree, List<Diagnostic> out) {
+  /**
+   * A module in the modules of two files (main and included): ejabberd's "Duplicated option".
+   * Returns the global modules, as {@link #global} does.
+   */
+  private static Map<String, Entry> globalDuplicates(ConfigTree tree, List<Diagnostic> out) {
     Map<String, Entry> seen = new LinkedHashMap<>();
     for (ConfigTree.Option option : tree.all("modules")) {
       Map<String, Entry> here = new LinkedHashMap<>();
@@ -123,5 +125,6 @@ final class ModuleLists {
       }
       here.forEach(seen::putIfAbsent);
     }
+    return seen;
   }
 }

@@ -31,6 +31,11 @@ final class OptionRules {
     void invalid(Node at, Rule rule, String message, String hint) {
       report(at, rule, "Invalid value: " + message, hint);
     }
+
+    /** The same place one step down: a field ("->fn") or a list item ("->1"), as ejabberd's option paths go. */
+    Ctx under(Object step) {
+      return new Ctx(tree, site, option + "->" + step, out);
+    }
   }
 
   static final Map<String, Check> UPLOAD = new LinkedHashMap<>();
@@ -215,7 +220,7 @@ final class OptionRules {
    */
   private static void vcard(Ctx c, Node v) {
     if (!(v instanceof MappingNode m)) {
-      c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + (text(v).isEmpty() ? "empty string" : text(v)) + " instead",
+      c.invalid(v, Rule.UPLOAD_TYPE, "Expected map, got " + shown(v) + " instead",
           "leave vcard out, or give it fields, e.g. fn: \"File upload\" on the next line, indented");
     } else if (m.getValue().isEmpty()) {
       c.invalid(v, Rule.UPLOAD_TYPE, "an empty vcard: ejabberd refuses the file (\"Exception occurred during configuration processing\")",
@@ -231,7 +236,7 @@ final class OptionRules {
       String name = Nodes.key(t);
       VcardSchema.Type type = schema.fields().get(name);
       if (type != null) {
-        vcardValue(new Ctx(c.tree(), c.site(), c.option() + "->" + name, c.out()), c.tree().resolve(t.getValueNode()), type);
+        vcardValue(c.under(name), c.tree().resolve(t.getValueNode()), type);
         continue;
       }
       String lower = name.toLowerCase(java.util.Locale.ROOT);
@@ -244,11 +249,7 @@ final class OptionRules {
 
   private static void vcardValue(Ctx c, Node v, VcardSchema.Type type) {
     if (type instanceof VcardSchema.Text) {
-      if (!(v instanceof ScalarNode)) {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got " + shown(v), "write a single value");
-      } else if (Scalars.number(v)) {
-        c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it: \"" + text(v) + "\"");
-      }
+      string(c, v);
     } else if (type instanceof VcardSchema.Base64) {
       if (Scalars.number(v)) {
         c.invalid(v, Rule.UPLOAD_TYPE, "Expected string, got number: " + text(v), "quote it, or give the Base64 of the bytes");
@@ -275,7 +276,7 @@ final class OptionRules {
       VcardSchema.Type item = type instanceof VcardSchema.ListOf list ? list.item() : new VcardSchema.Text();
       for (int i = 0; i < items.getValue().size(); i++) {
         // ejabberd counts list items from 1 in its option paths (vcard->tel->1->home)
-        vcardValue(new Ctx(c.tree(), c.site(), c.option() + "->" + (i + 1), c.out()), c.tree().resolve(items.getValue().get(i)), item);
+        vcardValue(c.under(i + 1), c.tree().resolve(items.getValue().get(i)), item);
       }
     }
   }

@@ -40,11 +40,11 @@ final class YamlTree {
     options.setAllowRecursiveKeys(false);
     try {
       Node root = new Yaml(options).compose(new StringReader(text));
-      List<Diagnostic> aliases = aliases(text, file, options);
-      diagnostics.addAll(aliases);
+      List<org.yaml.snakeyaml.events.AliasEvent> aliases = aliases(text, options);
+      aliases.forEach(alias -> diagnostics.add(unresolved(alias, file)));
       if (!aliases.isEmpty()) {
         // every rule judges what ejabberd reads: the string 'name' where *name stands
-        root = new Yaml(options).compose(new StringReader(aliasesAsStrings(text, options)));
+        root = new Yaml(options).compose(new StringReader(aliasesAsStrings(text, aliases)));
       }
       return new Parsed(root, diagnostics);
     } catch (MarkedYAMLException e) {
@@ -65,34 +65,36 @@ final class YamlTree {
    * ejabberd's fast_yaml (p1_yaml 1.0.34 in 23.01, 1.0.37 in 24.12, 1.0.40 in 26.07, each decoded
    * here) returns the alias as the string "name": what ejabberd reads is not what the author meant.
    */
-  private static List<Diagnostic> aliases(String text, String file, LoaderOptions options) {
-    List<Diagnostic> found = new ArrayList<>();
+  private static List<org.yaml.snakeyaml.events.AliasEvent> aliases(String text, LoaderOptions options) {
+    List<org.yaml.snakeyaml.events.AliasEvent> found = new ArrayList<>();
     for (org.yaml.snakeyaml.events.Event event : new Yaml(options).parse(new StringReader(text))) {
       if (event instanceof org.yaml.snakeyaml.events.AliasEvent alias) {
-        Mark mark = alias.getStartMark();
-        found.add(Rule.diagnostic(Rule.YAML_ALIAS_UNRESOLVED, file, mark.getLine() + 1, mark.getColumn() + 1,
-            "alias *" + alias.getAnchor() + ": ejabberd's YAML reader does not resolve aliases and reads the string '"
-                + alias.getAnchor() + "' here, not the value anchored as &" + alias.getAnchor(),
-            "write the value out in place of *" + alias.getAnchor() + " (or use define_macro and the macro's name)"));
+        found.add(alias);
       }
     }
     return found;
+  }
+
+  private static Diagnostic unresolved(org.yaml.snakeyaml.events.AliasEvent alias, String file) {
+    Mark mark = alias.getStartMark();
+    return Rule.diagnostic(Rule.YAML_ALIAS_UNRESOLVED, file, mark.getLine() + 1, mark.getColumn() + 1,
+        "alias *" + alias.getAnchor() + ": ejabberd's YAML reader does not resolve aliases and reads the string '"
+            + alias.getAnchor() + "' here, not the value anchored as &" + alias.getAnchor(),
+        "write the value out in place of *" + alias.getAnchor() + " (or use define_macro and the macro's name)");
   }
 
   /**
    * The text as fast_yaml reads it: each alias {@code *name} becomes the plain string {@code name}
    * and a space, so every other character keeps its line and column.
    */
-  static String aliasesAsStrings(String text, LoaderOptions options) {
+  private static String aliasesAsStrings(String text, List<org.yaml.snakeyaml.events.AliasEvent> aliases) {
     StringBuilder out = new StringBuilder(text);
-    for (org.yaml.snakeyaml.events.Event event : new Yaml(options).parse(new StringReader(text))) {
-      if (event instanceof org.yaml.snakeyaml.events.AliasEvent alias) {
-        // SnakeYAML counts code points; the text's indexes are UTF-16 units (an emoji before it is two)
-        int start = text.offsetByCodePoints(0, alias.getStartMark().getIndex());
-        int end = text.offsetByCodePoints(0, alias.getEndMark().getIndex());
-        if (end - start == alias.getAnchor().length() + 1 && out.charAt(start) == '*') {
-          out.replace(start, end, alias.getAnchor() + " ");
-        }
+    for (org.yaml.snakeyaml.events.AliasEvent alias : aliases) {
+      // SnakeYAML counts code points; the text's indexes are UTF-16 units (an emoji before it is two)
+      int start = text.offsetByCodePoints(0, alias.getStartMark().getIndex());
+      int end = text.offsetByCodePoints(0, alias.getEndMark().getIndex());
+      if (end - start == alias.getAnchor().length() + 1 && out.charAt(start) == '*') {
+        out.replace(start, end, alias.getAnchor() + " ");
       }
     }
     return out.toString();
