@@ -113,11 +113,7 @@ class SignalTest {
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
     EjupProcess ejup = EjupProcess.start(Map.of(), "check", "--jid", "hc@localhost", "--server", "localhost:" + silent.port(),
         "--password-file", fifo.toString(), "--deadline", "120", "--format", "nagios");
-    long until = System.nanoTime() + 60_000_000_000L;
-    while (!ejup.hasThread("ejup-password-file") && System.nanoTime() < until) {
-      Thread.sleep(50);
-    }
-    assertTrue(ejup.hasThread("ejup-password-file"), "reading the pipe: " + ejup.errSoFar());
+    awaitThread(ejup, "ejup-password-file", "reading the pipe: ");
     long start = System.nanoTime();
     ejup.signal("TERM");
     EjupProcess.Result r = ejup.waitFor(60);
@@ -138,16 +134,21 @@ class SignalTest {
     // nothing listens on port 1: the check is over at once, and then writes its report
     EjupProcess ejup = EjupProcess.start(Map.of("EJUP_PASSWORD", "x"), "check", "--jid", "hc@localhost", "--server", "127.0.0.1:1",
         "--format", "prometheus", "--output", fifo.toString());
-    long until = System.nanoTime() + 60_000_000_000L;
-    while (!ejup.hasThread("ejup-output") && System.nanoTime() < until) {
-      Thread.sleep(50);
-    }
-    assertTrue(ejup.hasThread("ejup-output"), "writing the pipe: " + ejup.errSoFar());
+    awaitThread(ejup, "ejup-output", "writing the pipe: ");
     long start = System.nanoTime();
     ejup.signal("TERM");
     EjupProcess.Result r = ejup.waitFor(60);
     // the signal waits 2 s for the write, the write 10 s for a reader: under 8 s is the signal's doing
     assertTrue((System.nanoTime() - start) / 1_000_000 < 8000, "ended soon after SIGTERM, not after the pipe's wait: " + r.err());
+  }
+
+  /** Waits up to 60 s until the process runs the named thread (where it blocks), and fails with what saying what it should be doing. */
+  private static void awaitThread(EjupProcess ejup, String thread, String what) throws InterruptedException {
+    long until = System.nanoTime() + 60_000_000_000L;
+    while (!ejup.hasThread(thread) && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(ejup.hasThread(thread), what + ejup.errSoFar());
   }
 
   /**

@@ -153,12 +153,8 @@ class ValidateCommandTest {
     refused.put("      photo:\n        binval: \"not base64!!\"\n", "vcard->photo->binval: Invalid value: Invalid Base64 string");
     refused.put("      photo:\n        binval: 1234\n", "vcard->photo->binval: Invalid value: Expected string, got number: 1234");
     refused.put("      fn: .5\n", "vcard->fn: Invalid value: Expected string, got number: .5");
-    for (var c : refused.entrySet()) {
-      Path file = Files.writeString(dir.resolve("v.yml"), base + c.getKey());
-      Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", "23.01");
-      assertEquals(2, r.exitCode(), c.getKey() + r.out());
-      assertTrue(r.out().contains("error: modules->mod_http_upload->" + c.getValue()), c.getKey() + r.out());
-    }
+    refused.replaceAll((snippet, said) -> "error: modules->mod_http_upload->" + said);
+    assertEachRefused(dir, base, refused, "23.01");
     for (String string : new String[] {"-.5", "+.5", "1e3", "0x1F"}) {
       // what fast_yaml leaves a string, as ejabberd 23.01, 24.12 and 26.07 load it
       Path file = Files.writeString(dir.resolve("s.yml"), base + "      fn: " + string + "\n");
@@ -185,12 +181,7 @@ class ValidateCommandTest {
         "unknown option 'fnx' of mod_http_upload (in append_module_config->'vcard')",
         "    append_module_config:\n      localhost:\n        max_size: 0\n",
         "modules->mod_http_upload->append_module_config->'localhost'->max_size");
-    for (var c : refused.entrySet()) {
-      Path file = Files.writeString(dir.resolve("a.yml"), base + c.getKey());
-      Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", "26.07");
-      assertEquals(2, r.exitCode(), c.getKey() + r.out());
-      assertTrue(r.out().contains(c.getValue()), c.getKey() + r.out());
-    }
+    assertEachRefused(dir, base, refused, "26.07");
     Ejup.Result fine = ejup("config", "validate", differential.resolve("append-module-config.yml").toString(), "--ejabberd-version", "26.07");
     assertTrue(fine.exitCode() <= 1, fine.out());
   }
@@ -210,6 +201,16 @@ class ValidateCommandTest {
     int line = (int) Files.readString(file).lines().takeWhile(l -> !l.contains("class: *C")).count() + 1;
     assertTrue(r.out().contains("a.yml:" + line + ":14: error: modules->mod_http_upload->vcard->class: Invalid value: Unexpected value: C"), r.out());
     assertTrue(r.out().contains("a.yml:" + line + ":14: warning: alias *C"), r.out());
+  }
+
+  /** base with each snippet appended: ejabberd version's verdict is an error (exit 2) whose output contains the snippet's words. */
+  private static void assertEachRefused(Path dir, String base, Map<String, String> snippetToWords, String version) throws java.io.IOException {
+    for (var c : snippetToWords.entrySet()) {
+      Path file = Files.writeString(dir.resolve("snippet.yml"), base + c.getKey());
+      Ejup.Result r = ejup("config", "validate", file.toString(), "--ejabberd-version", version);
+      assertEquals(2, r.exitCode(), c.getKey() + r.out());
+      assertTrue(r.out().contains(c.getValue()), c.getKey() + r.out());
+    }
   }
 
   /** ejabberd's own words for an unquoted mode: "Expected string, got integer instead". */
