@@ -560,11 +560,20 @@ public final class UploadFlow {
     } else if (get.bytes() != file.size) {
       other = get.bytes() + " of the " + file.size + " bytes that were PUT";
     }
-    // OkHttp asks for gzip alone and decodes only that (HttpTransfer.Undecodable); any other coding reaches the comparison as it came
+    // OkHttp asks for gzip alone and decodes only that (HttpTransfer.Undecodable); any other coding reaches the comparison as it came.
+    // A coding label is wrong for some client even over the very bytes that were PUT: those that accept it (browsers, curl
+    // --compressed) decode what was never encoded and fail, so it is judged whatever the comparison says
     String coding = get.headers() == null ? null : get.headers().get("Content-Encoding");
-    if (other != null && coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+    if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+      String named = dev.ejup.model.Cause.words(new Exception(coding.trim()));
+      if (other == null) {
+        throw StepFailure.crit("GET answered with Content-Encoding " + named + get.via() + ", which ejup did not accept (it sends Accept-Encoding:"
+            + " gzip), over the very bytes that were PUT", "clients that accept " + named + " (browser clients such as Converse.js, curl"
+            + " --compressed) decode bytes that were never encoded and fail: make the server or proxy send the file without that"
+            + " Content-Encoding (nginx: an add_header Content-Encoding, or a brotli/gzip_static setting on get_url's location)");
+      }
       throw StepFailure.crit("GET returned other bytes than were PUT" + get.via() + ": " + other + "; it answered with Content-Encoding "
-          + dev.ejup.model.Cause.words(new Exception(coding.trim())) + ", which ejup did not accept (it sends Accept-Encoding: gzip)",
+          + named + ", which ejup did not accept (it sends Accept-Encoding: gzip)",
           "clients that did not ask for that coding (OkHttp-based ones such as Conversations) keep the encoded bytes: make the server or proxy"
               + " answer with a coding only clients that accept it (nginx: gzip and brotli settings, an add_header Content-Encoding)");
     }
@@ -626,7 +635,7 @@ public final class UploadFlow {
         throw StepFailure.crit("a second PUT to a used slot was accepted (HTTP " + second.status() + "): uploads can be overwritten",
             "the upload server must refuse reuse of a slot; check " + xmpp.terms(service).module());
       }
-      return "a second PUT to the used slot was refused with HTTP " + second.status();
+      return unchanged(http, slot, file, second, xmpp.terms(service).module());
     }, d -> d);
     String missing = neverIssued(slot.getUrl(), file.seed);
     String shown = java.net.URI.create(missing).getRawPath();
@@ -653,6 +662,34 @@ public final class UploadFlow {
     if (external) {
       new TokenProbes(runner, xmpp, http, service, options.contentType()).run(file, TokenProbes.tokenParameter(slot.putUrl()));
     }
+  }
+
+  /**
+   * What a second PUT's refusal proves: only that the answer was not 2xx. A proxy answers 504 when
+   * its read timed out while the backend went on and wrote the file, or 502 over a backend that
+   * failed after writing it; so the file is read again, and an answer that is not a refusal (a
+   * client or server error of the 4xx kind, as ejabberd's 403) is a WARNING even over the bytes of
+   * the first PUT. The second PUT's bytes differ from the first's in every block.
+   */
+  private static String unchanged(HttpTransfer http, Slot slot, TestFile file, HttpTransfer.Outcome second, String module)
+      throws java.io.IOException, StepFailure {
+    String answered = "HTTP " + second.status() + (second.message().isBlank() ? "" : " " + second.message());
+    String url = slot.getUrl().toString();
+    HttpTransfer.Outcome again = http.get(url, file, Progress.NONE);
+    try {
+      requireSame(again, url, file);
+    } catch (StepFailure changed) {
+      throw StepFailure.crit("a second PUT to the used slot was answered " + answered + ", but the file did not stay as it was: "
+          + changed.getMessage(), "an answer that is no 2xx does not prove the upload server refused the PUT; it must refuse"
+          + " reuse of a slot: check " + module + " and what answers PUTs in front of it (a proxy's 502 or 504 while the backend"
+          + " goes on writing)");
+    }
+    if (second.status() < 400 || second.status() >= 500) {
+      throw new StepFailure(Status.WARN, "a second PUT to the used slot was answered " + answered + ", which is no refusal;"
+          + " the file is unchanged", "an upload server refuses reuse of a slot with a 4xx answer (ejabberd 403): check what"
+          + " answers PUTs on put_url (a proxy's error or redirect) and its log");
+    }
+    return "a second PUT to the used slot was refused with HTTP " + second.status() + "; the file is unchanged";
   }
 
   /**

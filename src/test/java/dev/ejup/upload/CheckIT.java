@@ -430,6 +430,73 @@ class CheckIT {
     }
   }
 
+  /**
+   * The breaker's case: a proxy in front of the upload listener answers the second PUT to a used
+   * slot with an error of its own (nginx's 504 when its read timed out, a 502) while what is
+   * behind it wrote the file. The probe counted any answer that was not 2xx as a refusal and said
+   * OK; it now reads the file again. Here the proxy passes everything on to ejabberd's plain-http
+   * listener, and on a second PUT to a path writes the body over the stored file (when asked to)
+   * and answers with its own code.
+   */
+  @Test
+  void aSecondPutAnsweredWithAProxyErrorIsJudgedByWhatTheFileHolds() throws Exception {
+    record Case(int code, boolean overwrite, int exit, String words) {}
+    for (Case c : List.of(new Case(504, true, 2, "was answered HTTP 504 Gateway Timeout, but the file did not stay as it was: GET returned other bytes"),
+        new Case(502, true, 2, "was answered HTTP 502 Bad Gateway, but the file did not stay as it was"),
+        new Case(502, false, 1, "was answered HTTP 502 Bad Gateway, which is no refusal; the file is unchanged"),
+        new Case(307, false, 1, "was answered HTTP 307, which is no refusal; the file is unchanged"))) {
+      java.util.Set<String> put = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      proxy.createContext("/", exchange -> {
+        String path = exchange.getRequestURI().getRawPath();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        java.net.HttpURLConnection to = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + server.get("HTTP_PORT") + path)
+            .toURL().openConnection();
+        to.setRequestMethod(exchange.getRequestMethod());
+        if (body.length > 0 || exchange.getRequestMethod().equals("PUT")) {
+          to.setDoOutput(true);
+          to.setRequestProperty("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"));
+          to.getOutputStream().write(body);
+        }
+        int code = to.getResponseCode();
+        byte[] answer = (code < 400 ? to.getInputStream() : to.getErrorStream()) == null ? new byte[0]
+            : (code < 400 ? to.getInputStream() : to.getErrorStream()).readAllBytes();
+        if (exchange.getRequestMethod().equals("PUT") && !put.add(path)) {
+          if (c.overwrite()) {
+            Files.write(Path.of(server.get("DOCROOT"), path.substring("/upload/".length()).split("/")), body);
+          }
+          code = c.code();
+          answer = ("proxy says " + code).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          exchange.getResponseHeaders().set("Location", "http://127.0.0.1:1/elsewhere");
+        }
+        String type = to.getContentType();
+        if (type != null) {
+          exchange.getResponseHeaders().set("Content-Type", type);
+        }
+        exchange.sendResponseHeaders(code, answer.length == 0 ? -1 : answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
+      });
+      proxy.start();
+      try {
+        load(pristine.replace("put_url: https://@HOST@:" + server.get("HTTPS_PORT") + "/upload",
+            "put_url: http://127.0.0.1:" + proxy.getAddress().getPort() + "/upload"));
+        Ejup.Result r = check("--allow-http");
+        assertEquals(c.exit(), r.exitCode(), c + "\n" + r.out());
+        assertTrue(line(r, "probe-overwrite").contains("a second PUT to the used slot " + c.words()), c + "\n" + r.out());
+        assertTrue(line(r, "get").contains("identical to the PUT"), r.out());
+        assertNoStackTrace(r);
+      } finally {
+        proxy.stop(0);
+      }
+    }
+    // and through ejabberd itself, which refuses with 403 and leaves the file as it was
+    server.reset();
+    Ejup.Result r = check();
+    assertEquals(0, r.exitCode(), r.out());
+    assertTrue(line(r, "probe-overwrite").contains("refused with HTTP 403; the file is unchanged"), r.out());
+  }
+
   /** A 1 KiB upload answered with 512 MiB and more: the GET stops at once (it read all of it in 14 s). */
   @Test
   void aGetThatAnswersWithoutEndStopsAtOnce() throws Exception {

@@ -372,6 +372,34 @@ class HttpFailureWordsTest {
     }
   }
 
+  /**
+   * The breaker's case: Content-Encoding br over the very bytes that were PUT. The comparison
+   * passes, but a browser or curl --compressed, which accept br, decode bytes that were never
+   * encoded and fail; the step said OK. Other labels of the same kind too.
+   */
+  @Test
+  void aCodingThatWasNotAskedForIsCriticalEvenOverTheSameBytes() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    for (String coding : List.of("br", "deflate", "gzip, br", "zstd")) {
+      try (ServerSocket server = answering("Content-Length: 1024\r\nContent-Encoding: " + coding + "\r\n", bytes(file))) {
+        StepFailure f = get(server, file);
+        assertEquals("GET answered with Content-Encoding " + coding + ", which ejup did not accept (it sends Accept-Encoding: gzip),"
+            + " over the very bytes that were PUT", f.getMessage());
+        assertTrue(f.hint.contains("decode bytes that were never encoded"), f.hint);
+        assertWords(f);
+      }
+    }
+    // identity is no coding at all
+    try (ServerSocket server = answering("Content-Length: 1024\r\nContent-Encoding: identity\r\n", bytes(file))) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        UploadFlow.requireSame(http.get(url(server), file, Progress.NONE), url(server), file);
+      } finally {
+        http.close();
+      }
+    }
+  }
+
   private static byte[] bytes(TestFile file) {
     byte[] all = new byte[(int) file.size];
     TestFile.Stream stream = new TestFile.Stream(file);
