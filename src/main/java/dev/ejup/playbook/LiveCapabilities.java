@@ -315,6 +315,8 @@ final class LiveCapabilities implements Capabilities {
         Condition.truthy(o.getOrDefault("probes", "true")),
         Duration.ofMillis((long) (timeout * 1000)), Duration.ofMillis((long) (Math.min(10, timeout) * 1000)), null);
     List<String> nodeUrls = java.util.Arrays.stream(o.getOrDefault("node_urls", "").split("[,\\s]+")).filter(u -> !u.isEmpty()).toList();
+    // a fleet's checks run side by side: none may meet Smack's resolver while the SRV one is set up
+    dev.ejup.upload.tuning.SmackSetup.severalChecks();
     try {
       return new UploadFlow(options, Progress.NONE, nodeUrls).run();
     } catch (UserError e) {

@@ -94,6 +94,7 @@ public final class Exporter {
     this.log = log;
     // bin/ejup runs the exporter with C2, where the JDK's SHA-1 is the faster for SCRAM's PBKDF2 once warm
     dev.ejup.upload.tuning.SmackSetup.compiledByC2();
+    dev.ejup.upload.tuning.SmackSetup.severalChecks();
     this.slots = new Semaphore(settings.maxConcurrent(), true);
     this.history = new History(settings.historyLimit());
     config.set(ServeConfig.load(settings.config()));

@@ -56,6 +56,15 @@ public final class SmackSetup {
   }
 
   /**
+   * For a process that runs several checks side by side ({@code ejup serve}, {@code ejup play}):
+   * the SRV resolver is set up before any of them runs, so that none of them reads Smack's
+   * resolver while the SRV one is being set up ({@link SystemResolver}).
+   */
+  public static void severalChecks() {
+    SystemResolver.srvNow();
+  }
+
+  /**
    * For a process whose JVM compiles with C2 (bin/ejup runs the exporter so): later logins compute
    * SCRAM's PBKDF2 on the JDK's SHA-1, which C2 runs on the CPU's SHA instructions, instead of
    * ejup's SHA-1 on ints, the faster one under C1 ({@link ScramSha1}). The same bytes either way.

@@ -29,9 +29,29 @@ final class SystemResolver extends DNSResolver {
     super(false);
   }
 
-  /** JNDI's DNS context costs start-up time: made on the first SRV lookup, not before. */
+  /**
+   * JNDI's DNS context costs start-up time: made on the first SRV lookup, not before, or by {@link
+   * #srvNow()}. Smack's JavaxResolver makes itself the process's resolver as its class is set up
+   * (JavaxResolver.setup() in its static initializer): this one is put back at once, else every
+   * later lookup in the process, of every check, went through JavaxResolver, to which {@code
+   * *.localhost} does not resolve (an exporter's probes failed after one probe used SRV).
+   */
   private static final class Srv {
-    static final JavaxResolver RESOLVER = new JavaxResolver();
+    static final JavaxResolver RESOLVER = make();
+
+    private static JavaxResolver make() {
+      JavaxResolver made = new JavaxResolver();
+      org.jivesoftware.smack.util.DNSUtil.setDNSResolver(INSTANCE);
+      return made;
+    }
+  }
+
+  /**
+   * Sets up the SRV resolver now, for a process that runs checks side by side (serve, a fleet): set
+   * up lazily, another check could read Smack's resolver in the moment it is JavaxResolver.
+   */
+  static void srvNow() {
+    Srv.RESOLVER.getClass();
   }
 
   @Override
