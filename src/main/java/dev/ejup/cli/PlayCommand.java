@@ -53,6 +53,13 @@ final class PlayCommand implements Command {
         parseExtra(extraVars), parallel, Duration.ofMillis((long) (deadline * 1000)), dryRun, io.env(), report::judge));
     if (!play.problems().isEmpty()) {
       play.problems().stream().map(Diagnostic::format).forEach(io.err()::println);
+      // nothing ran: said in the monitoring formats too, and in --output in place of the last run's report
+      Diagnostic first = play.problems().get(0);
+      int more = play.problems().size() - 1;
+      String why = "nothing ran: " + first.location() + ": " + first.message() + " [" + first.rule() + "]"
+          + (more > 0 ? " (and " + more + " more, on stderr)" : "");
+      NotRun.render(io.out(), report.format, report.output, Status.UNKNOWN, why, play.soFar(why, first.hint().isEmpty()
+          ? "fix the playbook, or give the variables it needs with -e KEY=VALUE or in the inventory" : first.hint()));
       return Status.UNKNOWN.exitCode();
     }
     try (Interruption interruption = Interruption.install(io, report, () -> play.soFar(Interruption.WHY, Interruption.HINT))) {

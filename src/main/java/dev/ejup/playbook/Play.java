@@ -109,9 +109,18 @@ public final class Play {
     return problems;
   }
 
-  /** The report kind, {@code playbook:NAME}. */
+  /** The report kind, {@code playbook:NAME}; where the playbook has problems, NAME is its file's ({@link #name}). */
   public String kind() {
-    return "playbook:" + (book == null ? "" : book.name());
+    return "playbook:" + (book == null ? name(request.playbook()) : book.name());
+  }
+
+  /**
+   * A playbook's name as its file gives it, for reports of a playbook that could not be read: the
+   * file name without .yml or .yaml (the shipped ones are named so: healthcheck.yml is healthcheck).
+   */
+  public static String name(Path file) {
+    Path last = file.getFileName();
+    return last == null ? "" : last.toString().replaceAll("\\.ya?ml$", "");
   }
 
   /**

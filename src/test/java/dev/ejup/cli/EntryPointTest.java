@@ -72,6 +72,89 @@ class EntryPointTest {
     assertEquals(3, text.exitCode());
   }
 
+  /** promtool's verdict on a Prometheus text, as node_exporter's textfile collector would read it. */
+  private static void promtoolAccepts(String text) throws Exception {
+    Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    p.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), said + "\n" + text);
+  }
+
+  /**
+   * The breaker's case: a cron job writes a check's report with --output for node_exporter. A run
+   * that ended before any report (the password file gone, a usage error, a playbook missing a
+   * variable) wrote nothing, so the file went on saying ejup_check_success 1 from the last run;
+   * on stdout, prometheus and junit readers got nothing, nor did json and nagios readers of play's
+   * problems. Now each gets the run's UNKNOWN, in the series a run writes.
+   */
+  @Test
+  void aRunThatCannotStartReplacesTheLastReportInOutputAndSaysSoInEveryFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path prom = dir.resolve("ejup.prom");
+    String stale = "ejup_check_success{target=\"example.org\"} 1\n";
+    java.nio.file.Files.writeString(prom, stale);
+    Ejup.Result gone = run("check", "--jid", "hc@Example.org/probe", "--password-file", "/nonexistent/pw", "--format", "prometheus",
+        "--output", prom.toString());
+    assertEquals(3, gone.exitCode());
+    assertEquals("", gone.out());
+    assertTrue(gone.err().startsWith("ejup: password file /nonexistent/pw"), gone.err());
+    String written = java.nio.file.Files.readString(prom);
+    assertTrue(written.contains("ejup_check_success{target=\"example.org\"} 0\n"), written);
+    assertTrue(written.contains("ejup_check_status{target=\"example.org\"} 3\n"), written);
+    promtoolAccepts(written);
+
+    Ejup.Result usage = run("check", "--jid", "hc@example.org", "--size", "12Q", "--format", "prometheus");
+    assertEquals(3, usage.exitCode());
+    assertTrue(usage.out().contains("ejup_check_success{target=\"example.org\"} 0\n"), usage.out());
+    promtoolAccepts(usage.out());
+
+    java.nio.file.Path json = dir.resolve("ejup.json");
+    java.nio.file.Files.writeString(json, "{\"status\": \"OK\", \"exit_code\": 0, \"reports\": []}\n");
+    Ejup.Result jsonGone = run("check", "--jid", "hc@example.org", "--format", "json", "--output", json.toString());
+    assertEquals("", jsonGone.out());
+    com.fasterxml.jackson.databind.JsonNode read = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(json));
+    assertEquals("UNKNOWN", read.path("status").asText());
+    assertEquals(3, read.path("exit_code").asInt());
+
+    java.nio.file.Path junit = dir.resolve("ejup.xml");
+    Ejup.Result junitGone = run("check", "--jid", "hc@example.org", "--format", "junit", "--output", junit.toString());
+    assertEquals(3, junitGone.exitCode());
+    assertTrue(java.nio.file.Files.readString(junit).contains("<error message=\"no password"), java.nio.file.Files.readString(junit));
+
+    java.nio.file.Path text = dir.resolve("ejup.txt");
+    java.nio.file.Files.writeString(text, "check example.org: OK in 0.3s\n");
+    run("check", "--jid", "hc@example.org", "--output", text.toString());
+    assertTrue(java.nio.file.Files.readString(text).startsWith("check example.org: UNKNOWN"), java.nio.file.Files.readString(text));
+
+    // play: a playbook that misses variables, and one that is no playbook at all
+    java.nio.file.Files.writeString(prom, stale);
+    Ejup.Result missing = run("play", "-f", "2", "playbooks/healthcheck.yml", "-e", "domain=example.org",
+        "--format", "prometheus", "--output", prom.toString());
+    assertEquals(3, missing.exitCode());
+    assertTrue(missing.err().contains("variable 'jid' has no default"), missing.err());
+    written = java.nio.file.Files.readString(prom);
+    assertTrue(written.contains("ejup_playbook_healthcheck_success{target=\"example.org\"} 0\n"), written);
+    assertFalse(written.contains("ejup_check_success"), written);
+    promtoolAccepts(written);
+    Ejup.Result missingJson = run("play", "playbooks/healthcheck.yml", "-e", "domain=example.org", "--format", "json");
+    read = new com.fasterxml.jackson.databind.ObjectMapper().readTree(missingJson.out());
+    assertEquals("UNKNOWN", read.path("status").asText());
+    assertTrue(read.path("message").asText().startsWith("nothing ran: playbooks/healthcheck.yml:"), missingJson.out());
+    java.nio.file.Path notAPlaybook = java.nio.file.Files.writeString(dir.resolve("hosts.yml"), "just text\n");
+    Ejup.Result nagios = run("play", notAPlaybook.toString(), "--format", "nagios");
+    assertEquals(3, nagios.exitCode());
+    assertEquals(1, nagios.out().lines().count(), nagios.out());
+    assertTrue(nagios.out().startsWith("EJUP UNKNOWN - nothing ran: " + notAPlaybook + ":1:1: "), nagios.out());
+
+    // an --output that cannot be written: the one line on stderr, nothing else, no stack trace
+    Ejup.Result dirOut = run("check", "--jid", "hc@example.org", "--format", "prometheus", "--output", dir.toString());
+    assertEquals(3, dirOut.exitCode());
+    assertEquals(1, dirOut.err().lines().count(), dirOut.err());
+    assertEquals("", dirOut.out());
+  }
+
   @Test
   void debugIsAcceptedAnywhere() {
     assertEquals(0, run("version", "--debug").exitCode());
