@@ -45,11 +45,17 @@ import java.util.function.Consumer;
  * the last probes.
  *
  * <p>Bounds: at most {@code maxConcurrent} probes run at once and one per module and target; a
- * probe that gets no slot within its own deadline is answered 503 (the scrape fails: the exporter
- * is overloaded, the target is not to blame), so waiting never outlives a scrape. A hanging target
- * holds at most its one slot until its deadline, so others go on.
+ * probe that gets no slot within its own deadline, or gets one with less than half of its deadline
+ * left, is answered 503 (the scrape fails: the exporter is overloaded, the target is not to blame),
+ * so waiting never outlives a scrape nor makes a healthy target's probe fail. At most {@link
+ * #WAITING_PER_SLOT} requests wait per slot, and {@link #WAITING_AT_LEAST} in all; more are
+ * answered 503 at once. A hanging target holds
+ * at most its one slot until its deadline, so others go on.
  */
 public final class Exporter {
+  /** Probe requests that may wait per probe slot, and at least in all; more are answered 503 at once, not left to hold a thread each. */
+  static final int WAITING_PER_SLOT = 8;
+  static final int WAITING_AT_LEAST = 64;
   /** blackbox_exporter's default timeout without the Prometheus header. */
   static final double DEFAULT_SCRAPE_TIMEOUT = 120;
 
@@ -71,6 +77,8 @@ public final class Exporter {
   // one lane per (module, target) while a request for it is under way, removed when the last one ends:
   // a *.domain pattern admits names without end, and a map of every name ever asked for would too
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  /** Probe requests inside the exporter, waiting or running: each waiting one holds an HTTP thread. */
+  private final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
   private final ExecutorService pruner = Executors.newSingleThreadExecutor(daemon("ejup-serve-prune"));
   private final OwnMetrics metrics = new OwnMetrics();
@@ -254,6 +262,11 @@ public final class Exporter {
     if (asked == null || asked.isEmpty()) {
       return oneLine(400, "target parameter is missing");
     }
+    if (asked.length() > ServeConfig.NAME_MAX + 1 || java.util.Arrays.stream(asked.split("\\.")).anyMatch(l -> l.length() > ServeConfig.LABEL_MAX)) {
+      metrics.refused(module.name());
+      return oneLine(400, "target \"" + (asked.length() > 80 ? asked.substring(0, 80) + "..." : asked) + "\" is no domain name: DNS allows "
+          + ServeConfig.LABEL_MAX + " characters per label and " + ServeConfig.NAME_MAX + " in all (RFC 1035), it has " + asked.length());
+    }
     // "example.org." is example.org: compared, probed and counted as one name
     String target = ServeConfig.domain(asked);
     if (target == null || !module.allows(target)) {
@@ -271,6 +284,21 @@ public final class Exporter {
     }
     long start = System.nanoTime();
     long deadlineNanos = start + (long) (deadlineSeconds * 1e9);
+    if (inside.incrementAndGet() > settings.maxConcurrent() + waitingAtMost()) {
+      inside.decrementAndGet();
+      metrics.overloaded(module.name());
+      return oneLine(503, waitingAtMost() + " probes are already waiting for one of the " + settings.maxConcurrent()
+          + " probe slots; raise --max-concurrent or scrape less often");
+    }
+    try {
+      return laned(exchange, module, target, start, deadlineNanos);
+    } finally {
+      inside.decrementAndGet();
+    }
+  }
+
+  private Reply laned(HttpExchange exchange, ServeConfig.Module module, String target, long start, long deadlineNanos)
+      throws InterruptedException {
     String key = module.name() + "\u0000" + target.toLowerCase(java.util.Locale.ROOT);
     Lane mine = lanes.compute(key, (k, lane) -> (lane == null ? new Lane() : lane).enter());
     try {
@@ -286,6 +314,11 @@ public final class Exporter {
     } finally {
       lanes.computeIfPresent(key, (k, lane) -> lane.leave());
     }
+  }
+
+  /** How many probe requests may wait for a slot at once. */
+  private int waitingAtMost() {
+    return Math.max(WAITING_AT_LEAST, WAITING_PER_SLOT * settings.maxConcurrent());
   }
 
   /** Requests under way for one module and target (changed only inside the map's compute), and their one probe at a time. */
@@ -313,6 +346,14 @@ public final class Exporter {
     if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       metrics.overloaded(module.name());
       return oneLine(503, "all " + settings.maxConcurrent() + " probe slots were busy until the deadline; raise --max-concurrent or scrape less often");
+    }
+    long waited = System.nanoTime() - start;
+    if (deadlineNanos - System.nanoTime() < (deadlineNanos - start) / 2) {
+      // run with what is left, and a healthy target's probe would fail a step on the exporter's wait
+      slots.release();
+      metrics.overloaded(module.name());
+      return oneLine(503, String.format(java.util.Locale.ROOT, "waited %.1f s of the probe's %.1f s for a probe slot, too long to judge %s"
+          + " in what is left; raise --max-concurrent or scrape less often", waited / 1e9, (deadlineNanos - start) / 1e9, target));
     }
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable answeredNow = () -> {

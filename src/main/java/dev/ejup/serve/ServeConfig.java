@@ -94,17 +94,23 @@ record ServeConfig(Path file, Map<String, Module> modules) {
     }
   }
 
+  /** RFC 1035's limits of a domain name: octets per label, and in all as written with dots (no trailing dot). */
+  static final int LABEL_MAX = 63;
+  static final int NAME_MAX = 253;
+
   /**
    * A domain as targets are compared and filled in: one trailing dot (DNS's root, "example.org.")
    * dropped, so that a dot can neither widen a pattern ('*.com.') nor make a second spelling of a
    * target.
    *
    * @return the name without its trailing dot, or null when it is not a domain name: empty, with
-   *     an empty label ('a..org', '.org', 'org..'), a space or a character DNS names do not have
+   *     an empty label ('a..org', '.org', 'org..'), a space or a character DNS names do not have, a
+   *     label longer than 63 characters or more than 253 in all
    */
   static String domain(String text) {
     String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-    if (t.isEmpty() || t.startsWith(".") || t.endsWith(".") || t.contains("..") || !HostPort.isName(t)) {
+    if (t.isEmpty() || t.length() > NAME_MAX || t.startsWith(".") || t.endsWith(".") || t.contains("..")
+        || java.util.Arrays.stream(t.split("\\.")).anyMatch(label -> label.length() > LABEL_MAX) || !HostPort.isName(t)) {
       return null;
     }
     return t;

@@ -145,6 +145,62 @@ class ServeConfigTest {
     }
   }
 
+  /**
+   * The breaker's cases, on one probe slot held by a target that never answers. A probe that
+   * waited for the slot ran with what was left of its deadline (a few ms) and blamed its target's
+   * step ("login did not finish within the deadline of 1.932s") on a healthy server: it is now 503,
+   * the exporter's own failure. And every request waited, each holding a thread (600 requests: 649
+   * threads): past the bound of waiting requests they are now answered 503 at once.
+   */
+  @Test
+  void aProbeThatWaitedTooLongAndRequestsPastTheWaitingBoundAre503NotAFailedProbe() throws Exception {
+    try (dev.ejup.testing.SilentServer silent = new dev.ejup.testing.SilentServer()) {
+      Path file = write("modules:\n  hang:\n    jid: m@{target}\n    password_file: PW\n    server: 127.0.0.1:" + silent.port() + "\n"
+          + "    probes: false\n    targets: ['*.a.org']\n");
+      Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 1, 0), line -> { });
+      int port = exporter.start().getPort();
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.util.function.BiFunction<String, String, java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> probe =
+          (target, timeout) -> client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+              + "/probe?module=hang&target=" + target)).header("X-Prometheus-Scrape-Timeout-Seconds", timeout)
+              .timeout(java.time.Duration.ofSeconds(60)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      try {
+        // the slot is held for 3 s; the next probe, with 3.5 s, gets it with 0.5 s left
+        var holder = probe.apply("first.a.org", "3.5");
+        assertTrue(silent.awaitClient(30), "the first probe holds the slot");
+        var waiter = probe.apply("second.a.org", "4");
+        assertEquals(200, holder.get().statusCode());
+        assertTrue(holder.get().body().contains("probe_success 0"), holder.get().body());
+        java.net.http.HttpResponse<String> waited = waiter.get();
+        assertEquals(503, waited.statusCode(), waited.body());
+        assertTrue(waited.body().matches("waited \\d+\\.\\d s of the probe's 3\\.5 s for a probe slot, too long to judge second\\.a\\.org in what is left;"
+            + " raise --max-concurrent or scrape less often\\n?"), waited.body());
+
+        var again = probe.apply("third.a.org", "3.5");
+        Thread.sleep(500); // it holds the slot before the others come
+        long start = System.nanoTime();
+        // each answer with the moment it came
+        java.util.List<java.util.concurrent.CompletableFuture<java.util.Map.Entry<java.net.http.HttpResponse<String>, Long>>> many =
+            new java.util.ArrayList<>();
+        for (int i = 0; i < Exporter.WAITING_AT_LEAST + 10; i++) {
+          many.add(probe.apply("t" + i + ".a.org", "3.5").thenApply(r -> java.util.Map.entry(r, System.nanoTime())));
+        }
+        int refusedAtOnce = 0;
+        for (var answer : many) {
+          java.net.http.HttpResponse<String> r = answer.get().getKey();
+          if (r.statusCode() == 503 && r.body().contains("64 probes are already waiting for one of the 1 probe slots")
+              && answer.get().getValue() - start < 2_000_000_000L) {
+            refusedAtOnce++;
+          }
+        }
+        assertTrue(refusedAtOnce >= 10, refusedAtOnce + " answered 503 at once");
+        assertEquals(200, again.get().statusCode());
+      } finally {
+        exporter.stop();
+      }
+    }
+  }
+
   /** A refused target is echoed in the 403 answer and the log: a CR/LF in it must not start a line of its own. */
   @Test
   void aRefusedTargetsLineBreaksAreNotEchoed() throws Exception {
@@ -164,6 +220,43 @@ class ServeConfigTest {
       for (String line : log) {
         assertFalse(line.contains("\r") || line.contains("\n") || line.contains("\u2028"), line);
       }
+    } finally {
+      exporter.stop();
+    }
+  }
+
+  /**
+   * The breaker's cases: a 64-character label under '*.localhost' was accepted and probed, and
+   * failed at connect with "a bug in ejup" as the hint; a 180 KB target was HTTP 500 ("the input
+   * nests too deeply"). A name DNS cannot have is 400, said as such, its echo cut short.
+   */
+  @Test
+  void aTargetLongerThanDnsAllowsIsNoDomainName() throws Exception {
+    Path file = write("modules:\n  u:\n    jid: m@{target}\n    password_file: PW\n    targets: ['*.a.org']\n");
+    Exporter exporter = new Exporter(new Exporter.Settings(file, new java.net.InetSocketAddress("127.0.0.1", 0), 0.5, 2, 10), line -> { });
+    int port = exporter.start().getPort();
+    try {
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> ask = target -> {
+        try {
+          return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/probe?module=u&target=" + target)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      };
+      for (String target : java.util.List.of("x".repeat(64) + ".a.org", "a.".repeat(90_000) + "a.org", ("b".repeat(60) + ".").repeat(5) + "a.org")) {
+        java.net.http.HttpResponse<String> r = ask.apply(target);
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("is no domain name: DNS allows 63 characters per label and 253 in all (RFC 1035), it has "
+            + target.length()), r.body());
+        assertTrue(r.body().length() < 300, r.body());
+      }
+      // 63 and 253 are names: refused or probed as any other
+      String longest = ("b".repeat(61) + ".").repeat(3) + "c".repeat(61) + ".a.org";
+      assertEquals(253, longest.length());
+      assertFalse(ask.apply(longest).body().contains("no domain name"));
+      assertFalse(ask.apply("x".repeat(63) + ".a.org").body().contains("no domain name"));
     } finally {
       exporter.stop();
     }

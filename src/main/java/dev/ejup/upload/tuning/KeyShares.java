@@ -6,7 +6,6 @@ import java.lang.invoke.MethodType;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -48,8 +47,18 @@ public final class KeyShares {
   /** SSLParameters.setNamedGroups(String[]), or null where the JDK has none (17 to 19) or jdk.tls.namedGroups is set. */
   private static final MethodHandle SET_NAMED_GROUPS = setNamedGroups();
 
-  /** Hosts (lower case) that refused a handshake with one share: JSSE's own groups from then on. */
-  private static final Set<String> WIDENED = ConcurrentHashMap.newKeySet();
+  /**
+   * Hosts (lower case) that refused a handshake with one share: JSSE's own groups from then on. At
+   * most the latest 1,024: an exporter's '*.domain' target admits names without end, and a slot
+   * names any host; one forgotten takes the one retry again at its next refusal.
+   */
+  private static final Set<String> WIDENED = java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > 1024;
+        }
+      }));
 
   private static MethodHandle setNamedGroups() {
     if (System.getProperty("jdk.tls.namedGroups") != null) {
