@@ -26,6 +26,9 @@ final class Engine {
     this.waiter = waiter;
   }
 
+  /** How long before the target's deadline a check step's own timeout ends: time for its report. */
+  static final Duration BEFORE_DEADLINE = Duration.ofMillis(500);
+
   /**
    * @param target the target's own variables (over the playbook's defaults)
    * @param dryRun change nothing; a planned config change is carried to the steps after it
@@ -34,6 +37,18 @@ final class Engine {
    *     for {@code on_failure} and rollback)
    */
   public Report run(Playbook book, Target target, boolean dryRun) {
+    return run(book, target, dryRun, 0);
+  }
+
+  /**
+   * As {@link #run(Playbook, Target, boolean)}, within the target's deadline: a check step's own
+   * timeout ends that much before it ({@link #BEFORE_DEADLINE}), so a server that hangs is the
+   * check's verdict (CRITICAL, naming the step), as `ejup check --deadline` gives it, not a target
+   * cut off as UNKNOWN with its steps lost.
+   *
+   * @param deadlineNanos System.nanoTime() when the target's time is up; 0 for none
+   */
+  public Report run(Playbook book, Target target, boolean dryRun, long deadlineNanos) {
     Map<String, String> vars = new LinkedHashMap<>();
     book.defaults().forEach((k, v) -> vars.put(k, v == null ? "" : v));
     vars.putAll(target.vars());
@@ -52,7 +67,7 @@ final class Engine {
       long start = System.nanoTime();
       try {
         if (!Condition.holds(step.when(), vars)) {
-          steps.add(Step.of(label, Status.OK, Duration.ZERO, "skipped: when " + step.when() + " is false", ""));
+          steps.add(Step.of(label, Status.OK, Duration.ZERO, "skipped: " + step.when() + " is " + Vars.substitute(step.when(), vars), ""));
           continue;
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -83,6 +98,18 @@ final class Engine {
               result = Step.of(label, Status.OK, Duration.ZERO,
                   "skipped: dry run, the planned config change is not applied, so the server cannot show it yet", "");
               break;
+            }
+            if (deadlineNanos != 0) {
+              double left = (deadlineNanos - System.nanoTime()) / 1e9 - BEFORE_DEADLINE.toMillis() / 1000.0;
+              double own;
+              try {
+                own = seconds(options.get("timeout"), 30).toMillis() / 1000.0;
+              } catch (dev.ejup.model.UserError e) {
+                own = Double.NaN; // the check says what is wrong with it
+              }
+              if (left < own) {
+                options.put("timeout", String.format(java.util.Locale.ROOT, "%.3f", Math.max(0.001, left)));
+              }
             }
             Report check = caps.check(resolved, options);
             List<Step> ran = check.steps().isEmpty()

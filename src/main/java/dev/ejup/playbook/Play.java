@@ -136,7 +136,8 @@ public final class Play {
     }
     Engine engine = new Engine(caps, waiter);
     String kind = kind();
-    Function<Target, Report> once = t -> request.judge().apply(engine.run(book, t, request.dryRun()));
+    // Fleet counts each target's deadline from when its job starts, as this does
+    Function<Target, Report> once = t -> request.judge().apply(engine.run(book, t, request.dryRun(), System.nanoTime() + request.deadline().toNanos()));
     Function<Target, Report> job = book.lock().isEmpty() ? once
         : t -> RunLock.exclusive(request.env(), book.lock(), kind, t, () -> once.apply(t));
     return Fleet.run(kind, targets, request.parallel(), request.deadline(), t -> {
