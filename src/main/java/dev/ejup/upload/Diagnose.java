@@ -43,6 +43,11 @@ final class Diagnose {
     }
     if (firstOf(e, HttpTransfer.CutShort.class) instanceof HttpTransfer.CutShort cut) {
       String came = cut.received + (cut.declared >= 0 ? " of " + cut.declared + " bytes" : " bytes of the body came");
+      if (cut.getCause() instanceof InterruptedIOException && cut.quietNanos > 0 && cut.quietNanos < Math.min(1_000_000_000L, stepTimeout.toNanos() / 2)) {
+        // bytes came up to the end of the step timeout: no stall, a body still coming, too slowly
+        return StepFailure.crit(where + " answered, but its body came too slowly: " + came + " within " + within,
+            "the server or a proxy in front of it sends slowly (a rate limit, a loaded disk or link); check " + what + "'s logs and load" + slow);
+      }
       if (cut.getCause() instanceof InterruptedIOException) {
         return StepFailure.crit(where + " answered, but its body stopped after " + came + ": no more within " + within,
             "the server or a proxy in front of it stalled in the middle of the answer; check " + what + "'s logs and load" + slow);

@@ -103,11 +103,18 @@ final class HttpTransfer {
   static class CutShort extends IOException {
     final long received;
     final long declared;
+    /** How long before the break nothing had come (0 when not known): a stall, or a body still coming too slowly. */
+    final long quietNanos;
 
     CutShort(long received, long declared, IOException cause) {
+      this(received, declared, cause, 0);
+    }
+
+    CutShort(long received, long declared, IOException cause, long quietNanos) {
       super(null, cause);
       this.received = received;
       this.declared = declared;
+      this.quietNanos = quietNanos;
     }
   }
 
@@ -381,6 +388,7 @@ final class HttpTransfer {
         TestFile.Stream reference = new TestFile.Stream(expected);
         byte[] buffer = new byte[TestFile.CHUNK];
         byte[] wanted = new byte[TestFile.CHUNK];
+        long lastCame = System.nanoTime();
         try (InputStream in = response.body().byteStream()) {
           while (difference < 0) {
             // one byte more than the file: it is the proof that the answer is too long
@@ -389,11 +397,14 @@ final class HttpTransfer {
             try {
               for (int r; n < want && (r = in.read(buffer, n, want - n)) >= 0; ) {
                 n += r;
+                if (r > 0) {
+                  lastCame = System.nanoTime();
+                }
               }
             } catch (IOException e) {
               // a timeout too: the server answered, and the report says how far its body got
               CutShort undecodable = Undecodable.of(response, e, bytes + n);
-              CutShort cut = undecodable != null ? undecodable : new CutShort(bytes + n, declared, e);
+              CutShort cut = undecodable != null ? undecodable : new CutShort(bytes + n, declared, e, System.nanoTime() - lastCame);
               throw followed.hops().isEmpty() ? cut : new Redirected(target(followed.hops()), cut);
             }
             if (n <= 0) {

@@ -130,6 +130,33 @@ class HttpFailureWordsTest {
   }
 
   /**
+   * The breaker's case: a body that trickles (a byte every 10 ms) until the step timeout ends the
+   * GET never stopped, but was said to have "stopped after 288 of 1024 bytes: no more within 3 s".
+   */
+  @Test
+  void aGetWhoseBodyTricklesPastTheStepTimeoutIsTooSlowNotStopped() throws Exception {
+    TestFile file = new TestFile(1024, 0, 1, "application/octet-stream");
+    try (ServerSocket trickle = server((head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      for (byte b : bytes(file)) {
+        out.write(b);
+        out.flush();
+        Thread.sleep(10);
+      }
+    })) {
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        StepFailure slow = failure("the GET URL", () -> http.get(url(trickle), file, Progress.NONE));
+        assertTrue(slow.getMessage().matches("the GET URL answered, but its body came too slowly: \\d+ of 1024 bytes within 2 s \\(the step timeout\\)"),
+            slow.getMessage());
+        assertTrue(slow.hint.contains("sends slowly"), slow.hint);
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /**
    * A listener whose accept queue is full (a server too busy to accept, or a firewall that drops
    * packets, look alike): the kernel drops the SYN, and the connect times out. Nothing accepted the
    * connection, so the words must not say it did.
