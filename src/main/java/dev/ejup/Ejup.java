@@ -176,6 +176,7 @@ public final class Ejup implements ToolProvider {
     boolean debug = List.of(args).contains("--debug");
     // a thread of ejup's or of a library (Smack's reader, a worker) that dies says so in one line, as everything else does
     Thread.setDefaultUncaughtExceptionHandler((thread, e) -> internalError(err, e, debug));
+    dev.ejup.cli.NotRun.beforeTheRun(out, err, List.of(args));
     int code = new Ejup().run(out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();

@@ -46,9 +46,13 @@ final class Interruption implements AutoCloseable {
    */
   static Interruption install(Io io, ReportOptions report, Supplier<List<Report>> soFar) {
     Interruption interruption = new Interruption(io, report, soFar);
+    installed = true;
     Runtime.getRuntime().addShutdownHook(interruption.hook);
     return interruption;
   }
+
+  /** A command answers signals itself from here on: {@link NotRun#beforeTheRun}'s answer stands down. */
+  static volatile boolean installed;
 
   /** The normal end: renders the final reports and returns the exit code, unless a signal already answered. */
   int emit(List<Report> reports) {

@@ -98,6 +98,28 @@ public final class NotRun {
     }
   }
 
+  /**
+   * Answers a signal that comes before the command installs its own answer ({@link Interruption};
+   * the JVM's first few hundred milliseconds: arguments, the password): the run's UNKNOWN, said as
+   * {@link #render} says it (in --output, or on stdout for the monitoring formats), with one line
+   * on stderr and exit 3, instead of the JVM's silent 143 that left --output with the last run's report.
+   *
+   * @param args the command line as given
+   */
+  public static void beforeTheRun(PrintWriter out, PrintWriter err, List<String> args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (Interruption.installed) {
+        return;
+      }
+      String why = "stopped by a signal (SIGTERM or SIGINT) before the run started";
+      err.println("ejup: " + why + " (hint: " + Interruption.HINT + ")");
+      render(out, args, Status.UNKNOWN.exitCode(), why);
+      out.flush();
+      err.flush();
+      Runtime.getRuntime().halt(Status.UNKNOWN.exitCode());
+    }, "ejup-signal-early"));
+  }
+
   /** The value of an option as jcommander would take it (--name VALUE or --name=VALUE), the last one given; null when absent. */
   private static String value(List<String> args, String name) {
     String found = null;

@@ -142,6 +142,31 @@ class SignalTest {
     assertTrue((System.nanoTime() - start) / 1_000_000 < 8000, "ended soon after SIGTERM, not after the pipe's wait: " + r.err());
   }
 
+  /**
+   * The breaker's case: a SIGTERM in the run's first few hundred milliseconds, before the command
+   * answers signals itself, ended the JVM with 143, nothing on stdout and the --output file still
+   * holding the last run's report. Here the run is held there by a playbook that is a pipe nothing
+   * writes to (read before the play answers signals).
+   */
+  @Test
+  void sigtermBeforeTheRunStartedSaysUnknownInOutput(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("book.yml");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path prom = Files.writeString(dir.resolve("ejup.prom"), "ejup_playbook_book_success{target=\"localhost\"} 1\n");
+    EjupProcess ejup = EjupProcess.start(Map.of(), "play", fifo.toString(), "--format", "prometheus", "--output", prom.toString());
+    long until = System.nanoTime() + 60_000_000_000L;
+    while (!ejup.waitsIn("wait_for_partner") && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(ejup.waitsIn("wait_for_partner"), "opening the playbook's pipe: " + ejup.errSoFar());
+    ejup.signal("TERM");
+    EjupProcess.Result r = ejup.waitFor(60);
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertTrue(r.err().startsWith("ejup: stopped by a signal (SIGTERM or SIGINT) before the run started"), r.err());
+    String written = Files.readString(prom);
+    assertTrue(written.contains("ejup_playbook_book_success{target=\"localhost\"} 0\n"), written);
+  }
+
   /** Waits up to 60 s until the process runs the named thread (where it blocks), and fails with what saying what it should be doing. */
   private static void awaitThread(EjupProcess ejup, String thread, String what) throws InterruptedException {
     long until = System.nanoTime() + 60_000_000_000L;

@@ -52,6 +52,21 @@ public final class EjupProcess {
     }
   }
 
+  /** Whether a thread of the process waits in this kernel function (/proc's wchan: wait_for_partner is a FIFO's open). */
+  public boolean waitsIn(String kernelFunction) {
+    try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      return tasks.anyMatch(task -> {
+        try {
+          return java.nio.file.Files.readString(task.resolve("wchan")).strip().equals(kernelFunction);
+        } catch (IOException e) {
+          return false; // the thread ended
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static EjupProcess started(List<String> command, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
