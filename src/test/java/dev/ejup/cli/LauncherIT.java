@@ -51,6 +51,41 @@ class LauncherIT {
     assertFalse(Files.exists(checkout.root.resolve("target/classes")), "nothing was compiled");
   }
 
+  /**
+   * The breaker's class, where Java cannot run: a cron job with --output kept the last run's
+   * ejup_check_success 1 when the launcher could not start ejup (it printed its line on stdout,
+   * which cron mails), and --format prometheus got a Nagios line node_exporter cannot read. The
+   * file now gets the run's UNKNOWN as the series a run writes, through a link as ejup writes.
+   */
+  @Test
+  void aCheckThatCannotStartReplacesTheLastReportInOutput(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Checkout checkout = Checkout.copy().withSources();
+    Files.setLastModifiedTime(checkout.root.resolve("src/main/java/A.java"), FileTime.fromMillis(System.currentTimeMillis()));
+    Path prom = Files.writeString(dir.resolve("ejup.prom"), "ejup_check_success{target=\"example.org\"} 1\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.prom"), prom);
+    EjupProcess.Result r = EjupProcess.launcher(checkout.launcher(), PASSWORD, "check", "--jid", "hc@Example.org/monitor",
+        "--format", "prometheus", "--output", link.toString()).waitFor(60);
+    assertEquals(3, r.exitCode(), r.out() + r.err());
+    assertEquals("", r.out());
+    assertTrue(Files.isSymbolicLink(link), "written through the link");
+    String written = Files.readString(prom);
+    assertTrue(written.contains("ejup_check_success{target=\"example.org\"} 0\n"), written);
+    assertTrue(written.contains("ejup_check_status{target=\"example.org\"} 3\n"), written);
+    EjupProcess.Result play = EjupProcess.launcher(checkout.launcher(), PASSWORD, "play", "-f", "2", "playbooks/healthcheck.yml",
+        "-e", "domain=example.org", "--format", "prometheus").waitFor(60);
+    assertEquals(3, play.exitCode());
+    assertTrue(play.out().contains("ejup_playbook_healthcheck_success{target=\"example.org\"} 0\n"), play.out());
+    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    promtool.getOutputStream().write((written + play.out()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    promtool.getOutputStream().close();
+    String said = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, promtool.waitFor(), said);
+    EjupProcess.Result json = EjupProcess.launcher(checkout.launcher(), PASSWORD, "check", "--jid", "hc@example.org",
+        "--format", "json", "--output", dir.resolve("ejup.json").toString()).waitFor(60);
+    assertEquals("", json.out());
+    assertTrue(Files.readString(dir.resolve("ejup.json")).startsWith("{\"status\": \"UNKNOWN\", \"exit_code\": 3,"));
+  }
+
   @Test
   void aMissingJarIsOneUnknownLineForChecksAndOneErrorLineOtherwise() throws Exception {
     Checkout checkout = Checkout.copy();
