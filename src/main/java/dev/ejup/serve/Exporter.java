@@ -272,8 +272,15 @@ public final class Exporter {
     if (target == null || !module.allows(target)) {
       metrics.refused(module.name());
       log.accept("msg=\"target refused\" module=" + module.name() + " target=" + quote(asked));
-      return oneLine(403, "target \"" + asked + "\" is not among module " + module.name() + "'s targets; "
-          + (target == null && ascii(asked) != null ? "write it in its ASCII form " + ascii(asked) + " and add that to targets: in "
+      String ascii = target == null ? ascii(asked) : null;
+      String allowedAscii = ascii != null ? ServeConfig.domain(ascii) : null;
+      if (allowedAscii != null && module.allows(allowedAscii)) {
+        // IDNA maps away zero-width characters and reads an ideographic full stop as a dot: not the name asked for
+        return oneLine(403, "target \"" + dev.ejup.model.Printable.shown(asked) + "\" is not among module " + module.name() + "'s targets:"
+            + " it is " + allowedAscii + ", which is, only as IDNA maps it; ask for " + allowedAscii + " as it is written");
+      }
+      return oneLine(403, "target \"" + dev.ejup.model.Printable.shown(asked) + "\" is not among module " + module.name() + "'s targets; "
+          + (ascii != null ? "write it in its ASCII form " + ascii + " and add that to targets: in "
               : "add it to targets: in ") + current.file());
     }
     double deadlineSeconds;

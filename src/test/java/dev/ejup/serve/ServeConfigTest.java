@@ -216,7 +216,8 @@ class ServeConfigTest {
       assertEquals(403, answer.statusCode());
       assertEquals(1, answer.body().split("\n", -1).length - 1, "one line: " + answer.body());
       assertFalse(answer.body().contains("\r") || answer.body().contains("\u2028"), answer.body());
-      assertTrue(answer.body().contains("a.orgX-Injected: 1probe_success 1"), answer.body());
+      // shown as escapes, not dropped: a refused "a.org\n" must not read as the a.org that is allowed
+      assertTrue(answer.body().contains("target \"a.org\\r\\nX-Injected: 1\\n\\u2028probe_success 1\" is not among"), answer.body());
       for (String line : log) {
         assertFalse(line.contains("\r") || line.contains("\n") || line.contains("\u2028"), line);
       }
@@ -359,6 +360,15 @@ class ServeConfigTest {
       String latin1 = raw(port, "b\u00fccher.example".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       assertTrue(latin1.startsWith("HTTP/1.1 400") && latin1.contains("the query is not UTF-8"), latin1);
       assertEquals(400, get(port, "/probe?module=u&target=b%FCcher.example").statusCode(), "percent-encoded Latin-1 too");
+      // the breaker's: a zero-width space or an ideographic full stop, which IDNA maps to an allowed name, was told to
+      // "write it in its ASCII form x.a.org and add that to targets", which it already is; the invisible one was invisible
+      java.net.http.HttpResponse<String> hidden = get(port, "/probe?module=u&target=%E2%80%8Bx.a.org");
+      assertEquals(403, hidden.statusCode());
+      assertEquals("target \"\\u200bx.a.org\" is not among module u's targets: it is x.a.org, which is, only as IDNA maps it;"
+          + " ask for x.a.org as it is written\n", hidden.body());
+      java.net.http.HttpResponse<String> stop = get(port, "/probe?module=u&target=x.a.org%E3%80%82");
+      assertEquals(403, stop.statusCode());
+      assertTrue(stop.body().contains("it is x.a.org, which is, only as IDNA maps it"), stop.body());
     } finally {
       exporter.stop();
     }
