@@ -231,7 +231,8 @@ final class Diagnose {
     return StepFailure.crit(where + " refused the TLS handshake without a TLS alert: no usable certificate, or no TLS version, cipher suite"
         + " or key exchange group in common with Java's TLS (" + jsse + ")",
         "ejabberd's log says which (\"Failed to secure\", \"TLS failed\"): check certfiles (the files exist, ejabberd may read them, one"
-            + " covers the name), else " + fix + "; a TLS proxy with no backend hangs up the same way");
+            + " covers the name), else " + fix + "; a TLS proxy with no backend hangs up the same way, and so does a port that"
+            + " speaks no TLS (an https URL on ejabberd's plain-http listener: check the port in put_url)");
   }
 
   /** A TCP connect that timed out: nothing accepted the connection (the JDK's "Connect timed out", OkHttp's "connect timed out"). */

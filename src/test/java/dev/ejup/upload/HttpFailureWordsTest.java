@@ -130,6 +130,33 @@ class HttpFailureWordsTest {
   }
 
   /**
+   * The breaker's case: put_url on ejabberd's plain-http port, which hangs up on a TLS hello; the
+   * words named certificates, versions and ciphers but not the likeliest cause, a port without TLS.
+   */
+  @Test
+  void anHttpsUrlOnAPortThatHangsUpOnTheHelloNamesAPortWithoutTls() throws Exception {
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread peer = new Thread(() -> {
+        try (Socket s = plain.accept()) {
+          s.getInputStream().read(new byte[512]); // the ClientHello, which no HTTP server understands
+        } catch (IOException e) {
+          // the client went first
+        }
+      });
+      peer.setDaemon(true);
+      peer.start();
+      HttpTransfer http = new HttpTransfer(new Tls(false), STEP);
+      try {
+        StepFailure f = failure("the GET URL", () -> http.get("https://127.0.0.1:" + plain.getLocalPort() + "/upload/x", null, Progress.NONE));
+        assertTrue(f.getMessage().contains("refused the TLS handshake without a TLS alert"), f.getMessage());
+        assertTrue(f.hint.contains("a port that speaks no TLS (an https URL on ejabberd's plain-http listener: check the port in put_url)"), f.hint);
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /**
    * The breaker's case: a body that trickles (a byte every 10 ms) until the step timeout ends the
    * GET never stopped, but was said to have "stopped after 288 of 1024 bytes: no more within 3 s".
    */
