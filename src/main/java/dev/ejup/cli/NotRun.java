@@ -104,9 +104,16 @@ public final class NotRun {
    * {@link #render} says it (in --output, or on stdout for the monitoring formats), with one line
    * on stderr and exit 3, instead of the JVM's silent 143 that left --output with the last run's report.
    *
+   * Only for check and play, the commands that answer signals with their report from there on:
+   * the others (serve above all, which stops on SIGTERM through a shutdown hook of its own) keep
+   * the JVM's way.
+   *
    * @param args the command line as given
    */
   public static void beforeTheRun(PrintWriter out, PrintWriter err, List<String> args) {
+    if (args.isEmpty() || !(args.get(0).equals("check") || args.get(0).equals("play"))) {
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (Interruption.installed) {
         return;
