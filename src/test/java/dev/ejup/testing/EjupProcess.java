@@ -38,26 +38,20 @@ public final class EjupProcess {
 
   /** Whether a thread of the process has this name (Linux keeps a Java thread's first 15 characters). */
   public boolean hasThread(String name) {
-    String shortName = name.length() > 15 ? name.substring(0, 15) : name;
-    try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-      return tasks.anyMatch(task -> {
-        try {
-          return java.nio.file.Files.readString(task.resolve("comm")).strip().equals(shortName);
-        } catch (IOException e) {
-          return false; // the thread ended
-        }
-      });
-    } catch (IOException e) {
-      return false;
-    }
+    return anyThread("comm", name.length() > 15 ? name.substring(0, 15) : name);
   }
 
   /** Whether a thread of the process waits in this kernel function (/proc's wchan: wait_for_partner is a FIFO's open). */
   public boolean waitsIn(String kernelFunction) {
+    return anyThread("wchan", kernelFunction);
+  }
+
+  /** Whether one of the process's threads has this in its /proc file (comm, wchan). */
+  private boolean anyThread(String file, String value) {
     try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       return tasks.anyMatch(task -> {
         try {
-          return java.nio.file.Files.readString(task.resolve("wchan")).strip().equals(kernelFunction);
+          return java.nio.file.Files.readString(task.resolve(file)).strip().equals(value);
         } catch (IOException e) {
           return false; // the thread ended
         }
