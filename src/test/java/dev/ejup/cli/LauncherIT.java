@@ -75,8 +75,13 @@ class LauncherIT {
         "-e", "domain=example.org", "--format", "prometheus").waitFor(60);
     assertEquals(3, play.exitCode());
     assertTrue(play.out().contains("ejup_playbook_healthcheck_success{target=\"example.org\"} 0\n"), play.out());
+    // a label value with what Prometheus must have escaped: a quote, a backslash, a line break
+    EjupProcess.Result odd = EjupProcess.launcher(checkout.launcher(), PASSWORD, "check", "--jid", "hc@a\"b\\c\nd",
+        "--format", "prometheus").waitFor(60);
+    assertTrue(odd.out().contains("ejup_check_success{target=\"a\\\"b\\\\c\\nd\"} 0\n"), odd.out());
     Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-    promtool.getOutputStream().write((written + play.out()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    promtool.getOutputStream().write((written + play.out() + odd.out().replace("ejup_check_", "ejup_odd_"))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     promtool.getOutputStream().close();
     String said = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, promtool.waitFor(), said);
