@@ -46,13 +46,27 @@ final class Interruption implements AutoCloseable {
    */
   static Interruption install(Io io, ReportOptions report, Supplier<List<Report>> soFar) {
     Interruption interruption = new Interruption(io, report, soFar);
-    installed = true;
-    Runtime.getRuntime().addShutdownHook(interruption.hook);
+    if (!ANSWER.compareAndSet(BEFORE, COMMAND) && ANSWER.get() == EARLY) {
+      waitForHalt(); // a signal came first, and NotRun.beforeTheRun is answering it: it ends the process
+    }
+    try {
+      Runtime.getRuntime().addShutdownHook(interruption.hook);
+    } catch (IllegalStateException shuttingDown) {
+      // a signal came as this was set up, after the early answer stood down: answered here, once
+      interruption.stopped();
+    }
     return interruption;
   }
 
-  /** A command answers signals itself from here on: {@link NotRun#beforeTheRun}'s answer stands down. */
-  static volatile boolean installed;
+  /**
+   * Who answers a signal: {@link NotRun#beforeTheRun} while it is {@link #BEFORE}, which makes it
+   * {@link #EARLY}; a command's own answer from {@link #install} on ({@link #COMMAND}). Exactly one
+   * answers, so a signal as the command sets up gives one report, not two.
+   */
+  static final java.util.concurrent.atomic.AtomicInteger ANSWER = new java.util.concurrent.atomic.AtomicInteger();
+  static final int BEFORE = 0;
+  static final int COMMAND = 1;
+  static final int EARLY = 2;
 
   /** The normal end: renders the final reports and returns the exit code, unless a signal already answered. */
   int emit(List<Report> reports) {

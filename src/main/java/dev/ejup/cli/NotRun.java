@@ -115,8 +115,8 @@ public final class NotRun {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (Interruption.installed) {
-        return;
+      if (!Interruption.ANSWER.compareAndSet(Interruption.BEFORE, Interruption.EARLY)) {
+        return; // the command answers
       }
       String why = "stopped by a signal (SIGTERM or SIGINT) before the run started";
       err.println("ejup: " + why + " (hint: " + Interruption.HINT + ")");

@@ -26,7 +26,7 @@ final class Engine {
     this.waiter = waiter;
   }
 
-  /** How long before the target's deadline a check step's own timeout ends: time for its report. */
+  /** How long before the target's deadline a check step's own timeout ends: time for its report (a tenth of a shorter deadline). */
   static final Duration BEFORE_DEADLINE = Duration.ofMillis(500);
 
   /**
@@ -42,13 +42,14 @@ final class Engine {
 
   /**
    * As {@link #run(Playbook, Target, boolean)}, within the target's deadline: a check step's own
-   * timeout ends that much before it ({@link #BEFORE_DEADLINE}), so a server that hangs is the
+   * timeout ends that much before it ({@link #BEFORE_DEADLINE}, a tenth of a deadline under 5 s), so a server that hangs is the
    * check's verdict (CRITICAL, naming the step), as `ejup check --deadline` gives it, not a target
    * cut off as UNKNOWN with its steps lost.
    *
    * @param deadlineNanos System.nanoTime() when the target's time is up; 0 for none
    */
   public Report run(Playbook book, Target target, boolean dryRun, long deadlineNanos) {
+    long started = System.nanoTime();
     Map<String, String> vars = new LinkedHashMap<>();
     book.defaults().forEach((k, v) -> vars.put(k, v == null ? "" : v));
     vars.putAll(target.vars());
@@ -100,7 +101,9 @@ final class Engine {
               break;
             }
             if (deadlineNanos != 0) {
-              double left = (deadlineNanos - System.nanoTime()) / 1e9 - BEFORE_DEADLINE.toMillis() / 1000.0;
+              // half a second for the report, or a tenth of a deadline that is short (--deadline 0.5 left the check 1 ms)
+              double margin = Math.min(BEFORE_DEADLINE.toNanos(), (deadlineNanos - started) / 10) / 1e9;
+              double left = (deadlineNanos - System.nanoTime()) / 1e9 - margin;
               double own;
               try {
                 own = seconds(options.get("timeout"), 30).toMillis() / 1000.0;

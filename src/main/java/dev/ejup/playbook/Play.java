@@ -58,6 +58,8 @@ public final class Play {
 
   private final Request request;
   private final Playbook book;
+  /** The name the playbook says, also when it has problems ("" for none). */
+  private final String said;
   private final List<Target> targets;
   private final List<Diagnostic> problems;
   private final Capabilities caps;
@@ -65,9 +67,10 @@ public final class Play {
   /** The targets done so far, for {@link #soFar()}. */
   private final Map<Target, Report> done = Collections.synchronizedMap(new IdentityHashMap<>());
 
-  private Play(Request request, Playbook book, List<Target> targets, List<Diagnostic> problems, Capabilities caps, Waiter waiter) {
+  private Play(Request request, Playbook book, String said, List<Target> targets, List<Diagnostic> problems, Capabilities caps, Waiter waiter) {
     this.request = request;
     this.book = book;
+    this.said = said;
     this.targets = targets;
     this.problems = problems;
     this.caps = caps;
@@ -101,7 +104,7 @@ public final class Play {
     Set<String> given = new HashSet<>(extra.keySet());
     targets.forEach(t -> given.addAll(t.vars().keySet()));
     PlaybookLoader.Result loaded = PlaybookLoader.load(request.playbook().toString(), text, given);
-    return new Play(request, loaded.playbook(), targets, loaded.diagnostics(), caps, waiter);
+    return new Play(request, loaded.playbook(), loaded.name(), targets, loaded.diagnostics(), caps, waiter);
   }
 
   /** What is wrong with the playbook, as {@code file:line:col} diagnostics; when not empty, {@link #run} refuses. */
@@ -109,16 +112,28 @@ public final class Play {
     return problems;
   }
 
-  /** The report kind, {@code playbook:NAME}; where the playbook has problems, NAME is its file's ({@link #name}). */
+  /** The report kind, {@code playbook:NAME}; where the playbook has problems, the name it says all the same, else its file's ({@link #name}). */
   public String kind() {
-    return "playbook:" + (book == null ? name(request.playbook()) : book.name());
+    return "playbook:" + (book != null ? book.name() : !said.isEmpty() ? said : name(request.playbook()));
   }
 
   /**
-   * A playbook's name as its file gives it, for reports of a playbook that could not be read: the
-   * file name without .yml or .yaml (the shipped ones are named so: healthcheck.yml is healthcheck).
+   * A playbook's name for the reports of a run that could not start, so that they land in the
+   * series a run writes: its {@code name:} where the file is a readable playbook file of at most
+   * 1 MiB (a pipe is not read), else the file name without .yml or .yaml (the shipped ones are
+   * named so: healthcheck.yml is healthcheck).
    */
   public static String name(Path file) {
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) <= 1 << 20) {
+        String said = PlaybookLoader.load(file.toString(), Files.readString(file), null).name();
+        if (!said.isEmpty()) {
+          return said;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable or no playbook: the file's name
+    }
     Path last = file.getFileName();
     return last == null ? "" : last.toString().replaceAll("\\.ya?ml$", "");
   }

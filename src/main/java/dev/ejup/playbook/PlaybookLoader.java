@@ -31,7 +31,12 @@ final class PlaybookLoader {
   private static final Set<String> TOP = Set.of("name", "vars", "lock", "steps");
   private static final Set<String> STEP_KEYS = Set.of("when", "on_failure");
 
-  public record Result(Playbook playbook, List<Diagnostic> diagnostics) {
+  /** @param name the playbook's name as it says it, also when it has problems; "" where it says none */
+  public record Result(Playbook playbook, List<Diagnostic> diagnostics, String name) {
+    Result(Playbook playbook, List<Diagnostic> diagnostics) {
+      this(playbook, diagnostics, "");
+    }
+
     public boolean ok() {
       return diagnostics.isEmpty();
     }
@@ -97,7 +102,7 @@ final class PlaybookLoader {
         }
       }
     }
-    return new Result(out.isEmpty() ? new Playbook(name, file, defaults, lock, steps) : null, out);
+    return new Result(out.isEmpty() ? new Playbook(name, file, defaults, lock, steps) : null, out, name == null ? "" : name);
   }
 
   private static void readVars(String file, Node value, Map<String, String> defaults, Map<String, Node> nodes,

@@ -262,10 +262,13 @@ public final class Exporter {
     if (asked == null || asked.isEmpty()) {
       return oneLine(400, "target parameter is missing");
     }
-    if (asked.length() > ServeConfig.NAME_MAX + 1 || java.util.Arrays.stream(asked.split("\\.")).anyMatch(l -> l.length() > ServeConfig.LABEL_MAX)) {
+    // as DNS counts: without the root's one trailing dot
+    String bare = asked.endsWith(".") ? asked.substring(0, asked.length() - 1) : asked;
+    if (bare.length() > ServeConfig.NAME_MAX || java.util.Arrays.stream(bare.split("\\.")).anyMatch(l -> l.length() > ServeConfig.LABEL_MAX)) {
       metrics.refused(module.name());
-      return oneLine(400, "target \"" + (asked.length() > 80 ? asked.substring(0, 80) + "..." : asked) + "\" is no domain name: DNS allows "
-          + ServeConfig.LABEL_MAX + " characters per label and " + ServeConfig.NAME_MAX + " in all (RFC 1035), it has " + asked.length());
+      String shown = dev.ejup.model.Printable.shown(asked);
+      return oneLine(400, "target \"" + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "\" is no domain name: DNS allows "
+          + ServeConfig.LABEL_MAX + " characters per label and " + ServeConfig.NAME_MAX + " in all (RFC 1035), it has " + bare.length());
     }
     // "example.org." is example.org: compared, probed and counted as one name
     String target = ServeConfig.domain(asked);

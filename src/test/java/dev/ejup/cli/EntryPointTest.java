@@ -142,6 +142,12 @@ class EntryPointTest {
     read = new com.fasterxml.jackson.databind.ObjectMapper().readTree(missingJson.out());
     assertEquals("UNKNOWN", read.path("status").asText());
     assertTrue(read.path("message").asText().startsWith("nothing ran: playbooks/healthcheck.yml:"), missingJson.out());
+    // a copy under another file name keeps the name it says, and so the series a run of it writes (the second breaker's)
+    java.nio.file.Path renamed = java.nio.file.Files.copy(java.nio.file.Path.of("playbooks/healthcheck.yml"), dir.resolve("Health-Check.v2.yml"));
+    Ejup.Result copied = run("play", renamed.toString(), "--format", "prometheus");
+    assertTrue(copied.out().contains("ejup_playbook_healthcheck_success{target=\"localhost\"} 0\n"), copied.out());
+    Ejup.Result copiedNoInventory = run("play", renamed.toString(), "-i", dir.resolve("nowhere.yml").toString(), "--format", "prometheus");
+    assertTrue(copiedNoInventory.out().contains("ejup_playbook_healthcheck_success{target=\"\"} 0\n"), copiedNoInventory.out());
     java.nio.file.Path notAPlaybook = java.nio.file.Files.writeString(dir.resolve("hosts.yml"), "just text\n");
     Ejup.Result nagios = run("play", notAPlaybook.toString(), "--format", "nagios");
     assertEquals(3, nagios.exitCode());

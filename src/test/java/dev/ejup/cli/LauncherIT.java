@@ -89,6 +89,33 @@ class LauncherIT {
         "--format", "json", "--output", dir.resolve("ejup.json").toString()).waitFor(60);
     assertEquals("", json.out());
     assertTrue(Files.readString(dir.resolve("ejup.json")).startsWith("{\"status\": \"UNKNOWN\", \"exit_code\": 3,"));
+
+    // the second breaker's: --format in another case (as Java reads it), and a copy of a playbook under another file name
+    // (its series are named by the name it says)
+    Path copy = Files.copy(Path.of("playbooks/healthcheck.yml"), dir.resolve("Health-Check.v2.yml"));
+    EjupProcess.Result renamed = EjupProcess.launcher(checkout.launcher(), PASSWORD, "play", "--", copy.toString(),
+        "--format=Prometheus").waitFor(60);
+    assertTrue(renamed.out().contains("ejup_playbook_healthcheck_success{target=\"localhost\"} 0\n"), renamed.out());
+    // a pipe or a device as --output is written as it is, never replaced by a file (as root that was /dev/null's fate)
+    Path fifo = dir.resolve("report.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(fifo);
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    EjupProcess.launcher(checkout.launcher(), PASSWORD, "check", "--jid", "hc@example.org", "--format", "JSON", "--output",
+        fifo.toString()).waitFor(60);
+    assertTrue(read.get(30, java.util.concurrent.TimeUnit.SECONDS).startsWith("{\"status\": \"UNKNOWN\""));
+    assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "still a pipe");
+    Path device = dir.resolve("null");
+    if (new ProcessBuilder("mknod", device.toString(), "c", "1", "3").start().waitFor() == 0) { // root (CI) only
+      EjupProcess.launcher(checkout.launcher(), PASSWORD, "check", "--jid", "hc@example.org", "--format", "nagios", "--output",
+          device.toString()).waitFor(60);
+      assertTrue(Files.readAttributes(device, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "still a device");
+    }
   }
 
   @Test

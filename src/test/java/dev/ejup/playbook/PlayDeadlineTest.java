@@ -32,6 +32,11 @@ class PlayDeadlineTest {
       assertTrue(r.out().matches("(?s).*CRITICAL\\s+\\S+s\\s+check-connect\\s+.*did not finish within the deadline of 2\\.\\d+s.*"), r.out());
       assertTrue(r.out().contains("skipped: ${prune} is false"), r.out());
       assertTrue(took < 20, "took " + took + " s");
+      // the second breaker's: a deadline under the half second the report needs left the check 1 ms
+      Ejup.Result tight = Ejup.runCaptured(Map.of("HOME", dir.toString(), "XDG_RUNTIME_DIR", dir.toString()),
+          "play", "playbooks/healthcheck.yml", "-e", "domain=localhost", "-e", "jid=hc@localhost", "-e", "password_file=" + password,
+          "-e", "server=127.0.0.1:" + hung.port(), "-e", "prune=false", "--deadline", "0.5");
+      assertTrue(tight.out().matches("(?s).*did not finish within the deadline of 0\\.4[0-5]\\d*s.*"), tight.out());
     }
   }
 }
