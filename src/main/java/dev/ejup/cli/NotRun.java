@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The verdict of a run that ended before any report existed (no password, an unreadable file, a
@@ -43,13 +42,13 @@ public final class NotRun {
     switch (command) {
       case "check" -> {
         kind = "check";
-        target = domain(value(args, "--jid"));
+        String jid = value(args, "--jid");
+        target = jid == null ? "" : dev.ejup.upload.CheckOptions.domainOf(jid);
       }
       case "play" -> {
         kind = "playbook:" + dev.ejup.playbook.Play.name(java.nio.file.Path.of(playbook(args)));
-        // Play's own rule for a run without an inventory; with one, the targets are not known here
-        target = value(args, "-i") != null || value(args, "--inventory") != null ? ""
-            : extra(args, "ssh") != null ? extra(args, "ssh") : extra(args, "domain") != null ? extra(args, "domain") : "localhost";
+        // with an inventory, the targets are not known here
+        target = value(args, "-i") != null || value(args, "--inventory") != null ? "" : dev.ejup.playbook.Play.targetName(extras(args));
       }
       case "docroot" -> {
         kind = "docroot";
@@ -161,23 +160,16 @@ public final class NotRun {
     return "";
   }
 
-  /** The value of {@code -e KEY=VALUE} for the key, the last one given; null when absent. */
-  private static String extra(List<String> args, String key) {
-    String found = null;
+  /** The {@code -e KEY=VALUE} pairs, the last one of a key winning; one without '=' is left out. */
+  private static java.util.Map<String, String> extras(List<String> args) {
+    java.util.Map<String, String> found = new java.util.HashMap<>();
     for (int i = 1; i + 1 < args.size(); i++) {
-      if ((args.get(i).equals("-e") || args.get(i).equals("--extra-vars")) && args.get(i + 1).startsWith(key + "=")) {
-        found = args.get(i + 1).substring(key.length() + 1);
+      String pair = args.get(i + 1);
+      if ((args.get(i).equals("-e") || args.get(i).equals("--extra-vars")) && pair.indexOf('=') > 0) {
+        found.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
       }
     }
     return found;
   }
 
-  /** The domain of a JID as written, lower case (what a check's reports carry as their target); "" for none. */
-  private static String domain(String jid) {
-    if (jid == null) {
-      return "";
-    }
-    String bare = jid.replaceAll("/.*", "");
-    return bare.substring(bare.indexOf('@') + 1).toLowerCase(Locale.ROOT);
-  }
 }

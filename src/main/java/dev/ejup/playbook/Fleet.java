@@ -72,16 +72,15 @@ final class Fleet {
       return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
-      return new Report(kind, target.name(), List.of(Step.of("target", Status.UNKNOWN, deadline,
-          "no answer within the deadline of " + dev.ejup.report.Seconds.of(deadline) + "s",
-          "the server or the SSH connection hangs; raise --deadline if it is only slow")));
+      return failure(kind, target, Status.UNKNOWN, deadline, "no answer within the deadline of " + dev.ejup.report.Seconds.of(deadline) + "s",
+          "the server or the SSH connection hangs; raise --deadline if it is only slow");
     } catch (ExecutionException e) {
       // the engine turns every action's failure into a step: what still escapes is ejup's own fault
       return new Report(kind, target.name(), List.of(Engine.crashed("target", e.getCause(), Duration.ZERO)));
     }
   }
 
-  static Report failure(String kind, Target target, Status status, String detail, String hint) {
-    return new Report(kind, target.name(), List.of(Step.of("target", status, Duration.ZERO, detail, hint)));
+  static Report failure(String kind, Target target, Status status, Duration took, String detail, String hint) {
+    return new Report(kind, target.name(), List.of(Step.of("target", status, took, detail, hint)));
   }
 }

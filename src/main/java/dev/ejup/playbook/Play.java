@@ -99,12 +99,17 @@ public final class Play {
     }
     Map<String, String> extra = request.extraVars();
     List<Target> targets = request.inventory() == null
-        ? List.of(new Target(extra.getOrDefault("ssh", extra.getOrDefault("domain", "localhost")), extra))
+        ? List.of(new Target(targetName(extra), extra))
         : Inventory.load(request.inventory(), request.limit(), extra);
     Set<String> given = new HashSet<>(extra.keySet());
     targets.forEach(t -> given.addAll(t.vars().keySet()));
     PlaybookLoader.Result loaded = PlaybookLoader.load(request.playbook().toString(), text, given);
     return new Play(request, loaded.playbook(), loaded.name(), targets, loaded.diagnostics(), caps, waiter);
+  }
+
+  /** The one target of a play without an inventory: the server -e ssh names, else -e domain, else localhost. */
+  public static String targetName(Map<String, String> extra) {
+    return extra.getOrDefault("ssh", extra.getOrDefault("domain", "localhost"));
   }
 
   /** What is wrong with the playbook, as {@code file:line:col} diagnostics; when not empty, {@link #run} refuses. */

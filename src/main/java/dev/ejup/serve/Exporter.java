@@ -264,7 +264,7 @@ public final class Exporter {
     }
     // as DNS counts: without the root's one trailing dot
     String bare = asked.endsWith(".") ? asked.substring(0, asked.length() - 1) : asked;
-    if (bare.length() > ServeConfig.NAME_MAX || java.util.Arrays.stream(bare.split("\\.")).anyMatch(l -> l.length() > ServeConfig.LABEL_MAX)) {
+    if (ServeConfig.beyondDns(bare)) {
       metrics.refused(module.name());
       String shown = dev.ejup.model.Printable.shown(asked);
       return oneLine(400, "target \"" + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "\" is no domain name: DNS allows "

@@ -98,6 +98,11 @@ record ServeConfig(Path file, Map<String, Module> modules) {
   static final int LABEL_MAX = 63;
   static final int NAME_MAX = 253;
 
+  /** Whether a name (without the root's trailing dot) is longer than DNS allows: a label over 63 characters, or over 253 in all. */
+  static boolean beyondDns(String name) {
+    return name.length() > NAME_MAX || java.util.Arrays.stream(name.split("\\.")).anyMatch(label -> label.length() > LABEL_MAX);
+  }
+
   /**
    * A domain as targets are compared and filled in: one trailing dot (DNS's root, "example.org.")
    * dropped, so that a dot can neither widen a pattern ('*.com.') nor make a second spelling of a
@@ -109,8 +114,7 @@ record ServeConfig(Path file, Map<String, Module> modules) {
    */
   static String domain(String text) {
     String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-    if (t.isEmpty() || t.length() > NAME_MAX || t.startsWith(".") || t.endsWith(".") || t.contains("..")
-        || java.util.Arrays.stream(t.split("\\.")).anyMatch(label -> label.length() > LABEL_MAX) || !HostPort.isName(t)) {
+    if (t.isEmpty() || beyondDns(t) || t.startsWith(".") || t.endsWith(".") || t.contains("..") || !HostPort.isName(t)) {
       return null;
     }
     return t;

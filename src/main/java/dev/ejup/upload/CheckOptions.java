@@ -113,6 +113,11 @@ public record CheckOptions(
 
   /** The JID's domain: the XMPP server checked and the report's target ("" when the JID has none). */
   public String domain() {
+    return domainOf(jid);
+  }
+
+  /** A JID's domain as written (the part after '@', before any '/'): what a check's report names as its target. */
+  public static String domainOf(String jid) {
     int at = jid.indexOf('@');
     String rest = at < 0 ? jid : jid.substring(at + 1);
     int slash = rest.indexOf('/');

@@ -101,8 +101,10 @@ class EntryPointTest {
     assertEquals("", gone.out());
     assertTrue(gone.err().startsWith("ejup: password file /nonexistent/pw"), gone.err());
     String written = java.nio.file.Files.readString(prom);
-    assertTrue(written.contains("ejup_check_success{target=\"example.org\"} 0\n"), written);
-    assertTrue(written.contains("ejup_check_status{target=\"example.org\"} 3\n"), written);
+    // the target as a run of that --jid names it in its series: the domain as written
+    assertTrue(written.contains("ejup_check_success{target=\"Example.org\"} 0\n"), written);
+    assertTrue(written.contains("ejup_check_status{target=\"Example.org\"} 3\n"), written);
+    assertFalse(written.contains("} 1\n"), "the last run's report is gone: " + written);
     promtoolAccepts(written);
 
     Ejup.Result usage = run("check", "--jid", "hc@example.org", "--size", "12Q", "--format", "prometheus");

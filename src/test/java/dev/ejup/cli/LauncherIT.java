@@ -69,8 +69,10 @@ class LauncherIT {
     assertEquals("", r.out());
     assertTrue(Files.isSymbolicLink(link), "written through the link");
     String written = Files.readString(prom);
-    assertTrue(written.contains("ejup_check_success{target=\"example.org\"} 0\n"), written);
-    assertTrue(written.contains("ejup_check_status{target=\"example.org\"} 3\n"), written);
+    // the target as a run of that --jid names it in its series: the domain as written
+    assertTrue(written.contains("ejup_check_success{target=\"Example.org\"} 0\n"), written);
+    assertTrue(written.contains("ejup_check_status{target=\"Example.org\"} 3\n"), written);
+    assertFalse(written.contains("} 1\n"), "the last run's report is gone: " + written);
     EjupProcess.Result play = EjupProcess.launcher(checkout.launcher(), PASSWORD, "play", "-f", "2", "playbooks/healthcheck.yml",
         "-e", "domain=example.org", "--format", "prometheus").waitFor(60);
     assertEquals(3, play.exitCode());
