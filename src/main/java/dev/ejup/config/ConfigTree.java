@@ -205,6 +205,11 @@ public final class ConfigTree {
     return mergedLists.getOrDefault(name, List.of());
   }
 
+  /** Every top-level key of every file (the main one, then those it includes) but include_config_file and define_macro, in file order. */
+  public List<Option> everyOption() {
+    return mergedLists.values().stream().flatMap(List::stream).toList();
+  }
+
   public Map<String, Option> options() {
     return options;
   }

@@ -12,6 +12,7 @@ public final class ConfigValidator {
   public static List<Diagnostic> validate(ConfigTree tree) {
     List<Diagnostic> out = new ArrayList<>(tree.parseDiagnostics());
     if (tree.mainRoot() != null) {
+      TopLevelOptions.check(tree, out);
       ListenerRules.check(tree, out);
       ModuleLists.check(tree, out);
       for (ConfigTree.Option keywords : tree.all("define_keyword")) {

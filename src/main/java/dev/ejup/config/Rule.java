@@ -23,6 +23,7 @@ public enum Rule {
   CONFIG_NOT_A_MAPPING("config.not-a-mapping", Severity.ERROR, "the top level is not a mapping of options"),
   CONFIG_INCLUDE_LOOP("config.include-loop", Severity.ERROR, "include_config_file includes a file that includes it back"),
   CONFIG_NEEDS_NEWER_EJABBERD("config.needs-newer-ejabberd", Severity.ERROR, "an option, placeholder or keyword the ejabberd release the verdict is for does not have (it refuses the file)"),
+  CONFIG_UNKNOWN_OPTION("config.unknown-option", Severity.ERROR, "a top-level option, or one of a host in host_config or append_host_config, the ejabberd release does not have (it refuses the file: \"Unknown option\"), with a did-you-mean"),
   CONFIG_MACRO_FROM_ENVIRONMENT("config.macro-from-environment", Severity.WARNING, "a value that is a macro name no define_macro defines: ejabberd 24.12+ takes it from EJABBERD_MACRO_<NAME> (and refuses the file when it is unset), which ejup cannot see"),
   CONFIG_DUPLICATE_MODULE("config.duplicate-module", Severity.ERROR, "a module configured twice in one host's merged module list: in the modules of the main and an included file, or in append_host_config while the host already has it (ejabberd refuses the file: \"Duplicated option\")"),
   CONFIG_HOST_MODULES_REPLACED("config.host-modules-replaced", Severity.WARNING, "host_config's modules for a host replace the global modules list for that host, which loses the global modules it does not list"),

@@ -108,6 +108,15 @@ class DifferentialIT {
     synchronized (LIFECYCLE) {
       node = LocalEjabberd.up("i11diff" + version.replace(".", ""), version);
     }
+    List<String> optionDrift;
+    try {
+      optionDrift = optionDrift(node, version);
+    } catch (IOException | RuntimeException e) {
+      synchronized (LIFECYCLE) {
+        node.down();
+      }
+      throw e;
+    }
     long start = System.nanoTime();
     long coldNanos = 0;
     List<Outcome> outcomes = new ArrayList<>();
@@ -140,7 +149,38 @@ class DifferentialIT {
     List<String> unexpected = outcomes.stream().filter(o -> !o.agree() && !known.containsKey(o.file()))
         .map(o -> o.file() + ": " + o.why()).toList();
     assertTrue(unexpected.isEmpty(), "ejup disagrees with ejabberd " + version + " on:\n" + String.join("\n", unexpected));
+    assertTrue(optionDrift.isEmpty(), "src/main/resources/ejabberd/options-" + version + ".txt differs from the running ejabberd "
+        + version + "'s own top-level options (+ the node has it, - only the file): " + optionDrift);
     assertTrue(!coldReport.toString().contains("DISAGREE"), "a cold start disagrees with the reload:\n" + coldReport);
+  }
+
+  /**
+   * The top-level options the running node accepts (ejabberd_config:validate/1: the keys of
+   * ejabberd_options:options(), and the older names whose clauses ejabberd_config_transformer's
+   * transform/4 and filter/4 have) against the list ejup ships for that release: what differs, as
+   * "+name" (the node has it, ejup's file does not) and "-name".
+   */
+  static List<String> optionDrift(LocalEjabberd node, String version) throws IOException {
+    String asked = String.join("\n",
+        "Opts = [case O of {K, _} -> K; K -> K end || O <- ejabberd_options:options()],",
+        "{ok, {_, [{abstract_code, {raw_abstract_v1, Forms}}]}} = beam_lib:chunks(code:which(ejabberd_config_transformer), [abstract_code]),",
+        "Eq = fun Eq(V, {op, _, '==', {var, _, V}, {atom, _, A}}) -> [A]; Eq(V, {op, _, _, L, R}) -> Eq(V, L) ++ Eq(V, R); Eq(_, _) -> [] end,",
+        "Heads = [case Arg of {atom, _, A} -> [A]; {var, _, V} -> lists:flatmap(fun(G) -> Eq(V, G) end, lists:flatten(Gs)); _ -> [] end",
+        "  || {function, _, N, 4, Cs} <- Forms, lists:member(N, [transform, filter]), {clause, _, [_, Arg | _], Gs, _} <- Cs],",
+        "lists:usort([atom_to_list(K) || K <- Opts ++ lists:append(Heads)]).", "");
+    LocalEjabberd.Shell.Result answer = node.eval(asked).requireOk("the node's option list");
+    Set<String> live = new TreeSet<>();
+    Matcher names = Pattern.compile("\"([a-z0-9_]+)\"").matcher(answer.out());
+    while (names.find()) {
+      live.add(names.group(1));
+    }
+    assertTrue(live.size() > 100 && answer.out().startsWith("{ok,"), "the node's option list: " + answer.out());
+    Set<String> shipped = new TreeSet<>(Files.readAllLines(Path.of("src/main/resources/ejabberd/options-" + version + ".txt")).stream()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+    List<String> drift = new ArrayList<>();
+    live.stream().filter(n -> !shipped.contains(n)).forEach(n -> drift.add("+" + n));
+    shipped.stream().filter(n -> !live.contains(n)).forEach(n -> drift.add("-" + n));
+    return drift;
   }
 
   /** One file: ejabberd's verdict (reload, then an upload when it loaded) beside ejup's. */

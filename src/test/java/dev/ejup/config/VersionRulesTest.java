@@ -46,6 +46,38 @@ class VersionRulesTest {
     assertTrue(old.stream().allMatch(d -> d.line() > 0), "at a line: " + old);
   }
 
+  private static List<Diagnostic> topLevel(String yaml, String version, Path dir) throws java.io.IOException {
+    Path file = dir.resolve("ejabberd.yml");
+    java.nio.file.Files.writeString(file, yaml);
+    return ConfigService.validate(new LocalStore(), file, EjabberdVersion.parse(version)).stream()
+        .filter(d -> d.rule().startsWith("config.")).toList();
+  }
+
+  @Test
+  void aTopLevelOptionIsJudgedByTheReleasesOwnList(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    // update_sql_schema came with 24.12 (ejabberd_options), hosts_alias with 26.07
+    String yaml = "hosts: [localhost]\nupdate_sql_schema: true\nhosts_alias: {}\n";
+    assertTrue(topLevel(yaml, "24.12", dir).stream().anyMatch(d -> d.line() == 3 && d.message().contains("hosts_alias exists from ejabberd 26.07")));
+    List<Diagnostic> old = topLevel(yaml, "23.01", dir);
+    assertEquals(2, old.stream().filter(d -> d.rule().equals(Rule.CONFIG_NEEDS_NEWER_EJABBERD.id())).count(), old.toString());
+    // a release between two known ones: what either has is not held against the file
+    assertTrue(topLevel(yaml, "25.06", dir).isEmpty(), topLevel(yaml, "25.06", dir).toString());
+    assertTrue(topLevel(yaml, "26.07", dir).isEmpty());
+  }
+
+  @Test
+  void anUnknownOptionIsFoundInIncludedFilesAndInEveryHostsOptions(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("more.yml"), "loglevel: info\nsql_tpye: pgsql\n");
+    String yaml = "hosts: [localhost, example.org]\ninclude_config_file: more.yml\nappend_host_config:\n  example.org:\n    auth_metod: [sql]\n";
+    List<Diagnostic> found = topLevel(yaml, "23.01", dir);
+    assertTrue(found.stream().anyMatch(d -> d.file().endsWith("more.yml") && d.line() == 2 && d.rule().equals(Rule.CONFIG_UNKNOWN_OPTION.id())
+        && d.hint().contains("sql_type")), found.toString());
+    assertTrue(found.stream().anyMatch(d -> d.line() == 5 && d.message().contains("append_host_config->example.org: auth_metod")
+        && d.hint().contains("auth_method")), found.toString());
+    // ejabberd 30.01 is judged by 26.07's list, as the note for releases newer than ejup's says
+    assertEquals(2, topLevel(yaml, "30.01", dir).stream().filter(d -> d.rule().equals(Rule.CONFIG_UNKNOWN_OPTION.id())).count());
+  }
+
   @Test
   void anUndefinedMacroIsUnknownFrom2412NotMalformed() {
     List<Diagnostic> now = validate("env-macro-unset.yml", "24.12");

@@ -237,6 +237,26 @@ public final class LocalEjabberd {
     return Shell.run(List.of("/usr/lib/erlang/bin/erl_call", "-sname", get("NODE"), "-c", cookie, "-a", moduleFunctionArgs), 120);
   }
 
+  /**
+   * Evaluates Erlang expressions on the running node (erl_call -e): its out is {@code {ok, Value}}
+   * with the last expression's value.
+   */
+  public Shell.Result eval(String expressions) {
+    try {
+      Path file = Files.createTempFile("ejup-eval", ".erl");
+      try {
+        Files.writeString(file, expressions, StandardCharsets.UTF_8);
+        String cookie = Files.readString(Path.of(get("COOKIE_FILE"))).strip();
+        return Shell.run(List.of("sh", "-c", "exec /usr/lib/erlang/bin/erl_call -sname \"$1\" -c \"$2\" -e < \"$3\"", "eval",
+            get("NODE"), cookie, file.toString()), 120);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Writes a config as ejabberd's user can read it (owner ejabberd, mode 640), without loading it. */
   public void write(String yaml) {
     try {

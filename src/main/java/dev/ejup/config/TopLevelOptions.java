@@ -1,0 +1,137 @@
+package dev.ejup.config;
+
+import dev.ejup.model.Diagnostic;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+/**
+ * The top-level options an ejabberd release accepts, and the rule that a file names only those.
+ * ejabberd refuses a file with any other ("Unknown option: certfile. Did you mean certfiles?") and
+ * does not start: {@code ejabberd_config:validate/1} checks every top-level key, and every key of a
+ * host in {@code host_config} and {@code append_host_config}, against the keys of
+ * {@code ejabberd_options:options()}; {@code ejabberd_config_transformer} takes over a few older
+ * names first (moved into another option or dropped, with a warning). The lists are read off the
+ * real releases ({@code src/main/resources/ejabberd/options-V.txt}), and DifferentialIT compares
+ * each running node's own list with them.
+ */
+final class TopLevelOptions {
+  /** Each known release's options, oldest release first. */
+  private static final Map<EjabberdVersion, Set<String>> BY_RELEASE = load();
+  /** Keys with a rule of their own for the release they appeared in (ConfigValidator's define_keyword). */
+  private static final Set<String> OWN_RULE = Set.of("define_keyword");
+
+  private TopLevelOptions() {}
+
+  private static Map<EjabberdVersion, Set<String>> load() {
+    Map<EjabberdVersion, Set<String>> lists = new TreeMap<>();
+    for (EjabberdVersion release : EjabberdVersion.KNOWN) {
+      try (InputStream in = TopLevelOptions.class.getResourceAsStream("/ejabberd/options-" + release + ".txt")) {
+        if (in == null) {
+          throw new IllegalStateException("the jar lacks ejabberd " + release + "'s option list");
+        }
+        Set<String> names = new TreeSet<>();
+        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          if (!line.isBlank() && !line.startsWith("#")) {
+            names.add(line.strip());
+          }
+        }
+        lists.put(release, Collections.unmodifiableSet(names));
+      } catch (IOException e) {
+        throw new IllegalStateException("the jar's option list of ejabberd " + release + " cannot be read", e);
+      }
+    }
+    return Collections.unmodifiableMap(lists);
+  }
+
+  /**
+   * What a release accepts: a known release's own list; between two known releases, what either
+   * has (an option that came or went in between is not held against the file); outside them, the
+   * nearest one's (EjabberdVersion#outsideKnown says so once).
+   */
+  static Set<String> acceptedBy(EjabberdVersion version) {
+    EjabberdVersion below = null;
+    EjabberdVersion above = null;
+    for (EjabberdVersion release : BY_RELEASE.keySet()) {
+      if (release.compareTo(version) <= 0) {
+        below = release;
+      } else if (above == null) {
+        above = release;
+      }
+    }
+    if (below != null && below.equals(version) || above == null) {
+      return BY_RELEASE.get(below);
+    }
+    if (below == null) {
+      return BY_RELEASE.get(above);
+    }
+    Set<String> either = new TreeSet<>(BY_RELEASE.get(below));
+    either.addAll(BY_RELEASE.get(above));
+    return either;
+  }
+
+  /** The first known release newer than version that has the option, if one does. */
+  private static Optional<EjabberdVersion> addedAfter(String name, EjabberdVersion version) {
+    return BY_RELEASE.entrySet().stream().filter(e -> e.getKey().compareTo(version) > 0 && e.getValue().contains(name))
+        .map(Map.Entry::getKey).findFirst();
+  }
+
+  /** The last known release older than version that had the option, if one did. */
+  private static Optional<EjabberdVersion> removedAfter(String name, EjabberdVersion version) {
+    EjabberdVersion last = null;
+    for (Map.Entry<EjabberdVersion, Set<String>> e : BY_RELEASE.entrySet()) {
+      if (e.getKey().compareTo(version) < 0 && e.getValue().contains(name)) {
+        last = e.getKey();
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /** Reports every top-level key, and every key of a host in host_config and append_host_config, the release does not accept. */
+  static void check(ConfigTree tree, List<Diagnostic> out) {
+    EjabberdVersion version = tree.version();
+    Set<String> accepted = acceptedBy(version);
+    List<ConfigTree.Option> keys = new ArrayList<>(tree.everyOption());
+    for (ConfigTree.Option option : keys) {
+      judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
+      if (option.name().equals("host_config") || option.name().equals("append_host_config")) {
+        for (NodeTuple host : Nodes.entries(option.value())) {
+          for (NodeTuple hostOption : Nodes.entries(host.getValueNode())) {
+            judge(Nodes.key(hostOption), hostOption, option.file(), option.name() + "->" + Nodes.key(host) + ": ", version, accepted, out);
+          }
+        }
+      }
+    }
+  }
+
+  private static void judge(String name, NodeTuple tuple, String file, String where, EjabberdVersion version, Set<String> accepted,
+      List<Diagnostic> out) {
+    if (accepted.contains(name) || OWN_RULE.contains(name)) {
+      return;
+    }
+    Optional<EjabberdVersion> added = addedAfter(name, version);
+    if (added.isPresent()) {
+      out.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.CONFIG_NEEDS_NEWER_EJABBERD,
+          where + name + " exists from ejabberd " + added.get() + " on; ejabberd " + version + " refuses the file (\"Unknown option\")",
+          "remove it, or upgrade ejabberd to " + added.get() + " or newer (pass --ejabberd-version if ejup guessed the release wrong)"));
+      return;
+    }
+    Optional<EjabberdVersion> removed = removedAfter(name, version);
+    String hint = DidYouMean.closest(name, accepted).map(n -> "did you mean '" + n + "'?")
+        .orElse("remove it, or check its spelling against ejabberd's options; a contrib module's own top-level option is not known to ejup: silence this rule with --ignore "
+            + Rule.CONFIG_UNKNOWN_OPTION.id());
+    out.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.CONFIG_UNKNOWN_OPTION,
+        "Unknown option: " + where + name + " (ejabberd " + version + " refuses the file"
+            + removed.map(r -> "; " + r + " still had it").orElse("") + ")",
+        hint));
+  }
+}
