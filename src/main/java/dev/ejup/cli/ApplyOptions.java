@@ -7,6 +7,10 @@ final class ApplyOptions {
   @Parameter(names = "--dry-run", description = "print the diff only; write nothing")
   boolean dryRun;
 
+  @Parameter(names = "--ignore", description = "rule ids the result may break and still be written, comma-separated, as config validate's "
+      + "(e.g. config.unknown-option for a contrib module's own top-level option)")
+  java.util.List<String> ignore = new java.util.ArrayList<>();
+
   @Parameter(names = "--no-backup", description = "do not keep a timestamped copy of the original")
   boolean noBackup;
 

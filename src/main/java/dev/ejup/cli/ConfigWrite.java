@@ -18,8 +18,9 @@ final class ConfigWrite {
   static int apply(Io io, SshCliOptions.Store store, Path path, UploadSettings settings, ApplyOptions options, String probeHost) {
     String ejabberdctl = options.reload || options.ejabberdctl != null ? options.ejabberdctl(store.commands()) : null;
     var release = options.ejabberd.release(store.commands(), ejabberdctl);
+    options.ignore.forEach(ConfigRulesCommand::rule);
     ConfigService.Applied applied = ConfigService.apply(store.store(), new ConfigService.Request(path, settings, options.dryRun,
-        !options.noBackup, options.reload ? ejabberdctl : null, probeHost, release.version()));
+        !options.noBackup, options.reload ? ejabberdctl : null, probeHost, release.version(), java.util.Set.copyOf(options.ignore)));
     // after the work: a user error stays one line
     io.err().println("ejup: " + release.describe());
     release.note().ifPresent(n -> io.err().println("ejup: note: " + n));
@@ -40,7 +41,7 @@ final class ConfigWrite {
       }
       io.err().println("ejup: refusing to write " + where + ": the result would not validate ("
           + plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).count()
-          + " errors above); nothing was changed (hint: fix them, or run 'ejup config validate' on it)");
+          + " errors above); nothing was changed (hint: fix them, or run 'ejup config validate' on it; --ignore RULE-ID writes past a rule that does not hold for this server)");
       return Status.CRIT.exitCode();
     }
     if (!plan.changed()) {

@@ -25,6 +25,11 @@ public final class ConfigPlan {
       return problems.stream().noneMatch(d -> d.severity() == Severity.ERROR);
     }
 
+    /** The plan without the findings of the rules asked to be ignored (config apply --ignore). */
+    public Plan without(java.util.Set<String> rules) {
+      return rules.isEmpty() ? this : new Plan(path, original, updated, changes, problems.stream().filter(d -> !rules.contains(d.rule())).toList());
+    }
+
     /** A unified diff naming the file as the caller shows it (a local path, or user@host:path). */
     public String diff(String name) {
       return UnifiedDiff.of(name + " (current)", name + " (with upload)", original, updated);

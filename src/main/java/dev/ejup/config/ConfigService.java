@@ -43,10 +43,10 @@ public final class ConfigService {
    *     the SSH target, or 127.0.0.1), or null to skip the lost-listener check
    */
   public record Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost,
-      EjabberdVersion version) {
-    /** For the newest ejabberd ejup knows. */
+      EjabberdVersion version, java.util.Set<String> ignore) {
+    /** For the newest ejabberd ejup knows, every rule heeded. */
     public Request(Path path, UploadSettings settings, boolean dryRun, boolean backup, String ejabberdctl, String probeHost) {
-      this(path, settings, dryRun, backup, ejabberdctl, probeHost, EjabberdVersion.NEWEST);
+      this(path, settings, dryRun, backup, ejabberdctl, probeHost, EjabberdVersion.NEWEST, java.util.Set.of());
     }
   }
 
@@ -167,7 +167,7 @@ public final class ConfigService {
 
   private static Applied run(ConfigStore store, Request request, String where, boolean[] written) {
     ConfigFile.Contents original = store.readForEdit(request.path());
-    ConfigPlan.Plan plan = ConfigPlan.plan(request.path(), original.text(), store, request.settings(), request.version());
+    ConfigPlan.Plan plan = ConfigPlan.plan(request.path(), original.text(), store, request.settings(), request.version()).without(request.ignore());
     if (!plan.valid() || !plan.changed() || request.dryRun()) {
       return new Applied(where, plan, null, null, null);
     }

@@ -84,6 +84,24 @@ class ApplyTest {
   }
 
   @Test
+  void anErrorInTheFileStopsTheWriteUnlessItsRuleIsIgnored() throws IOException {
+    Path file = copyOf("debian-stock-23.01.yml");
+    // a contrib module's own top-level option, say: ejup does not know it, the server may
+    Files.writeString(file, Files.readString(file) + "\ncontrib_global_option: true\n");
+    String before = Files.readString(file);
+    Ejup.Result refused = ejup("config", "apply", file.toString(), "--host", "localhost", "--no-backup");
+    assertEquals(2, refused.exitCode(), refused.err());
+    assertTrue(refused.err().contains("[config.unknown-option]") && refused.err().contains("--ignore RULE-ID"), refused.err());
+    assertEquals(before, Files.readString(file));
+    Ejup.Result unknownRule = ejup("config", "apply", file.toString(), "--host", "localhost", "--ignore", "config.no-such-rule");
+    assertEquals(3, unknownRule.exitCode(), unknownRule.err());
+    assertEquals(before, Files.readString(file));
+    Ejup.Result written = ejup("config", "apply", file.toString(), "--host", "localhost", "--no-backup", "--ignore", "config.unknown-option");
+    assertEquals(0, written.exitCode(), written.err());
+    assertTrue(Files.readString(file).contains("      /upload: mod_http_upload") && Files.readString(file).contains("contrib_global_option: true"));
+  }
+
+  @Test
   void secondRunChangesNothingAndSaysSo() throws IOException {
     Path file = copyOf("debian-stock-23.01.yml");
     ejup("config", "apply", file.toString(), "--host", "localhost");
