@@ -94,12 +94,17 @@ public final class ConfigTree {
     ConfigTree tree = new ConfigTree(path.toString(), parsed.root());
     tree.diagnostics.addAll(parsed.diagnostics());
     if (parsed.root() != null) {
-      tree.absorb(path, parsed.root(), source, 0, new java.util.HashSet<>(Set.of(path.toAbsolutePath().normalize())));
+      tree.absorb(path, parsed.root(), source, 0, new java.util.HashSet<>(Set.of(path.toAbsolutePath().normalize())), name -> true);
     }
     return tree;
   }
 
-  private void absorb(Path file, Node root, Source source, int depth, Set<Path> chain) {
+  /**
+   * @param admits the top-level keys that reach ejabberd from this file: an include's
+   *     {@code allow_only} or {@code disallow}, and those of every include above it (p1_yconf's
+   *     read_include_files/3 drops the others, after it has read the file's own includes)
+   */
+  private void absorb(Path file, Node root, Source source, int depth, Set<Path> chain, java.util.function.Predicate<String> admits) {
     if (!(root instanceof MappingNode mapping)) {
       diagnostics.add(at(file.toString(), root, Rule.CONFIG_NOT_A_MAPPING, "the top level of an ejabberd config must be a mapping of options",
           "start with options such as 'hosts:' and 'listen:'"));
@@ -110,7 +115,9 @@ public final class ConfigTree {
       String name = Nodes.key(tuple);
       Option option = new Option(name, tuple, file.toString());
       if (name.equals("include_config_file")) {
-        include(file, tuple, source, depth, chain);
+        include(file, tuple, source, depth, chain, admits);
+      } else if (!admits.test(name)) {
+        continue;
       } else if (name.equals("define_macro")) {
         for (NodeTuple macro : Nodes.entries(tuple.getValueNode())) {
           macros.putIfAbsent(Nodes.key(macro), macro.getValueNode());
@@ -129,18 +136,19 @@ public final class ConfigTree {
     }
   }
 
-  private void include(Path from, NodeTuple tuple, Source source, int depth, Set<Path> chain) {
+  private void include(Path from, NodeTuple tuple, Source source, int depth, Set<Path> chain, java.util.function.Predicate<String> admits) {
     Node value = tuple.getValueNode();
-    List<Node> paths = new ArrayList<>();
+    Map<Node, java.util.function.Predicate<String>> paths = new java.util.LinkedHashMap<>();
     if (value instanceof ScalarNode) {
-      paths.add(value);
+      paths.put(value, admits);
     } else {
-      paths.addAll(Nodes.items(value));
+      Nodes.items(value).forEach(item -> paths.put(item, admits));
       for (NodeTuple t : Nodes.entries(value)) {
-        paths.add(t.getKeyNode());
+        paths.put(t.getKeyNode(), admits.and(filter(t.getValueNode())));
       }
     }
-    for (Node pathNode : paths) {
+    for (Map.Entry<Node, java.util.function.Predicate<String>> entry : paths.entrySet()) {
+      Node pathNode = entry.getKey();
       String name = Nodes.scalar(resolve(pathNode)).orElse("");
       Path target = from.toAbsolutePath().getParent().resolve(name).normalize();
       if (depth + 1 > MAX_INCLUDE_DEPTH || chain.contains(target)) {
@@ -162,9 +170,25 @@ public final class ConfigTree {
       if (parsed.root() != null) {
         Set<Path> deeper = new java.util.HashSet<>(chain);
         deeper.add(target);
-        absorb(target, parsed.root(), source, depth + 1, deeper);
+        absorb(target, parsed.root(), source, depth + 1, deeper, entry.getValue());
       }
     }
+  }
+
+  /** An include's options: allow_only's keys when it names any (disallow is then not read), else all but disallow's. */
+  private java.util.function.Predicate<String> filter(Node options) {
+    List<String> allowOnly = Nodes.get(options, "allow_only").map(this::names).orElse(List.of());
+    List<String> disallow = Nodes.get(options, "disallow").map(this::names).orElse(List.of());
+    if (!allowOnly.isEmpty()) {
+      return allowOnly::contains;
+    }
+    return name -> !disallow.contains(name);
+  }
+
+  private List<String> names(Node list) {
+    Node resolved = resolve(list);
+    List<Node> items = resolved instanceof ScalarNode ? List.of(resolved) : Nodes.items(resolved);
+    return items.stream().map(n -> Nodes.scalar(resolve(n)).orElse("")).toList();
   }
 
   static Diagnostic at(String file, Node node, Rule rule, String message, String hint) {

@@ -26,16 +26,18 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  */
 final class TopLevelOptions {
   /** Each known release's options, oldest release first. */
-  private static final Map<EjabberdVersion, Set<String>> BY_RELEASE = load();
+  private static final Map<EjabberdVersion, Set<String>> BY_RELEASE = load("options");
+  /** Each known release's options that only the top level may set (ejabberd_options:globals()). */
+  private static final Map<EjabberdVersion, Set<String>> GLOBALS = load("globals");
   /** Keys with a rule of their own for the release they appeared in (ConfigValidator's define_keyword). */
   private static final Set<String> OWN_RULE = Set.of("define_keyword");
 
   private TopLevelOptions() {}
 
-  private static Map<EjabberdVersion, Set<String>> load() {
+  private static Map<EjabberdVersion, Set<String>> load(String kind) {
     Map<EjabberdVersion, Set<String>> lists = new TreeMap<>();
     for (EjabberdVersion release : EjabberdVersion.KNOWN) {
-      try (InputStream in = TopLevelOptions.class.getResourceAsStream("/ejabberd/options-" + release + ".txt")) {
+      try (InputStream in = TopLevelOptions.class.getResourceAsStream("/ejabberd/" + kind + "-" + release + ".txt")) {
         if (in == null) {
           throw new IllegalStateException("the jar lacks ejabberd " + release + "'s option list");
         }
@@ -59,6 +61,16 @@ final class TopLevelOptions {
    * nearest one's (EjabberdVersion#outsideKnown says so once).
    */
   static Set<String> acceptedBy(EjabberdVersion version) {
+    return near(BY_RELEASE, version, true);
+  }
+
+  /** The options a release allows at the top level only: between two known releases, only those both keep there. */
+  static Set<String> globalsOf(EjabberdVersion version) {
+    return near(GLOBALS, version, false);
+  }
+
+  /** A known release's list; between two, what either has (union) or what both have; outside them, the nearest one's. */
+  private static Set<String> near(Map<EjabberdVersion, Set<String>> lists, EjabberdVersion version, boolean union) {
     EjabberdVersion below = null;
     EjabberdVersion above = null;
     for (EjabberdVersion release : BY_RELEASE.keySet()) {
@@ -69,14 +81,18 @@ final class TopLevelOptions {
       }
     }
     if (below != null && below.equals(version) || above == null) {
-      return BY_RELEASE.get(below);
+      return lists.get(below);
     }
     if (below == null) {
-      return BY_RELEASE.get(above);
+      return lists.get(above);
     }
-    Set<String> either = new TreeSet<>(BY_RELEASE.get(below));
-    either.addAll(BY_RELEASE.get(above));
-    return either;
+    Set<String> both = new TreeSet<>(lists.get(below));
+    if (union) {
+      both.addAll(lists.get(above));
+    } else {
+      both.retainAll(lists.get(above));
+    }
+    return both;
   }
 
   /** The first known release newer than version that has the option, if one does. */
@@ -101,12 +117,23 @@ final class TopLevelOptions {
     EjabberdVersion version = tree.version();
     Set<String> accepted = acceptedBy(version);
     List<ConfigTree.Option> keys = new ArrayList<>(tree.everyOption());
+    Set<String> globals = globalsOf(version);
     for (ConfigTree.Option option : keys) {
-      judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
+      if (!OWN_RULE.contains(option.name())) {
+        judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
+      }
       if (option.name().equals("host_config") || option.name().equals("append_host_config")) {
-        for (NodeTuple host : Nodes.entries(option.value())) {
-          for (NodeTuple hostOption : Nodes.entries(host.getValueNode())) {
-            judge(Nodes.key(hostOption), hostOption, option.file(), option.name() + "->" + Nodes.key(host) + ": ", version, accepted, out);
+        for (NodeTuple host : Nodes.entries(tree.resolve(option.value()))) {
+          String where = option.name() + "->" + Nodes.key(host) + ": ";
+          for (NodeTuple hostOption : Nodes.entries(tree.resolve(host.getValueNode()))) {
+            String name = Nodes.key(hostOption);
+            if (globals.contains(name)) {
+              out.add(ConfigTree.at(option.file(), hostOption.getKeyNode(), Rule.CONFIG_GLOBAL_IN_HOST,
+                  where + "option '" + name + "' is not allowed in this context: only the top level may set it (ejabberd " + version + " refuses the file)",
+                  "move it to the top level of the file, where it applies to every host"));
+            } else {
+              judge(name, hostOption, option.file(), where, version, accepted, out);
+            }
           }
         }
       }
@@ -115,14 +142,21 @@ final class TopLevelOptions {
 
   private static void judge(String name, NodeTuple tuple, String file, String where, EjabberdVersion version, Set<String> accepted,
       List<Diagnostic> out) {
-    if (accepted.contains(name) || OWN_RULE.contains(name)) {
+    if (!(tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
+      out.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.CONFIG_UNKNOWN_OPTION,
+          where + "an option's name is a list or a mapping, not a word (ejabberd " + version + " refuses the file: \"Expected string\")",
+          "write the option's name as a plain word"));
+      return;
+    }
+    if (accepted.contains(name)) {
       return;
     }
     Optional<EjabberdVersion> added = addedAfter(name, version);
     if (added.isPresent()) {
       out.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.CONFIG_NEEDS_NEWER_EJABBERD,
-          where + name + " exists from ejabberd " + added.get() + " on; ejabberd " + version + " refuses the file (\"Unknown option\")",
-          "remove it, or upgrade ejabberd to " + added.get() + " or newer (pass --ejabberd-version if ejup guessed the release wrong)"));
+          where + name + " is not an option of ejabberd " + version + " (\"Unknown option\": it refuses the file); " + added.get()
+              + ", the next release ejup knows, has it",
+          "remove it, or upgrade ejabberd to a release that has it (" + added.get() + " does; pass --ejabberd-version if ejup guessed the release wrong)"));
       return;
     }
     Optional<EjabberdVersion> removed = removedAfter(name, version);

@@ -149,8 +149,8 @@ class DifferentialIT {
     List<String> unexpected = outcomes.stream().filter(o -> !o.agree() && !known.containsKey(o.file()))
         .map(o -> o.file() + ": " + o.why()).toList();
     assertTrue(unexpected.isEmpty(), "ejup disagrees with ejabberd " + version + " on:\n" + String.join("\n", unexpected));
-    assertTrue(optionDrift.isEmpty(), "src/main/resources/ejabberd/options-" + version + ".txt differs from the running ejabberd "
-        + version + "'s own top-level options (+ the node has it, - only the file): " + optionDrift);
+    assertTrue(optionDrift.isEmpty(), "src/main/resources/ejabberd/ differs from the running ejabberd " + version
+        + "'s own lists (+ the node has it, - only the file): " + optionDrift);
     assertTrue(!coldReport.toString().contains("DISAGREE"), "a cold start disagrees with the reload:\n" + coldReport);
   }
 
@@ -168,18 +168,25 @@ class DifferentialIT {
         "Heads = [case Arg of {atom, _, A} -> [A]; {var, _, V} -> lists:flatmap(fun(G) -> Eq(V, G) end, lists:flatten(Gs)); _ -> [] end",
         "  || {function, _, N, 4, Cs} <- Forms, lists:member(N, [transform, filter]), {clause, _, [_, Arg | _], Gs, _} <- Cs],",
         "lists:usort([atom_to_list(K) || K <- Opts ++ lists:append(Heads)]).", "");
-    LocalEjabberd.Shell.Result answer = node.eval(asked).requireOk("the node's option list");
+    List<String> drift = new ArrayList<>(drift(node, asked, "options-" + version + ".txt"));
+    drift.addAll(drift(node, "lists:usort([atom_to_list(G) || G <- ejabberd_options:globals()]).\n", "globals-" + version + ".txt"));
+    return drift;
+  }
+
+  /** What the node's list (the names the expressions give) and the shipped file differ by, each name "+" (the node's only) or "-". */
+  private static List<String> drift(LocalEjabberd node, String asked, String file) throws IOException {
+    LocalEjabberd.Shell.Result answer = node.eval(asked).requireOk("the node's list for " + file);
     Set<String> live = new TreeSet<>();
     Matcher names = Pattern.compile("\"([a-z0-9_]+)\"").matcher(answer.out());
     while (names.find()) {
       live.add(names.group(1));
     }
-    assertTrue(live.size() > 100 && answer.out().startsWith("{ok,"), "the node's option list: " + answer.out());
-    Set<String> shipped = new TreeSet<>(Files.readAllLines(Path.of("src/main/resources/ejabberd/options-" + version + ".txt")).stream()
+    assertTrue(live.size() > 30 && answer.out().startsWith("{ok,"), "the node's list for " + file + ": " + answer.out());
+    Set<String> shipped = new TreeSet<>(Files.readAllLines(Path.of("src/main/resources/ejabberd/" + file)).stream()
         .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
     List<String> drift = new ArrayList<>();
-    live.stream().filter(n -> !shipped.contains(n)).forEach(n -> drift.add("+" + n));
-    shipped.stream().filter(n -> !live.contains(n)).forEach(n -> drift.add("-" + n));
+    live.stream().filter(n -> !shipped.contains(n)).forEach(n -> drift.add(file + ": +" + n));
+    shipped.stream().filter(n -> !live.contains(n)).forEach(n -> drift.add(file + ": -" + n));
     return drift;
   }
 
@@ -361,7 +368,8 @@ class DifferentialIT {
         .replace("ip: \"::\"", "ip: \"127.0.0.1\"").replace("ip: \"0.0.0.0\"", "ip: \"127.0.0.1\"")
         .replace("/etc/ejabberd/ejabberd.pem", etc + "/ejabberd.pem")
         .replace("include_config_file: " + file.getFileName(), "include_config_file: " + node.config())
-        .replace("include_config_file: include/", "include_config_file: " + etc + "/include/");
+        .replace("include_config_file: include/", "include_config_file: " + etc + "/include/")
+        .replaceAll("(?m)^(\\s+)(?:\\.\\./rules/)?include/", "$1" + Matcher.quoteReplacement(etc) + "/include/");
   }
 
   private static void copyIncludes(LocalEjabberd node) {

@@ -57,7 +57,7 @@ class VersionRulesTest {
   void aTopLevelOptionIsJudgedByTheReleasesOwnList(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
     // update_sql_schema came with 24.12 (ejabberd_options), hosts_alias with 26.07
     String yaml = "hosts: [localhost]\nupdate_sql_schema: true\nhosts_alias: {}\n";
-    assertTrue(topLevel(yaml, "24.12", dir).stream().anyMatch(d -> d.line() == 3 && d.message().contains("hosts_alias exists from ejabberd 26.07")));
+    assertTrue(topLevel(yaml, "24.12", dir).stream().anyMatch(d -> d.line() == 3 && d.message().contains("hosts_alias is not an option of ejabberd 24.12") && d.message().contains("26.07")));
     List<Diagnostic> old = topLevel(yaml, "23.01", dir);
     assertEquals(2, old.stream().filter(d -> d.rule().equals(Rule.CONFIG_NEEDS_NEWER_EJABBERD.id())).count(), old.toString());
     // a release between two known ones: what either has is not held against the file
@@ -74,6 +74,15 @@ class VersionRulesTest {
         && d.hint().contains("sql_type")), found.toString());
     assertTrue(found.stream().anyMatch(d -> d.line() == 5 && d.message().contains("append_host_config->example.org: auth_metod")
         && d.hint().contains("auth_method")), found.toString());
+    // allow_only and disallow of an include drop keys before ejabberd reads them (p1_yconf), through nested includes too
+    java.nio.file.Files.writeString(dir.resolve("inner.yml"), "sql_tpye: pgsql\nloglevel: info\n");
+    java.nio.file.Files.writeString(dir.resolve("outer.yml"), "include_config_file: inner.yml\nbogus_opt: 1\n");
+    String filtered = "hosts: [localhost]\ninclude_config_file:\n  outer.yml:\n    allow_only: [loglevel]\n  more.yml:\n    disallow: [sql_tpye]\n";
+    assertTrue(topLevel(filtered, "23.01", dir).isEmpty(), topLevel(filtered, "23.01", dir).toString());
+    // a global option under a host; host_config given through a macro
+    String hosts = "hosts: [localhost]\ndefine_macro:\n  HC:\n    localhost:\n      loglevel: debug\n      max_fsm_queue: 10\nhost_config: HC\n";
+    List<Diagnostic> global = topLevel(hosts, "24.12", dir);
+    assertEquals(List.of(Rule.CONFIG_GLOBAL_IN_HOST.id()), global.stream().map(Diagnostic::rule).toList(), global.toString());
     // ejabberd 30.01 is judged by 26.07's list, as the note for releases newer than ejup's says
     assertEquals(2, topLevel(yaml, "30.01", dir).stream().filter(d -> d.rule().equals(Rule.CONFIG_UNKNOWN_OPTION.id())).count());
   }
