@@ -73,7 +73,7 @@ public final class ConfigFile {
         throw UserError.unusable(path + ": is " + (size / (1024 * 1024)) + " MB, too large for an ejabberd.yml (limit "
             + MAX_BYTES / (1024 * 1024) + " MB)", "check that this is the right file");
       }
-      bytes = Files.readAllBytes(path);
+      bytes = dev.ejup.model.InputFile.read(path, "config file", MAX_BYTES);
     } catch (AccessDeniedException e) {
       throw denied(path);
     } catch (IOException e) {

@@ -11,10 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The one reader of password files, for {@code --password-file}, {@code --ssh-password-file}, a
@@ -83,31 +79,11 @@ public final class PasswordFile {
 
   /** The first line of a pipe or FIFO, read on a thread of its own: opening a FIFO blocks until a writer comes. */
   private static byte[] waited(Path file, Duration wait) {
-    CompletableFuture<byte[]> line = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        line.complete(firstLine(file));
-      } catch (RuntimeException | Error e) {
-        line.completeExceptionally(e);
-      }
-    }, "ejup-password-file");
-    reader.setDaemon(true); // a FIFO nobody opens holds it in open(2), which nothing interrupts
-    reader.start();
     try {
-      return line.get(Math.max(1, wait.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      reader.interrupt();
+      return InputFile.waited(file, wait, () -> firstLine(file), "ejup-password-file");
+    } catch (java.util.concurrent.TimeoutException e) {
       throw UserError.unusable("password file " + file + " gave no line within " + seconds(wait) + " s: it is a pipe or FIFO that nothing writes to",
           "give a regular file with the password on its first line, or start what writes the pipe (e.g. <(pass show monitor))");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw (Error) e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      reader.interrupt();
-      throw UserError.unusable("password file " + file + ": interrupted while waiting for its first line", "run again");
     }
   }
 

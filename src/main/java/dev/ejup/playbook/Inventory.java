@@ -53,7 +53,7 @@ final class Inventory {
   public static List<Target> load(Path file, String limit, Map<String, String> extra) {
     String text;
     try {
-      text = Files.readString(file);
+      text = dev.ejup.model.InputFile.readText(file, "inventory", Play.MAX_BYTES);
     } catch (IOException e) {
       throw UserError.unusable("cannot read inventory " + file + ": " + dev.ejup.model.Cause.words(e, file), "check the -i path");
     }

@@ -33,6 +33,8 @@ import java.util.function.UnaryOperator;
  * </pre>
  */
 public final class Play {
+  /** The most a playbook or an inventory may hold (ejabberd.yml's cap, ConfigFile.MAX_BYTES). */
+  static final long MAX_BYTES = 8L * 1024 * 1024;
   /**
    * What to run.
    *
@@ -90,7 +92,7 @@ public final class Play {
   static Play prepare(Request request, Capabilities caps, Waiter waiter) {
     String text;
     try {
-      text = Files.readString(request.playbook());
+      text = dev.ejup.model.InputFile.readText(request.playbook(), "playbook", MAX_BYTES);
     } catch (NoSuchFileException e) {
       throw UserError.unusable("playbook " + request.playbook() + " does not exist", "the shipped ones are in playbooks/");
     } catch (IOException e) {

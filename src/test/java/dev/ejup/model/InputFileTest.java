@@ -1,0 +1,80 @@
+package dev.ejup.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejup.Ejup;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A playbook, an inventory or an ejabberd.yml given as a pipe that nothing writes to, or as an
+ * endless device, ends the run UNKNOWN in one line: before, the first held a cron job for ever
+ * (open(2) of a FIFO blocks until a writer comes), the second filled its memory.
+ */
+class InputFileTest {
+  @TempDir
+  Path dir;
+
+  private Path fifo(String name) throws Exception {
+    Path fifo = dir.resolve(name);
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertEquals(0, mk.waitFor());
+    return fifo;
+  }
+
+  @Test
+  void aPipeNothingWritesToIsRefusedWithinItsWait() throws Exception {
+    Path fifo = fifo("silent");
+    UserError e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertThrows(UserError.class, () -> InputFile.read(fifo, "inventory", 1 << 20, Duration.ofMillis(300))));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.oneLine().startsWith("inventory " + fifo + " gave no end within 0.3 s: it is a pipe or FIFO"), e.oneLine());
+  }
+
+  @Test
+  void aPipeThatIsWrittenAndClosedIsReadWhole() throws Exception {
+    Path fifo = fifo("written");
+    byte[] text = "- name: a\n  domain: example.org\n".getBytes(StandardCharsets.UTF_8);
+    Thread writer = new Thread(() -> {
+      try (OutputStream out = Files.newOutputStream(fifo)) {
+        out.write(text);
+      } catch (java.io.IOException e) {
+        // the read's assertion says what went wrong
+      }
+    });
+    writer.start();
+    assertArrayEquals(text, InputFile.read(fifo, "inventory", 1 << 20, Duration.ofSeconds(10)));
+    writer.join(10_000);
+  }
+
+  @Test
+  void anEndlessDeviceIsRefusedAtTheCap() {
+    UserError e = assertThrows(UserError.class, () -> InputFile.read(Path.of("/dev/zero"), "playbook", 1 << 20));
+    assertTrue(e.oneLine().startsWith("playbook /dev/zero holds more than 1 MB"), e.oneLine());
+  }
+
+  @Test
+  void playAndValidateEndUnknownOnAPipeNothingWritesTo() throws Exception {
+    Path fifo = fifo("nobody");
+    Path playbook = Path.of("playbooks/healthcheck.yml").toAbsolutePath();
+    for (String[] args : new String[][] {
+        {"play", fifo.toString()},
+        {"play", playbook.toString(), "-i", fifo.toString(), "-e", "password_file=/nonexistent"},
+        {"config", "validate", fifo.toString()}}) {
+      // PIPE_WAIT (10 s) and slack for a loaded 2-core machine
+      Ejup.Result r = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> Ejup.runCaptured(Map.of(), args));
+      assertEquals(3, r.exitCode(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().contains(fifo + " gave no end within 10.0 s"), r.err());
+    }
+  }
+}
