@@ -118,6 +118,7 @@ final class TopLevelOptions {
     Set<String> accepted = acceptedBy(version);
     List<ConfigTree.Option> keys = new ArrayList<>(tree.everyOption());
     Set<String> globals = globalsOf(version);
+    Optional<List<String>> served = served(tree);
     for (ConfigTree.Option option : keys) {
       if (!OWN_RULE.contains(option.name())) {
         judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
@@ -125,6 +126,9 @@ final class TopLevelOptions {
       if (option.name().equals("host_config") || option.name().equals("append_host_config")) {
         for (NodeTuple host : Nodes.entries(tree.resolve(option.value()))) {
           String where = option.name() + "->" + Nodes.key(host) + ": ";
+          if (!servedHere(tree, option, host, served, version, out)) {
+            continue;
+          }
           for (NodeTuple hostOption : Nodes.entries(tree.resolve(host.getValueNode()))) {
             String name = Nodes.key(hostOption);
             if (globals.contains(name)) {
@@ -138,6 +142,49 @@ final class TopLevelOptions {
         }
       }
     }
+  }
+
+  /** The names in hosts, lower-cased as ejabberd compares them (jid:nameprep); none when a name comes from the environment. */
+  private static Optional<List<String>> served(ConfigTree tree) {
+    Optional<ConfigTree.Option> hosts = tree.option("hosts");
+    if (hosts.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> names = new ArrayList<>();
+    for (org.yaml.snakeyaml.nodes.Node item : Nodes.items(tree.resolve(hosts.get().value()))) {
+      Optional<String> name = tree.scalar(item);
+      if (name.isEmpty() || tree.fromEnvironment(item)) {
+        return Optional.empty();
+      }
+      names.add(name.get().toLowerCase(java.util.Locale.ROOT));
+    }
+    return names.isEmpty() ? Optional.empty() : Optional.of(names);
+  }
+
+  /**
+   * Whether a host entry of host_config or append_host_config can be read further: ejabberd
+   * refuses an entry for a name hosts does not list ("Unexpected value: ... Did you mean ...?"; a
+   * macro's name is not expanded there) and one whose options are not a mapping ("Expected map").
+   */
+  private static boolean servedHere(ConfigTree tree, ConfigTree.Option option, NodeTuple host, Optional<List<String>> served,
+      EjabberdVersion version, List<Diagnostic> out) {
+    String name = Nodes.key(host);
+    if (served.isPresent() && !served.get().contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      out.add(ConfigTree.at(option.file(), host.getKeyNode(), Rule.CONFIG_HOST_CONFIG_HOST,
+          option.name() + "->" + name + ": not one of hosts (ejabberd " + version + " refuses the file: \"Unexpected value\")",
+          DidYouMean.closest(name, served.get()).map(n -> "did you mean '" + n + "'? ").orElse("")
+              + "add it to hosts, or remove its entry (a macro's name is not expanded in this place)"));
+      return false;
+    }
+    org.yaml.snakeyaml.nodes.Node options = tree.resolve(host.getValueNode());
+    if (options instanceof org.yaml.snakeyaml.nodes.SequenceNode
+        || options instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar && !scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
+      out.add(ConfigTree.at(option.file(), host.getValueNode(), Rule.CONFIG_HOST_CONFIG_HOST,
+          option.name() + "->" + name + ": its options are not a mapping (ejabberd " + version + " refuses the file: \"Expected map\")",
+          "write the host's options as a mapping, one 'option: value' a line"));
+      return false;
+    }
+    return true;
   }
 
   private static void judge(String name, NodeTuple tuple, String file, String where, EjabberdVersion version, Set<String> accepted,
