@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,14 +68,25 @@ class InputFileTest {
   void playAndValidateEndUnknownOnAPipeNothingWritesTo() throws Exception {
     Path fifo = fifo("nobody");
     Path playbook = Path.of("playbooks/healthcheck.yml").toAbsolutePath();
-    for (String[] args : new String[][] {
+    String[][] runs = {
         {"play", fifo.toString()},
         {"play", playbook.toString(), "-i", fifo.toString(), "-e", "password_file=/nonexistent"},
-        {"config", "validate", fifo.toString()}}) {
-      // PIPE_WAIT (10 s) and slack for a loaded 2-core machine
-      Ejup.Result r = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> Ejup.runCaptured(Map.of(), args));
-      assertEquals(3, r.exitCode(), String.join(" ", args) + ": " + r.err());
-      assertTrue(r.err().contains(fifo + " gave no end within 10.0 s"), r.err());
+        {"config", "validate", fifo.toString()}};
+    // side by side: each waits PIPE_WAIT (10 s); the bound has slack for a loaded 2-core machine
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(runs.length);
+    try {
+      List<java.util.concurrent.Future<Ejup.Result>> results = new java.util.ArrayList<>();
+      for (String[] args : runs) {
+        results.add(pool.submit(() -> Ejup.runCaptured(Map.of(), args)));
+      }
+      for (int i = 0; i < runs.length; i++) {
+        java.util.concurrent.Future<Ejup.Result> result = results.get(i);
+        Ejup.Result r = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> result.get());
+        assertEquals(3, r.exitCode(), String.join(" ", runs[i]) + ": " + r.err());
+        assertTrue(r.err().contains(fifo + " gave no end within 10.0 s"), r.err());
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 }
