@@ -39,9 +39,9 @@ final class ConfigWrite {
       for (Diagnostic d : plan.problems()) {
         io.err().println(d.format());
       }
+      long errors = plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).count();
       io.err().println("ejup: refusing to write " + where + ": the result would not validate ("
-          + plan.problems().stream().filter(d -> d.severity() == Severity.ERROR).count()
-          + " errors above); nothing was changed (hint: fix them, or run 'ejup config validate' on it; --ignore RULE-ID writes past a rule that does not hold for this server)");
+          + errors + (errors == 1 ? " error" : " errors") + " above); nothing was changed (hint: fix them, or run 'ejup config validate' on it; --ignore RULE-ID writes past a rule that does not hold for this server)");
       return Status.CRIT.exitCode();
     }
     if (!plan.changed()) {

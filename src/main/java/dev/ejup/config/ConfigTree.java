@@ -142,14 +142,26 @@ public final class ConfigTree {
     if (value instanceof ScalarNode) {
       paths.put(value, admits);
     } else {
-      Nodes.items(value).forEach(item -> paths.put(item, admits));
+      for (Node item : Nodes.items(value)) {
+        if (item instanceof ScalarNode) {
+          paths.put(item, admits);
+        } else {
+          diagnostics.add(at(from.toString(), item, Rule.CONFIG_INCLUDE_OPTIONS,
+              "include_config_file: an item of its list is not a file name (ejabberd refuses the file: \"Expected string\")",
+              "list file names, or give a mapping of file name to its allow_only or disallow"));
+        }
+      }
       for (NodeTuple t : Nodes.entries(value)) {
-        paths.put(t.getKeyNode(), admits.and(filter(t.getValueNode())));
+        java.util.function.Predicate<String> filter = filter(from, t);
+        if (filter != null) {
+          paths.put(t.getKeyNode(), admits.and(filter));
+        }
       }
     }
     for (Map.Entry<Node, java.util.function.Predicate<String>> entry : paths.entrySet()) {
       Node pathNode = entry.getKey();
-      String name = Nodes.scalar(resolve(pathNode)).orElse("");
+      // as written: p1_yconf expands no macro in an include's path or options
+      String name = Nodes.scalar(pathNode).orElse("");
       Path target = from.toAbsolutePath().getParent().resolve(name).normalize();
       if (depth + 1 > MAX_INCLUDE_DEPTH || chain.contains(target)) {
         diagnostics.add(at(from.toString(), pathNode, Rule.CONFIG_INCLUDE_LOOP,
@@ -175,20 +187,52 @@ public final class ConfigTree {
     }
   }
 
-  /** An include's options: allow_only's keys when it names any (disallow is then not read), else all but disallow's. */
-  private java.util.function.Predicate<String> filter(Node options) {
-    List<String> allowOnly = Nodes.get(options, "allow_only").map(this::names).orElse(List.of());
-    List<String> disallow = Nodes.get(options, "disallow").map(this::names).orElse(List.of());
+  /**
+   * An include's options (p1_yconf's read_include_files/3): allow_only's keys when it names any
+   * (disallow is then not read), else all but disallow's; both lists of names as written (no macro
+   * is expanded there). Null, with a finding, when the options are not such (ejabberd refuses the file).
+   */
+  private java.util.function.Predicate<String> filter(Path from, NodeTuple include) {
+    Node options = include.getValueNode();
+    if (options instanceof ScalarNode scalar && scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
+      return name -> true;
+    }
+    if (!(options instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+      diagnostics.add(at(from.toString(), options, Rule.CONFIG_INCLUDE_OPTIONS,
+          "include_config_file->" + Nodes.key(include) + ": its options are not a mapping (ejabberd refuses the file: \"Expected map\")",
+          "give allow_only: [OPTION, ...] or disallow: [OPTION, ...]"));
+      return null;
+    }
+    List<String> allowOnly = List.of();
+    List<String> disallow = List.of();
+    boolean usable = true;
+    for (NodeTuple option : Nodes.entries(options)) {
+      String key = Nodes.key(option);
+      Node list = option.getValueNode();
+      if (!key.equals("allow_only") && !key.equals("disallow")) {
+        diagnostics.add(at(from.toString(), option.getKeyNode(), Rule.CONFIG_INCLUDE_OPTIONS,
+            "include_config_file->" + Nodes.key(include) + ": Unknown option: " + key + " (ejabberd refuses the file)",
+            DidYouMean.closest(key, List.of("allow_only", "disallow")).map(n -> "did you mean '" + n + "'?").orElse("an include takes allow_only or disallow")));
+        usable = false;
+      } else if (!(list instanceof org.yaml.snakeyaml.nodes.SequenceNode) || Nodes.items(list).stream().anyMatch(n -> !(n instanceof ScalarNode))) {
+        diagnostics.add(at(from.toString(), list, Rule.CONFIG_INCLUDE_OPTIONS,
+            "include_config_file->" + Nodes.key(include) + "->" + key + ": not a list of option names (ejabberd refuses the file: \"Expected list\")",
+            "write it as a list, e.g. " + key + ": [loglevel]; a macro is not expanded there"));
+        usable = false;
+      } else if (key.equals("allow_only")) {
+        allowOnly = Nodes.items(list).stream().map(n -> Nodes.scalar(n).orElse("")).toList();
+      } else {
+        disallow = Nodes.items(list).stream().map(n -> Nodes.scalar(n).orElse("")).toList();
+      }
+    }
+    if (!usable) {
+      return null;
+    }
     if (!allowOnly.isEmpty()) {
       return allowOnly::contains;
     }
-    return name -> !disallow.contains(name);
-  }
-
-  private List<String> names(Node list) {
-    Node resolved = resolve(list);
-    List<Node> items = resolved instanceof ScalarNode ? List.of(resolved) : Nodes.items(resolved);
-    return items.stream().map(n -> Nodes.scalar(resolve(n)).orElse("")).toList();
+    List<String> dropped = disallow;
+    return name -> !dropped.contains(name);
   }
 
   static Diagnostic at(String file, Node node, Rule rule, String message, String hint) {
@@ -251,9 +295,10 @@ public final class ConfigTree {
   }
 
   /** The virtual hosts; ejabberd's default is [localhost]. */
+  /** The names in hosts, the main file's first: ejabberd joins the hosts lists of every file into one (econf:group_dups). */
   public List<String> hosts() {
     List<String> hosts = new ArrayList<>();
-    option("hosts").ifPresent(o -> Nodes.items(resolve(o.value())).forEach(n -> scalar(n).ifPresent(hosts::add)));
+    all("hosts").forEach(o -> Nodes.items(resolve(o.value())).forEach(n -> scalar(n).ifPresent(hosts::add)));
     return hosts.isEmpty() ? List.of("localhost") : hosts;
   }
 }

@@ -22,6 +22,10 @@ public final class LocalStore implements ConfigStore {
 
   @Override
   public ConfigFile.Contents readForEdit(Path path) {
+    // written back by a rename: a pipe or device would become a regular file, and its writer would be left waiting
+    if (java.nio.file.Files.exists(path) && !java.nio.file.Files.isRegularFile(path) && !java.nio.file.Files.isDirectory(path)) {
+      throw dev.ejup.model.UserError.unusable(path + ": is a pipe or device, not a file ejup can change in place", "give the ejabberd.yml itself");
+    }
     return ConfigFile.readForEdit(path);
   }
 

@@ -117,6 +117,11 @@ final class TopLevelOptions {
     EjabberdVersion version = tree.version();
     Set<String> accepted = acceptedBy(version);
     List<ConfigTree.Option> keys = new ArrayList<>(tree.everyOption());
+    if (tree.all("hosts").isEmpty()) {
+      out.add(ConfigTree.at(tree.mainFile(), tree.mainRoot(), Rule.CONFIG_HOSTS_MISSING,
+          "no hosts option in this file or those it includes (ejabberd " + version + " refuses the file: \"Missing required option: hosts\")",
+          "add hosts: [example.org], the domains this server serves"));
+    }
     Set<String> globals = globalsOf(version);
     Optional<List<String>> served = served(tree);
     for (ConfigTree.Option option : keys) {
@@ -124,7 +129,14 @@ final class TopLevelOptions {
         judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
       }
       if (option.name().equals("host_config") || option.name().equals("append_host_config")) {
-        for (NodeTuple host : Nodes.entries(tree.resolve(option.value()))) {
+        org.yaml.snakeyaml.nodes.Node value = tree.resolve(option.value());
+        if (!(value instanceof org.yaml.snakeyaml.nodes.MappingNode || empty(value))) {
+          out.add(ConfigTree.at(option.file(), option.value(), Rule.CONFIG_HOST_CONFIG_HOST,
+              option.name() + ": not a mapping of host names to their options (ejabberd " + version + " refuses the file: \"Expected map\")",
+              "write it as a mapping, e.g. " + option.name() + ": {example.org: {OPTION: VALUE}}"));
+          continue;
+        }
+        for (NodeTuple host : Nodes.entries(value)) {
           String where = option.name() + "->" + Nodes.key(host) + ": ";
           if (!servedHere(tree, option, host, served, version, out)) {
             continue;
@@ -146,17 +158,19 @@ final class TopLevelOptions {
 
   /** The names in hosts, lower-cased as ejabberd compares them (jid:nameprep); none when a name comes from the environment. */
   private static Optional<List<String>> served(ConfigTree tree) {
-    Optional<ConfigTree.Option> hosts = tree.option("hosts");
-    if (hosts.isEmpty()) {
-      return Optional.empty();
-    }
     List<String> names = new ArrayList<>();
-    for (org.yaml.snakeyaml.nodes.Node item : Nodes.items(tree.resolve(hosts.get().value()))) {
-      Optional<String> name = tree.scalar(item);
-      if (name.isEmpty() || tree.fromEnvironment(item)) {
+    // every file's hosts: ejabberd joins them into one list
+    for (ConfigTree.Option hosts : tree.all("hosts")) {
+      if (tree.fromEnvironment(hosts.value())) {
         return Optional.empty();
       }
-      names.add(name.get().toLowerCase(java.util.Locale.ROOT));
+      for (org.yaml.snakeyaml.nodes.Node item : Nodes.items(tree.resolve(hosts.value()))) {
+        Optional<String> name = tree.scalar(item);
+        if (name.isEmpty() || tree.fromEnvironment(item)) {
+          return Optional.empty();
+        }
+        names.add(name.get().toLowerCase(java.util.Locale.ROOT));
+      }
     }
     return names.isEmpty() ? Optional.empty() : Optional.of(names);
   }
@@ -169,22 +183,34 @@ final class TopLevelOptions {
   private static boolean servedHere(ConfigTree tree, ConfigTree.Option option, NodeTuple host, Optional<List<String>> served,
       EjabberdVersion version, List<Diagnostic> out) {
     String name = Nodes.key(host);
-    if (served.isPresent() && !served.get().contains(name.toLowerCase(java.util.Locale.ROOT))) {
+    org.yaml.snakeyaml.nodes.Node options = tree.resolve(host.getValueNode());
+    if (!(host.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key) || !key.getTag().equals(org.yaml.snakeyaml.nodes.Tag.STR)) {
+      out.add(ConfigTree.at(option.file(), host.getKeyNode(), Rule.CONFIG_HOST_CONFIG_HOST,
+          option.name() + "->" + name + ": a host's name is not a string (ejabberd " + version + " refuses the file: \"Expected string\")",
+          "write the host's name, e.g. example.org"));
+      return false;
+    }
+    // an entry without options is not checked against hosts: ejabberd loads it (seen on 23.01, 24.12, 26.07)
+    if (served.isPresent() && !empty(options) && !served.get().contains(name.toLowerCase(java.util.Locale.ROOT))) {
       out.add(ConfigTree.at(option.file(), host.getKeyNode(), Rule.CONFIG_HOST_CONFIG_HOST,
           option.name() + "->" + name + ": not one of hosts (ejabberd " + version + " refuses the file: \"Unexpected value\")",
           DidYouMean.closest(name, served.get()).map(n -> "did you mean '" + n + "'? ").orElse("")
               + "add it to hosts, or remove its entry (a macro's name is not expanded in this place)"));
       return false;
     }
-    org.yaml.snakeyaml.nodes.Node options = tree.resolve(host.getValueNode());
-    if (options instanceof org.yaml.snakeyaml.nodes.SequenceNode
-        || options instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar && !scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
+    if (!(options instanceof org.yaml.snakeyaml.nodes.MappingNode || empty(options) && !(options instanceof org.yaml.snakeyaml.nodes.ScalarNode))) {
       out.add(ConfigTree.at(option.file(), host.getValueNode(), Rule.CONFIG_HOST_CONFIG_HOST,
           option.name() + "->" + name + ": its options are not a mapping (ejabberd " + version + " refuses the file: \"Expected map\")",
           "write the host's options as a mapping, one 'option: value' a line"));
       return false;
     }
     return true;
+  }
+
+  /** {} or [], which p1_yconf reads as an empty map; null is not one. */
+  private static boolean empty(org.yaml.snakeyaml.nodes.Node node) {
+    return node instanceof org.yaml.snakeyaml.nodes.MappingNode m && m.getValue().isEmpty()
+        || node instanceof org.yaml.snakeyaml.nodes.SequenceNode q && q.getValue().isEmpty();
   }
 
   private static void judge(String name, NodeTuple tuple, String file, String where, EjabberdVersion version, Set<String> accepted,

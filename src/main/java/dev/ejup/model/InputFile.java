@@ -44,8 +44,8 @@ public final class InputFile {
       try {
         return waited(file, wait, () -> capped(file, what, maxBytes), "ejup-read-" + what.replace(' ', '-'));
       } catch (TimeoutException e) {
-        throw UserError.unusable(what + " " + file + " gave no end within " + wait.toMillis() / 1000.0 + " s: it is a pipe or FIFO that nothing writes to, or "
-            + "that is never closed", "give a regular file, or start what writes the pipe");
+        throw UserError.unusable(what + " " + file + " gave no end within " + wait.toMillis() / 1000.0 + " s: it is a pipe or FIFO that nothing writes to, "
+            + "that is never closed, or whose writer is slower than that", "give a regular file, or start what writes the pipe");
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }

@@ -14,6 +14,23 @@ import java.util.concurrent.TimeUnit;
 public final class LocalShell implements Shell {
   private final boolean root = "root".equals(System.getProperty("user.name"));
 
+  /**
+   * A file this user may read, read in this process within bounds: a pipe or FIFO within
+   * {@link dev.ejup.model.InputFile#PIPE_WAIT}, never more than maxBytes (cat would wait on a pipe
+   * nothing writes to for ever, and read /dev/zero until the memory is gone); null when it cannot
+   * be read so, and then cat, as root where needed, says why.
+   *
+   * @throws dev.ejup.model.UserError (UNKNOWN) for a pipe that gives no end in time, or more than maxBytes
+   */
+  @Override
+  public byte[] readDirectly(String path, long maxBytes) {
+    try {
+      return dev.ejup.model.InputFile.read(java.nio.file.Path.of(path), "file", maxBytes);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   @Override
   public Result run(List<String> argv, boolean asRoot, byte[] stdin) {
     boolean sudo = asRoot && !root;

@@ -45,7 +45,8 @@ public interface Shell extends AutoCloseable {
 
   /**
    * A file's bytes as they are, when this shell can read it without a command (SFTP), or null:
-   * then the caller runs cat, as root where needed. Never throws for an unreadable file.
+   * then the caller runs cat, as root where needed. Never throws for an unreadable file (LocalShell's
+   * throws for a pipe that gives no end in time, or a file over maxBytes: see there).
    *
    * @param path absolute path on the server
    * @param maxBytes the largest file read (bytes); a larger one gives null, as cat then says what it is

@@ -369,6 +369,7 @@ class DifferentialIT {
         .replace("/etc/ejabberd/ejabberd.pem", etc + "/ejabberd.pem")
         .replace("include_config_file: " + file.getFileName(), "include_config_file: " + node.config())
         .replace("include_config_file: include/", "include_config_file: " + etc + "/include/")
+        .replace("include_config_file: ../rules/include/", "include_config_file: " + etc + "/include/")
         .replaceAll("(?m)^(\\s+)(?:\\.\\./rules/)?include/", "$1" + Matcher.quoteReplacement(etc) + "/include/");
   }
 

@@ -65,13 +65,28 @@ class InputFileTest {
   }
 
   @Test
+  void applyNeverWritesOverAPipeAndDocrootStopsAtTheCap() throws Exception {
+    Path fifo = fifo("apply");
+    // apply writes back by a rename: it refuses a pipe at once instead of waiting on it, then replacing it
+    Ejup.Result apply = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> Ejup.runCaptured(Map.of(), "config", "apply", fifo.toString(), "--host", "localhost"));
+    assertEquals(3, apply.exitCode(), apply.err());
+    assertTrue(apply.err().contains(fifo + ": is a pipe or device, not a file ejup can change in place"), apply.err());
+    assertTrue(!Files.isRegularFile(fifo), "the pipe is still a pipe");
+    Ejup.Result zero = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Ejup.runCaptured(Map.of(), "docroot", "check", "--config", "/dev/zero"));
+    assertEquals(3, zero.exitCode(), zero.err() + zero.out());
+    assertTrue((zero.err() + zero.out()).contains("/dev/zero holds more than 8 MB"), zero.err() + zero.out());
+  }
+
+  @Test
   void playAndValidateEndUnknownOnAPipeNothingWritesTo() throws Exception {
     Path fifo = fifo("nobody");
     Path playbook = Path.of("playbooks/healthcheck.yml").toAbsolutePath();
     String[][] runs = {
         {"play", fifo.toString()},
         {"play", playbook.toString(), "-i", fifo.toString(), "-e", "password_file=/nonexistent"},
-        {"config", "validate", fifo.toString()}};
+        {"config", "validate", fifo.toString()},
+        {"docroot", "check", "--config", fifo.toString()}};
     // side by side: each waits PIPE_WAIT (10 s); the bound has slack for a loaded 2-core machine
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(runs.length);
     try {
@@ -83,7 +98,7 @@ class InputFileTest {
         java.util.concurrent.Future<Ejup.Result> result = results.get(i);
         Ejup.Result r = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> result.get());
         assertEquals(3, r.exitCode(), String.join(" ", runs[i]) + ": " + r.err());
-        assertTrue(r.err().contains(fifo + " gave no end within 10.0 s"), r.err());
+        assertTrue((r.err() + r.out()).contains(fifo + " gave no end within 10.0 s"), r.err() + r.out());
       }
     } finally {
       pool.shutdownNow();
