@@ -7,22 +7,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The top-level options an ejabberd release accepts, and the rule that a file names only those.
- * ejabberd refuses a file with any other ("Unknown option: certfile. Did you mean certfiles?") and
- * does not start: {@code ejabberd_config:validate/1} checks every top-level key, and every key of a
- * host in {@code host_config} and {@code append_host_config}, against the keys of
- * {@code ejabberd_options:options()}; {@code ejabberd_config_transformer} takes over a few older
- * names first (moved into another option or dropped, with a warning). The lists are read off the
- * real releases ({@code src/main/resources/ejabberd/options-V.txt}), and DifferentialIT compares
- * each running node's own list with them.
+ * The top-level options an ejabberd release accepts, and the rules that a file names only those,
+ * and only where they may stand. ejabberd refuses a file otherwise ("Unknown option: certfile. Did
+ * you mean certfiles?") and does not start: {@code ejabberd_config:validate/1} checks every
+ * top-level key, and every key of a host in {@code host_config} and {@code append_host_config},
+ * against the keys of {@code ejabberd_options:options()} (those of {@code ejabberd_options:globals()}
+ * at the top level only), after {@code ejabberd_config_transformer} has taken over a few older
+ * names (moved into another option or dropped, with a warning); {@code hosts} is required, and a
+ * host entry must name one of them. The lists are read off the real releases
+ * ({@code src/main/resources/ejabberd/}), and DifferentialIT compares each running node's own
+ * lists with them.
  */
 final class TopLevelOptions {
   /** Each known release's options, oldest release first. */
@@ -129,8 +137,8 @@ final class TopLevelOptions {
         judge(option.name(), option.tuple(), option.file(), "", version, accepted, out);
       }
       if (option.name().equals("host_config") || option.name().equals("append_host_config")) {
-        org.yaml.snakeyaml.nodes.Node value = tree.resolve(option.value());
-        if (!(value instanceof org.yaml.snakeyaml.nodes.MappingNode || empty(value))) {
+        Node value = tree.resolve(option.value());
+        if (!(value instanceof MappingNode || empty(value))) {
           out.add(ConfigTree.at(option.file(), option.value(), Rule.CONFIG_HOST_CONFIG_HOST,
               option.name() + ": not a mapping of host names to their options (ejabberd " + version + " refuses the file: \"Expected map\")",
               "write it as a mapping, e.g. " + option.name() + ": {example.org: {OPTION: VALUE}}"));
@@ -164,12 +172,12 @@ final class TopLevelOptions {
       if (tree.fromEnvironment(hosts.value())) {
         return Optional.empty();
       }
-      for (org.yaml.snakeyaml.nodes.Node item : Nodes.items(tree.resolve(hosts.value()))) {
+      for (Node item : Nodes.items(tree.resolve(hosts.value()))) {
         Optional<String> name = tree.scalar(item);
         if (name.isEmpty() || tree.fromEnvironment(item)) {
           return Optional.empty();
         }
-        names.add(name.get().toLowerCase(java.util.Locale.ROOT));
+        names.add(name.get().toLowerCase(Locale.ROOT));
       }
     }
     return names.isEmpty() ? Optional.empty() : Optional.of(names);
@@ -183,22 +191,22 @@ final class TopLevelOptions {
   private static boolean servedHere(ConfigTree tree, ConfigTree.Option option, NodeTuple host, Optional<List<String>> served,
       EjabberdVersion version, List<Diagnostic> out) {
     String name = Nodes.key(host);
-    org.yaml.snakeyaml.nodes.Node options = tree.resolve(host.getValueNode());
-    if (!(host.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key) || !key.getTag().equals(org.yaml.snakeyaml.nodes.Tag.STR)) {
+    Node options = tree.resolve(host.getValueNode());
+    if (!(host.getKeyNode() instanceof ScalarNode key) || !key.getTag().equals(Tag.STR)) {
       out.add(ConfigTree.at(option.file(), host.getKeyNode(), Rule.CONFIG_HOST_CONFIG_HOST,
           option.name() + "->" + name + ": a host's name is not a string (ejabberd " + version + " refuses the file: \"Expected string\")",
           "write the host's name, e.g. example.org"));
       return false;
     }
     // an entry without options is not checked against hosts: ejabberd loads it (seen on 23.01, 24.12, 26.07)
-    if (served.isPresent() && !empty(options) && !served.get().contains(name.toLowerCase(java.util.Locale.ROOT))) {
+    if (served.isPresent() && !empty(options) && !served.get().contains(name.toLowerCase(Locale.ROOT))) {
       out.add(ConfigTree.at(option.file(), host.getKeyNode(), Rule.CONFIG_HOST_CONFIG_HOST,
           option.name() + "->" + name + ": not one of hosts (ejabberd " + version + " refuses the file: \"Unexpected value\")",
           DidYouMean.closest(name, served.get()).map(n -> "did you mean '" + n + "'? ").orElse("")
               + "add it to hosts, or remove its entry (a macro's name is not expanded in this place)"));
       return false;
     }
-    if (!(options instanceof org.yaml.snakeyaml.nodes.MappingNode || empty(options) && !(options instanceof org.yaml.snakeyaml.nodes.ScalarNode))) {
+    if (!(options instanceof MappingNode || empty(options) && !(options instanceof ScalarNode))) {
       out.add(ConfigTree.at(option.file(), host.getValueNode(), Rule.CONFIG_HOST_CONFIG_HOST,
           option.name() + "->" + name + ": its options are not a mapping (ejabberd " + version + " refuses the file: \"Expected map\")",
           "write the host's options as a mapping, one 'option: value' a line"));
@@ -208,14 +216,14 @@ final class TopLevelOptions {
   }
 
   /** {} or [], which p1_yconf reads as an empty map; null is not one. */
-  private static boolean empty(org.yaml.snakeyaml.nodes.Node node) {
-    return node instanceof org.yaml.snakeyaml.nodes.MappingNode m && m.getValue().isEmpty()
-        || node instanceof org.yaml.snakeyaml.nodes.SequenceNode q && q.getValue().isEmpty();
+  private static boolean empty(Node node) {
+    return node instanceof MappingNode m && m.getValue().isEmpty()
+        || node instanceof SequenceNode q && q.getValue().isEmpty();
   }
 
   private static void judge(String name, NodeTuple tuple, String file, String where, EjabberdVersion version, Set<String> accepted,
       List<Diagnostic> out) {
-    if (!(tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
+    if (!(tuple.getKeyNode() instanceof ScalarNode)) {
       out.add(ConfigTree.at(file, tuple.getKeyNode(), Rule.CONFIG_UNKNOWN_OPTION,
           where + "an option's name is a list or a mapping, not a word (ejabberd " + version + " refuses the file: \"Expected string\")",
           "write the option's name as a plain word"));
