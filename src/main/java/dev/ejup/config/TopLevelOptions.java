@@ -128,7 +128,7 @@ final class TopLevelOptions {
     if (tree.all("hosts").isEmpty()) {
       out.add(ConfigTree.at(tree.mainFile(), tree.mainRoot(), Rule.CONFIG_HOSTS_MISSING,
           "no hosts option in this file or those it includes (ejabberd " + version + " refuses the file: \"Missing required option: hosts\")",
-          "add hosts: [example.org], the domains this server serves"));
+          "add hosts: [example.org], the domains this server serves; for a file that ejabberd.yml includes, validate ejabberd.yml itself"));
     }
     Set<String> globals = globalsOf(version);
     Optional<List<String>> served = served(tree);
