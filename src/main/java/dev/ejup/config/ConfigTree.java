@@ -194,9 +194,6 @@ public final class ConfigTree {
    */
   private java.util.function.Predicate<String> filter(Path from, NodeTuple include) {
     Node options = include.getValueNode();
-    if (options instanceof ScalarNode scalar && scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
-      return name -> true;
-    }
     if (!(options instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
       diagnostics.add(at(from.toString(), options, Rule.CONFIG_INCLUDE_OPTIONS,
           "include_config_file->" + Nodes.key(include) + ": its options are not a mapping (ejabberd refuses the file: \"Expected map\")",

@@ -130,6 +130,18 @@ final class TopLevelOptions {
           "no hosts option in this file or those it includes (ejabberd " + version + " refuses the file: \"Missing required option: hosts\")",
           "add hosts: [example.org], the domains this server serves; for a file that ejabberd.yml includes, validate ejabberd.yml itself"));
     }
+    for (ConfigTree.Option hosts : tree.all("hosts")) {
+      Node value = tree.resolve(hosts.value());
+      if (tree.fromEnvironment(hosts.value())) {
+        continue;
+      }
+      if (!(value instanceof SequenceNode list) || list.getValue().isEmpty()) {
+        out.add(ConfigTree.at(hosts.file(), hosts.value(), Rule.CONFIG_HOSTS_MISSING,
+            "hosts is " + (value instanceof SequenceNode ? "an empty list (ejabberd " + version + " refuses the file: \"Empty list is not allowed\")"
+                : "not a list (ejabberd " + version + " refuses the file: \"Expected list\")"),
+            "write the domains this server serves as a list, e.g. hosts: [example.org]"));
+      }
+    }
     Set<String> globals = globalsOf(version);
     Optional<List<String>> served = served(tree);
     for (ConfigTree.Option option : keys) {
