@@ -12,6 +12,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * An ejabberd.yml as ejabberd sees it: the main file plus every {@code include_config_file},
@@ -194,7 +195,7 @@ public final class ConfigTree {
    */
   private java.util.function.Predicate<String> filter(Path from, NodeTuple include) {
     Node options = include.getValueNode();
-    if (!(options instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+    if (!(options instanceof MappingNode)) {
       diagnostics.add(at(from.toString(), options, Rule.CONFIG_INCLUDE_OPTIONS,
           "include_config_file->" + Nodes.key(include) + ": its options are not a mapping (ejabberd refuses the file: \"Expected map\")",
           "give allow_only: [OPTION, ...] or disallow: [OPTION, ...]"));
@@ -211,7 +212,7 @@ public final class ConfigTree {
             "include_config_file->" + Nodes.key(include) + ": Unknown option: " + key + " (ejabberd refuses the file)",
             DidYouMean.closest(key, List.of("allow_only", "disallow")).map(n -> "did you mean '" + n + "'?").orElse("an include takes allow_only or disallow")));
         usable = false;
-      } else if (!(list instanceof org.yaml.snakeyaml.nodes.SequenceNode) || Nodes.items(list).stream().anyMatch(n -> !(n instanceof ScalarNode))) {
+      } else if (!(list instanceof SequenceNode) || Nodes.items(list).stream().anyMatch(n -> !(n instanceof ScalarNode))) {
         diagnostics.add(at(from.toString(), list, Rule.CONFIG_INCLUDE_OPTIONS,
             "include_config_file->" + Nodes.key(include) + "->" + key + ": not a list of option names (ejabberd refuses the file: \"Expected list\")",
             "write it as a list, e.g. " + key + ": [loglevel]; a macro is not expanded there"));
@@ -291,8 +292,10 @@ public final class ConfigTree {
     return diagnostics;
   }
 
-  /** The virtual hosts; ejabberd's default is [localhost]. */
-  /** The names in hosts, the main file's first: ejabberd joins the hosts lists of every file into one (econf:group_dups). */
+  /**
+   * The virtual hosts, the main file's first: ejabberd joins the hosts lists of every file into one
+   * (econf:group_dups); [localhost] when there are none.
+   */
   public List<String> hosts() {
     List<String> hosts = new ArrayList<>();
     all("hosts").forEach(o -> Nodes.items(resolve(o.value())).forEach(n -> scalar(n).ifPresent(hosts::add)));
